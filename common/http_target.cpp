@@ -1,0 +1,31 @@
+#include "http_target.hpp"
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+namespace kit {
+
+HttpTarget parse_http_url(const std::string& url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed) throw BadUrl("bad URL '" + url + "': expected http://HOST[:PORT]/PATH");
+  const boost::urls::url_view& view = *parsed;
+
+  if (view.scheme_id() != boost::urls::scheme::http) {
+    throw BadUrl("bad URL '" + url + "': only http:// URLs are supported");
+  }
+  if (view.encoded_host().empty()) throw BadUrl("bad URL '" + url + "': no host");
+  if (view.has_port() && (view.port().empty() || view.port_number() == 0)) {
+    throw BadUrl("bad URL '" + url + "': port must be 1-65535");
+  }
+
+  HttpTarget result;
+  result.url = url;
+  result.host = view.host_address();  // IPv6 literals come without brackets
+  result.port = view.has_port() ? std::string(view.port()) : "80";
+  result.host_header = view.encoded_host_and_port();
+  result.target = view.encoded_target();
+  if (result.target.empty() || result.target.front() != '/') result.target.insert(0, "/");
+  return result;
+}
+
+}  // namespace kit

@@ -1,0 +1,28 @@
+#pragma once
+// The command line both clients share: URL, how many requests, timeout, output.
+#include <optional>
+
+#include "http_target.hpp"
+
+namespace kit {
+
+enum class ClientKind { sync, async };
+
+struct ClientOptions {
+  HttpTarget target;
+  int requests = 2;     // -n
+  int threads = 1;      // client_sync --threads
+  int concurrency = 0;  // client_async -c; 0 means all requests at once
+  double timeout = 30;  // seconds per request
+  bool quiet = false;   // no bodies on stdout
+};
+
+struct CommandLine {
+  ClientOptions options;
+  std::optional<int> exit_code;  // set when the program should stop now: 0 after --help, 2 on bad usage
+};
+
+// Parses argv with CLI11; bad usage is reported on stderr in one line.
+CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv);
+
+}  // namespace kit

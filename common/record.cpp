@@ -1,0 +1,33 @@
+#include "record.hpp"
+
+#include <utility>
+
+namespace kit {
+
+std::string_view failure_name(Failure failure) {
+  switch (failure) {
+    case Failure::none: return "none";
+    case Failure::dns: return "dns";
+    case Failure::refused: return "refused";
+    case Failure::timeout: return "timeout";
+    case Failure::reset: return "reset";
+    case Failure::bad_response: return "bad response";
+    case Failure::http_status: return "http status";
+    case Failure::other: return "other";
+  }
+  return "other";
+}
+
+void RequestRecord::set_response(int http_status, std::string response_body) {
+  status = http_status;
+  bytes = response_body.size();
+  body = std::move(response_body);
+  if (status >= 400) fail(Failure::http_status, "HTTP " + std::to_string(status));
+}
+
+void RequestRecord::fail(Failure kind, std::string message) {
+  failure = kind;
+  error = std::move(message);
+}
+
+}  // namespace kit

@@ -1,0 +1,26 @@
+#pragma once
+// What a run prints when it ends, the same for both clients.
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "options.hpp"
+#include "record.hpp"
+
+namespace kit {
+
+// "request 2: connection refused (localhost:8000)"
+std::string failure_line(const RequestRecord& record);
+
+// "2 requests, 2 ok, 0 failed in 1.003 s"
+std::string recap_line(const std::vector<RequestRecord>& records, Seconds elapsed);
+
+// 0 when every request succeeded, 1 otherwise.
+int exit_code_for(const std::vector<RequestRecord>& records);
+
+// Bodies to `out` in request order (unless quiet), one line per failure and
+// the recap to `err`. Returns the exit code.
+int report_run(const std::vector<RequestRecord>& records, Seconds elapsed,
+               const ClientOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace kit

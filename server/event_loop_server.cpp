@@ -1,0 +1,161 @@
+#include "event_loop_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+#include <vector>
+
+namespace kit {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Each loop thread names itself the first time it serves a request.
+std::string thread_name() {
+  static std::atomic<int> threads_seen{0};
+  thread_local const std::string name = "thread " + std::to_string(++threads_seen);
+  return name;
+}
+
+// The same bytes as the worker-pool model sends for the same request: httplib's
+// header order, HTTP/1.1 always; only keep-alive differs (the pool closes).
+http::response<http::string_body> make_response(const AppResponse& reply,
+                                                const http::request<http::string_body>& request,
+                                                bool keep_alive) {
+  http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
+  if (request.method() == http::verb::head) response.set(http::field::accept_ranges, "bytes");
+  if (!reply.allow.empty()) response.set(http::field::allow, reply.allow);
+  if (!keep_alive) {
+    response.set(http::field::connection, "close");
+  } else if (request.version() == 10) {
+    response.set(http::field::connection, "keep-alive");  // HTTP/1.0 closes unless told
+  }
+  response.set(http::field::content_length, std::to_string(reply.body.size()));
+  response.set(http::field::content_type, AppResponse::content_type);
+  response.body() = reply.body;
+  return response;
+}
+
+}  // namespace
+
+struct EventLoopServer::Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // between reading a request and writing its answer; touched on its strand only
+};
+
+EventLoopServer::EventLoopServer(const ServerConfig& config)
+    : config_(config), acceptor_(asio::make_strand(io_)) {
+  boost::system::error_code error;
+  tcp::resolver resolver(io_);
+  auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port),
+                                    tcp::resolver::passive, error);
+  if (error || endpoints.empty()) {
+    throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) +
+                      " (" + error.message() + ")");
+  }
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  acceptor_.open(endpoint.protocol(), error);
+  if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor_.bind(endpoint, error);
+  if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) +
+                      " (" + error.message() + ")");
+  }
+  port_ = acceptor_.local_endpoint().port();
+}
+
+EventLoopServer::~EventLoopServer() = default;
+
+void EventLoopServer::run() {
+  asio::co_spawn(acceptor_.get_executor(), accept_connections(), asio::detached);
+  std::vector<std::jthread> helpers;
+  for (int i = 1; i < config_.threads; ++i) helpers.emplace_back([this] { io_.run(); });
+  io_.run();  // returns once the acceptor is closed and every connection has ended
+}
+
+void EventLoopServer::stop_accepting() {
+  stopping_ = true;
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  std::lock_guard lock(connections_mutex_);
+  for (const auto& connection : connections_) {
+    asio::post(connection->stream.get_executor(), [connection] {
+      if (!connection->busy) connection->stream.cancel();  // idle keep-alive: nothing to finish
+    });
+  }
+}
+
+asio::awaitable<void> EventLoopServer::accept_connections() {
+  while (!stopping_) {
+    auto [error, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), use_tuple);
+    if (error == asio::error::operation_aborted || !acceptor_.is_open()) break;
+    if (error) continue;  // e.g. the peer gave up before we accepted; keep accepting
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    {
+      std::lock_guard lock(connections_mutex_);
+      connections_.insert(connection);
+    }
+    asio::co_spawn(connection->stream.get_executor(), serve(connection), asio::detached);
+  }
+}
+
+asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connection) {
+  beast::tcp_stream& stream = connection->stream;
+  beast::flat_buffer buffer;
+  bool keep_alive = true;
+  while (keep_alive && !stopping_) {
+    http::request<http::string_body> request;
+    auto [read_error, request_bytes] = co_await http::async_read(stream, buffer, request, use_tuple);
+    if (read_error) break;  // closed by the client, cancelled by stop, or not HTTP
+
+    connection->busy = true;
+    const auto started = std::chrono::steady_clock::now();
+    const std::string method(request.method_string());
+    const std::string target(request.target());
+    AppResponse reply = respond(config_.app, method, target);
+    if (reply.delay.count() > 0) {
+      // The event loop's sleep: this coroutine waits, the loop serves others.
+      asio::steady_timer timer(stream.get_executor(),
+                               std::chrono::duration_cast<asio::steady_timer::duration>(reply.delay));
+      co_await timer.async_wait(use_tuple);
+    }
+
+    keep_alive = request.keep_alive() && !stopping_;
+    auto response = make_response(reply, request, keep_alive);
+    http::response_serializer<http::string_body> serializer{response};
+    auto [write_error, response_bytes] =
+        request.method() == http::verb::head
+            ? co_await http::async_write_header(stream, serializer, use_tuple)
+            : co_await http::async_write(stream, serializer, use_tuple);
+    connection->busy = false;
+
+    if (!config_.quiet) {
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      write_log_line(access_log_line(method, target, reply.status, took.count(), thread_name()));
+    }
+    if (write_error) break;
+  }
+
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::lock_guard lock(connections_mutex_);
+  connections_.erase(connection);
+}
+
+}  // namespace kit

@@ -1,0 +1,42 @@
+#pragma once
+// The non-blocking model: one event loop (Boost.Asio) serves every connection.
+// A request's delay is a timer, not a sleep, so any number of requests can be
+// waiting at once while the loop goes on accepting and answering others.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <unordered_set>
+
+#include "server_config.hpp"
+
+namespace kit {
+
+class EventLoopServer {
+ public:
+  explicit EventLoopServer(const ServerConfig& config);  // binds; throws ListenError
+  ~EventLoopServer();
+  int port() const { return port_; }
+  void run();
+  void stop_accepting();  // safe to call from any thread
+
+ private:
+  struct Connection;
+  boost::asio::awaitable<void> accept_connections();
+  boost::asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
+
+  ServerConfig config_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+
+  // Open connections, so that stopping can close the idle keep-alive ones.
+  std::mutex connections_mutex_;
+  std::unordered_set<std::shared_ptr<Connection>> connections_;
+};
+
+}  // namespace kit

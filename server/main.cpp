@@ -1,0 +1,136 @@
+// server: the slow "WSGI-like" HTTP server of the demo kit.
+//
+// Every request waits --delay seconds, then answers "This is a slow web api".
+// Two models serve it: a blocking worker pool (the default) and an event loop
+// (--async). Run it, then time the clients against it in another terminal.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <variant>
+
+#include "event_loop_server.hpp"
+#include "worker_pool_server.hpp"
+
+namespace {
+
+constexpr const char* examples =
+    "Examples:\n"
+    "  server                          # 8 workers on http://127.0.0.1:8000\n"
+    "  server --workers 1              # one request at a time, like Python's wsgiref\n"
+    "  server --workers 2              # like gunicorn -w 2\n"
+    "  server --async                  # event loop: every request waits at the same time\n"
+    "  server --port 0 --delay 0.2     # a free port, 0.2 s per request\n"
+    "\n"
+    "Per request: /?delay=0.25 waits 0.25 s, /?status=503 answers 503.\n"
+    "Stop with Ctrl-C: requests in flight are answered first (up to --drain seconds).";
+
+// Returns the exit code when the program should stop now (help: 0, bad usage: 2).
+std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& config) {
+  CLI::App app{"Slow HTTP server: every request waits, then answers a short text.", "server"};
+  app.footer(examples);
+  app.add_option("--host", config.host, "address to listen on")->capture_default_str();
+  app.add_option("--port", config.port, "port to listen on; 0 picks a free one")
+      ->capture_default_str()->check(CLI::Range(0, 65535));
+  app.add_option("--delay", config.app.delay, "seconds each request waits")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--max-delay", config.app.max_delay, "largest ?delay= accepted, in seconds")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--body", config.app.body, "the text every answer carries")->capture_default_str();
+  auto* workers = app.add_option("-w,--workers", config.workers,
+                                 "worker-pool model: requests served at the same time")
+                      ->capture_default_str()->check(CLI::Range(1, 10000));
+  auto* event_loop = app.add_flag("--async", config.event_loop,
+                                  "event-loop model (Boost.Beast): delays are timers, not sleeps");
+  app.add_option("--threads", config.threads, "event-loop model: threads running the loop")
+      ->capture_default_str()->check(CLI::Range(1, 256))->needs(event_loop);
+  workers->excludes(event_loop);
+  app.add_option("--drain", config.drain, "seconds in-flight requests get after Ctrl-C/SIGTERM")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_flag("-q,--quiet", config.quiet, "no access log on stderr");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "server: " << e.what() << " (see --help)\n";
+    return 2;
+  }
+  if (config.app.delay > config.app.max_delay) config.app.max_delay = config.app.delay;
+  return std::nullopt;
+}
+
+std::string url_host(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  kit::ServerConfig config;
+  if (auto exit_code = parse_command_line(argc, argv, config)) return *exit_code;
+
+  // Signals are taken by one waiting thread (below), never by the serving
+  // threads, so both models stop the same way. Block them before any thread starts.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::variant<std::unique_ptr<kit::WorkerPoolServer>, std::unique_ptr<kit::EventLoopServer>> model;
+  std::string model_name;
+  int port = 0;
+  try {
+    if (config.event_loop) {
+      auto& server = model.emplace<1>(std::make_unique<kit::EventLoopServer>(config));
+      port = server->port();
+      model_name = "event loop, " + std::to_string(config.threads) +
+                   (config.threads == 1 ? " thread" : " threads");
+    } else {
+      auto& server = model.emplace<0>(std::make_unique<kit::WorkerPoolServer>(config));
+      port = server->port();
+      model_name = "worker pool, " + std::to_string(config.workers) +
+                   (config.workers == 1 ? " worker" : " workers");
+    }
+  } catch (const kit::ListenError& e) {
+    std::cerr << "server: " << e.what() << "\n";
+    return 2;
+  }
+  std::printf("Serving on http://%s:%d (%s) ...\n", url_host(config.host).c_str(), port,
+              model_name.c_str());
+  std::fflush(stdout);
+
+  auto stop_accepting = [&] { std::visit([](auto& server) { server->stop_accepting(); }, model); };
+  std::atomic<bool> finished{false};
+  std::jthread signal_waiter([&] {
+    // Short waits so this thread also ends when the server stops on its own.
+    const timespec slice{0, 100'000'000};
+    int signal_number = -1;
+    while (!finished && (signal_number = sigtimedwait(&stop_signals, nullptr, &slice)) < 0) {}
+    if (finished) return;
+    std::fprintf(stderr, "server: %s received, finishing requests in flight (up to %g s)\n",
+                 signal_number == SIGINT ? "SIGINT" : "SIGTERM", config.drain);
+    stop_accepting();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(config.drain);
+    while (!finished) {
+      if (sigtimedwait(&stop_signals, nullptr, &slice) >= 0) {
+        std::fprintf(stderr, "server: second signal, exiting now\n");
+        std::_Exit(1);
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        std::fprintf(stderr, "server: gave up waiting for requests after %g s\n", config.drain);
+        std::_Exit(0);
+      }
+    }
+  });
+
+  std::visit([](auto& server) { server->run(); }, model);
+  finished = true;
+  std::fprintf(stderr, "server: stopped\n");
+  return 0;
+}

@@ -1,0 +1,27 @@
+#pragma once
+#include <stdexcept>
+#include <string>
+
+#include "slow_app.hpp"
+
+namespace kit {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8000;        // 0 picks a free port
+  int workers = 8;        // worker-pool model: requests served at the same time
+  bool event_loop = false;
+  int threads = 1;        // event-loop model: threads running the loop
+  double drain = 5;       // seconds in-flight requests get after SIGINT/SIGTERM
+  bool quiet = false;     // no access log
+  AppConfig app;
+};
+
+// Both models: bind in the constructor (throwing ListenError), serve in run()
+// until stop_accepting() is called from another thread, then return once the
+// requests already received have been answered.
+struct ListenError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace kit

@@ -1,0 +1,94 @@
+#include "slow_app.hpp"
+
+#include <boost/url/parse.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <thread>
+
+namespace kit {
+
+namespace {
+
+AppResponse bad_request(std::string reason) {
+  AppResponse response;
+  response.status = 400;
+  response.body = std::move(reason) + "\n";
+  return response;
+}
+
+std::optional<double> parse_number(std::string_view text) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::string number_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+}  // namespace
+
+AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target) {
+  if (method != "GET" && method != "HEAD") {
+    AppResponse response;
+    response.status = 405;
+    response.allow = "GET, HEAD";
+    response.body = "method " + std::string(method) + " not allowed: use GET or HEAD\n";
+    return response;
+  }
+
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return bad_request("bad request target");
+
+  AppResponse response;
+  response.body = config.body;
+  response.delay = std::chrono::duration<double>(config.delay);
+
+  const auto params = url->params();
+  if (auto it = params.find("delay"); it != params.end()) {
+    const std::string text = (*it).value;
+    const auto delay = parse_number(text);
+    if (!delay || *delay < 0 || *delay > config.max_delay) {
+      return bad_request("bad delay '" + text + "': expected seconds from 0 to " +
+                         number_text(config.max_delay));
+    }
+    response.delay = std::chrono::duration<double>(*delay);
+  }
+  if (auto it = params.find("status"); it != params.end()) {
+    const std::string text = (*it).value;
+    const auto status = parse_number(text);
+    if (!status || *status != std::floor(*status) || *status < 200 || *status > 599) {
+      return bad_request("bad status '" + text + "': expected a whole number from 200 to 599");
+    }
+    response.status = static_cast<int>(*status);
+  }
+  return response;
+}
+
+void block_for(std::chrono::duration<double> delay) {
+  if (delay.count() > 0) std::this_thread::sleep_for(delay);
+}
+
+std::string access_log_line(std::string_view method, std::string_view target, int status,
+                            double seconds, std::string_view lane) {
+  char timing[32];
+  std::snprintf(timing, sizeof timing, "%.3f s", seconds);
+  std::string line;
+  line.append(method).append(" ").append(target).append(" ").append(std::to_string(status));
+  line.append(" ").append(timing).append(" ").append(lane);
+  return line;
+}
+
+void write_log_line(const std::string& line) {
+  const std::string with_newline = line + "\n";
+  std::fwrite(with_newline.data(), 1, with_newline.size(), stderr);
+}
+
+}  // namespace kit

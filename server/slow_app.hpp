@@ -1,0 +1,41 @@
+#pragma once
+// The "WSGI app" both server models run: a request in, a response and a delay
+// out. Like the talk's `app(environ, start_response)`, it knows nothing about
+// sockets; the models decide how to wait (a blocking sleep or a timer).
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace kit {
+
+struct AppConfig {
+  double delay = 1.0;       // seconds every request waits unless ?delay= says otherwise
+  double max_delay = 60.0;  // the largest ?delay= accepted
+  std::string body = "This is a slow web api";
+};
+
+struct AppResponse {
+  int status = 200;
+  std::string body;
+  std::string allow;  // the Allow header of a 405, empty otherwise
+  std::chrono::duration<double> delay{};
+
+  static constexpr std::string_view content_type = "text/plain; charset=utf-8";
+};
+
+// GET and HEAD wait `delay` and answer the body; `?delay=S` changes the wait
+// for one request and `?status=N` the status (to show clients a 503, say).
+// Anything malformed gets a 400 with a one-line reason, other methods a 405.
+AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target);
+
+// The worker pool's way to wait: the whole thread sleeps, like time.sleep(1).
+void block_for(std::chrono::duration<double> delay);
+
+// One access-log line: "GET /?delay=0.2 200 0.201 s worker 2"
+std::string access_log_line(std::string_view method, std::string_view target, int status,
+                            double seconds, std::string_view lane);
+
+// Writes a line to stderr in one piece, so lines from many threads do not mix.
+void write_log_line(const std::string& line);
+
+}  // namespace kit

@@ -1,0 +1,84 @@
+#include "worker_pool_server.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace kit {
+
+namespace {
+
+// Each pool thread names itself the first time it serves a request.
+std::string worker_name() {
+  static std::atomic<int> workers_seen{0};
+  thread_local const std::string name = "worker " + std::to_string(++workers_seen);
+  return name;
+}
+
+}  // namespace
+
+WorkerPoolServer::WorkerPoolServer(const ServerConfig& config) : config_(config) {
+  const int workers = config_.workers;
+  server_.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  // Like gunicorn's sync workers: one request per connection, so an idle
+  // keep-alive client cannot hold a worker.
+  server_.set_keep_alive_max_count(1);
+  // Our own options replace httplib's, which set SO_REUSEPORT and so let two
+  // servers share a port silently; we want "address in use" reported.
+  server_.set_socket_options([this](socket_t fd) {
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd_ = fd;
+  });
+
+  auto handler = [this](const httplib::Request& request, httplib::Response& response) {
+    handle(request, response);
+  };
+  // Every method reaches the app, which answers 405 for all but GET and HEAD.
+  server_.Get(".*", handler);  // HEAD too: httplib drops the body
+  server_.Post(".*", handler);
+  server_.Put(".*", handler);
+  server_.Delete(".*", handler);
+  server_.Patch(".*", handler);
+  server_.Options(".*", handler);
+
+  errno = 0;
+  if (config_.port == 0) {
+    port_ = server_.bind_to_any_port(config_.host);
+  } else {
+    port_ = server_.bind_to_port(config_.host, config_.port) ? config_.port : -1;
+  }
+  if (port_ <= 0) {
+    throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) +
+                      (errno ? std::string(" (") + std::strerror(errno) + ")" : ""));
+  }
+  // httplib listens with a backlog of 5; a class with 1000 clients needs more.
+  ::listen(listen_fd_, SOMAXCONN);
+}
+
+void WorkerPoolServer::run() { server_.listen_after_bind(); }
+
+void WorkerPoolServer::stop_accepting() {
+  // Shutting the listening socket down ends httplib's accept loop but, unlike
+  // Server::stop(), still lets the pool answer connections it has accepted.
+  ::shutdown(listen_fd_, SHUT_RDWR);
+}
+
+void WorkerPoolServer::handle(const httplib::Request& request, httplib::Response& response) {
+  const auto started = std::chrono::steady_clock::now();
+  AppResponse reply = respond(config_.app, request.method, request.target);
+  block_for(reply.delay);  // this worker can do nothing else meanwhile
+
+  response.status = reply.status;
+  if (!reply.allow.empty()) response.set_header("Allow", reply.allow);
+  response.set_content(reply.body, std::string(AppResponse::content_type));
+
+  if (!config_.quiet) {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    write_log_line(
+        access_log_line(request.method, request.target, reply.status, took.count(), worker_name()));
+  }
+}
+
+}  // namespace kit
