@@ -2,6 +2,7 @@
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
+#include <charconv>
 
 namespace kit {
 
@@ -14,8 +15,15 @@ HttpTarget parse_http_url(const std::string& url) {
     throw BadUrl("bad URL '" + url + "': only http:// URLs are supported");
   }
   if (view.encoded_host().empty()) throw BadUrl("bad URL '" + url + "': no host");
-  if (view.has_port() && (view.port().empty() || view.port_number() == 0)) {
-    throw BadUrl("bad URL '" + url + "': port must be 1-65535");
+  if (view.has_port()) {
+    // Boost.URL accepts any digits as a port; a TCP port must fit in 1-65535.
+    const auto port = view.port();
+    unsigned number = 0;
+    const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (port.empty() || error != std::errc{} || end != port.data() + port.size() || number == 0 ||
+        number > 65535) {
+      throw BadUrl("bad URL '" + url + "': port must be 1-65535");
+    }
   }
 
   HttpTarget result;

@@ -1,0 +1,214 @@
+// End-to-end tests of build/client_sync and build/client_async against build/server.
+#include <gtest/gtest.h>
+#include <netdb.h>
+
+#include <regex>
+
+#include "process.hpp"
+
+namespace kit::test {
+
+namespace {
+
+constexpr double delay = 0.2;  // seconds each request waits on the server
+const std::string body_line = "This is a slow web api\n";
+
+std::string repeat(const std::string& text, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += text;
+  return out;
+}
+
+ServerProcess slow_server(std::vector<std::string> flags = {}) {
+  flags.insert(flags.end(), {"--delay", std::to_string(delay), "--quiet"});
+  return ServerProcess(flags);
+}
+
+class BothClients : public ::testing::TestWithParam<std::string> {
+ protected:
+  ProgramResult run(const std::vector<std::string>& args, double timeout = 60) const {
+    return run_program(GetParam(), args, timeout);
+  }
+};
+
+}  // namespace
+
+// The talk's demonstration: the same two requests, one after another or at once.
+TEST(Clients, SyncTakesTwoDelaysAsyncTakesOne) {
+  ServerProcess server = slow_server();
+  ASSERT_TRUE(server.started()) << server.log();
+
+  const ProgramResult sync = run_program("client_sync", {server.url()});
+  const ProgramResult async = run_program("client_async", {server.url()});
+  ASSERT_EQ(sync.exit_code, 0) << sync.err;
+  ASSERT_EQ(async.exit_code, 0) << async.err;
+  EXPECT_EQ(sync.out, repeat(body_line, 2));
+  EXPECT_EQ(async.out, sync.out);
+  EXPECT_TRUE(std::regex_match(sync.err, std::regex(R"(2 requests, 2 ok, 0 failed in 0\.\d{3} s\n)")))
+      << sync.err;
+
+  EXPECT_GE(sync.seconds, 2 * delay);
+  EXPECT_GE(async.seconds, delay);
+  EXPECT_LT(async.seconds, 0.75 * sync.seconds) << "async " << async.seconds << " s, sync "
+                                                << sync.seconds << " s";
+}
+
+// A concurrent client gains nothing when the server serves one request at a time.
+TEST(Clients, OneWorkerMakesAsyncAsSlowAsSync) {
+  ServerProcess one_worker = slow_server({"--workers", "1"});
+  ServerProcess two_workers = slow_server({"--workers", "2"});
+  ServerProcess event_loop = slow_server({"--async"});
+  ASSERT_TRUE(one_worker.started() && two_workers.started() && event_loop.started());
+
+  const ProgramResult on_one = run_program("client_async", {one_worker.url(), "-n", "2"});
+  const ProgramResult on_two = run_program("client_async", {two_workers.url(), "-n", "2"});
+  const ProgramResult on_loop = run_program("client_async", {event_loop.url(), "-n", "2"});
+  for (const auto* result : {&on_one, &on_two, &on_loop}) {
+    EXPECT_EQ(result->exit_code, 0) << result->err;
+    EXPECT_EQ(result->out, repeat(body_line, 2));
+  }
+  EXPECT_GE(on_one.seconds, 2 * delay);
+  EXPECT_LT(on_two.seconds, 0.75 * on_one.seconds);
+  EXPECT_LT(on_loop.seconds, 0.75 * on_one.seconds);
+}
+
+// The talk's Semaphore(3): nine requests, three at a time, three waves.
+TEST(Clients, NineRequestsThreeAtATimeTakeThreeDelays) {
+  ServerProcess server = slow_server({"--async"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult limited = run_program("client_async", {server.url(), "-n", "9", "-c", "3"});
+  const ProgramResult all_at_once = run_program("client_async", {server.url(), "-n", "9"});
+  ASSERT_EQ(limited.exit_code, 0) << limited.err;
+  ASSERT_EQ(all_at_once.exit_code, 0) << all_at_once.err;
+  EXPECT_EQ(limited.out, repeat(body_line, 9));
+  EXPECT_GE(limited.seconds, 3 * delay);
+  EXPECT_LT(limited.seconds, 5 * delay);
+  EXPECT_LT(all_at_once.seconds, 0.6 * limited.seconds);
+}
+
+// The threading variant: three threads share three requests.
+TEST(Clients, ThreeThreadsTakeOneDelay) {
+  ServerProcess server = slow_server();
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult threads = run_program("client_sync", {server.url(), "--threads", "3", "-n", "3"});
+  const ProgramResult one_thread = run_program("client_sync", {server.url(), "-n", "3"});
+  ASSERT_EQ(threads.exit_code, 0) << threads.err;
+  EXPECT_EQ(threads.out, repeat(body_line, 3));
+  EXPECT_GE(threads.seconds, delay);
+  EXPECT_LT(threads.seconds, 0.6 * one_thread.seconds);
+}
+
+TEST_P(BothClients, QuietPrintsNoBodiesButTheRecap) {
+  ServerProcess server = slow_server({"--async"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult result = run({server.url("/?delay=0"), "-n", "3", "--quiet"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out, "");
+  EXPECT_NE(result.err.find("3 requests, 3 ok, 0 failed in "), std::string::npos) << result.err;
+}
+
+TEST_P(BothClients, RefusedConnectionsAreReportedOneLineEach) {
+  const int port = unused_port();
+  const ProgramResult result = run({"http://127.0.0.1:" + std::to_string(port) + "/", "-n", "2"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.out, "");
+  const std::string refused = "connection refused (127.0.0.1:" + std::to_string(port) + ")\n";
+  EXPECT_TRUE(std::regex_match(result.err,
+                               std::regex("request 1: " + std::regex_replace(refused, std::regex(R"([().])"), R"(\$&)") +
+                                          "request 2: .*\n2 requests, 0 ok, 2 failed in \\d+\\.\\d{3} s\n")))
+      << result.err;
+}
+
+TEST_P(BothClients, TimeoutShorterThanTheDelayFails) {
+  ServerProcess server = slow_server({"--async"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult result = run({server.url(), "-n", "2", "--timeout", "0.05"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("request 1: timed out after 0.05 s\n"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("request 2: timed out after 0.05 s\n"), std::string::npos) << result.err;
+  EXPECT_LT(result.seconds, 2 * delay) << "a timeout must not wait for the answer";
+}
+
+TEST_P(BothClients, HttpErrorStatusesAreFailures) {
+  ServerProcess server = slow_server({"--async"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult unavailable = run({server.url("/?delay=0&status=503"), "-n", "1"});
+  EXPECT_EQ(unavailable.exit_code, 1);
+  EXPECT_NE(unavailable.err.find("request 1: HTTP 503\n"), std::string::npos) << unavailable.err;
+  const ProgramResult bad = run({server.url("/?delay=never"), "-n", "1"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("request 1: HTTP 400\n"), std::string::npos) << bad.err;
+}
+
+TEST_P(BothClients, UnknownHostIsNamed) {
+  const ProgramResult result = run({"http://no-such-host.invalid:8000/", "-n", "1"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("request 1: cannot resolve host 'no-such-host.invalid'"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST_P(BothClients, BadUrlsExitTwo) {
+  for (const char* url : {"ftp://127.0.0.1/", "not a url", "http://", "http://127.0.0.1:99999/"}) {
+    const ProgramResult result = run({url}, 10);
+    EXPECT_EQ(result.exit_code, 2) << url;
+    EXPECT_NE(result.err.find("bad URL '" + std::string(url) + "'"), std::string::npos) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  }
+}
+
+TEST_P(BothClients, BadFlagsExitTwo) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--bogus"}, {"-n", "0"}, {"-n", "many"}, {"--timeout", "-1"},
+        {"--timeout", "0"}, {"-n", "1", "http://a/", "http://b/"}}) {
+    const ProgramResult result = run(args, 10);
+    EXPECT_EQ(result.exit_code, 2) << args[0];
+    EXPECT_EQ(result.err.rfind(GetParam() + ": ", 0), 0u) << result.err;
+    EXPECT_EQ(result.out, "");
+  }
+}
+
+TEST_P(BothClients, HelpShowsExamples) {
+  const ProgramResult result = run({"--help"}, 10);
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("Examples:"), std::string::npos);
+  EXPECT_NE(result.out.find("http://localhost:8000/"), std::string::npos);
+}
+
+TEST_P(BothClients, LocalhostReachesTheServer) {
+  ServerProcess server = slow_server({"--async"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult result =
+      run({"http://localhost:" + std::to_string(server.port()) + "/?delay=0", "-n", "1"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, body_line);
+}
+
+TEST_P(BothClients, Ipv6LoopbackWorks) {
+  ServerProcess server({"--async", "--host", "::1", "--delay", "0", "--quiet"});
+  if (!server.started()) GTEST_SKIP() << "no IPv6 loopback here: " << server.log();
+  const std::string port = std::to_string(server.port());
+  const ProgramResult literal = run({"http://[::1]:" + port + "/", "-n", "1"});
+  EXPECT_EQ(literal.exit_code, 0) << literal.err;
+  EXPECT_EQ(literal.out, body_line);
+}
+
+// "localhost" must work whichever address the server took: try every resolved one.
+TEST_P(BothClients, LocalhostReachesAnIpv6OnlyServer) {
+  ServerProcess server({"--async", "--host", "::1", "--delay", "0", "--quiet"});
+  if (!server.started()) GTEST_SKIP() << "no IPv6 loopback here: " << server.log();
+  const std::string port = std::to_string(server.port());
+  addrinfo hints{};
+  hints.ai_family = AF_INET6;
+  addrinfo* found = nullptr;
+  const bool localhost_has_ipv6 = ::getaddrinfo("localhost", nullptr, &hints, &found) == 0;
+  if (found) ::freeaddrinfo(found);
+  if (!localhost_has_ipv6) GTEST_SKIP() << "localhost has no IPv6 address in /etc/hosts here";
+  const ProgramResult by_name = run({"http://localhost:" + port + "/", "-n", "1"});
+  EXPECT_EQ(by_name.exit_code, 0) << by_name.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Clients, BothClients, ::testing::Values("client_sync", "client_async"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace kit::test

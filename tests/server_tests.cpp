@@ -1,0 +1,207 @@
+// End-to-end tests of build/server: both models, through real sockets.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <future>
+#include <regex>
+
+#include "process.hpp"
+
+namespace kit::test {
+
+namespace {
+
+const std::string delay = "0.2";  // seconds: short, but long enough to see
+const std::string body = "This is a slow web api";
+
+struct Model {
+  std::string name;
+  std::vector<std::string> flags;
+};
+
+std::vector<std::string> with(std::vector<std::string> flags, const std::vector<std::string>& more) {
+  flags.insert(flags.end(), more.begin(), more.end());
+  return flags;
+}
+
+std::string get(const std::string& target, const std::string& extra_headers = "Connection: close\r\n") {
+  return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
+}
+
+std::string status_line(const std::string& response) {
+  return response.substr(0, response.find("\r\n"));
+}
+
+double seconds_of(const std::function<void()>& work) {
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+class BothModels : public ::testing::TestWithParam<Model> {
+ protected:
+  std::vector<std::string> flags(const std::vector<std::string>& more = {}) const {
+    return with(GetParam().flags, more);
+  }
+};
+
+}  // namespace
+
+TEST(Server, BothModelsSendTheSameBytes) {
+  ServerProcess pool({"--delay", "0"});
+  ServerProcess loop({"--delay", "0", "--async"});
+  ASSERT_TRUE(pool.started() && loop.started()) << pool.log() << loop.log();
+
+  const std::string expected =
+      "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 22\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\n\r\nThis is a slow web api";
+  EXPECT_EQ(raw_exchange(pool.port(), get("/")), expected);
+  EXPECT_EQ(raw_exchange(loop.port(), get("/")), expected);
+
+  for (const std::string& request :
+       {get("/any/path?x=1"), std::string("HEAD / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"),
+        std::string("GET / HTTP/1.0\r\n\r\n"), get("/?delay=abc"), get("/?status=503"),
+        std::string("DELETE / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")}) {
+    const std::string from_pool = raw_exchange(pool.port(), request);
+    EXPECT_FALSE(from_pool.empty()) << request;
+    EXPECT_EQ(from_pool, raw_exchange(loop.port(), request)) << request;
+  }
+}
+
+TEST_P(BothModels, ServingLineNamesTheRealPortAndModel) {
+  ServerProcess server(flags({"--delay", delay}));
+  ASSERT_TRUE(server.started()) << server.log();
+  const std::regex line(R"(Serving on http://127\.0\.0\.1:(\d+) \((worker pool|event loop), \d+ (workers?|threads?)\) \.\.\.\n)");
+  std::smatch match;
+  ASSERT_TRUE(std::regex_match(server.serving_line(), match, line)) << server.serving_line();
+  EXPECT_EQ(std::stoi(match[1]), server.port());
+  EXPECT_NE(server.port(), 8000);
+}
+
+TEST_P(BothModels, HeadAnswersHeadersOnly) {
+  ServerProcess server(flags({"--delay", "0"}));
+  ASSERT_TRUE(server.started()) << server.log();
+  const std::string response =
+      raw_exchange(server.port(), "HEAD / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(status_line(response), "HTTP/1.1 200 OK");
+  EXPECT_NE(response.find("Content-Length: 22\r\n"), std::string::npos);
+  EXPECT_EQ(response.find(body), std::string::npos);
+}
+
+TEST_P(BothModels, QueryDelayChangesTheWaitOfOneRequest) {
+  ServerProcess server(flags({"--delay", delay}));
+  ASSERT_TRUE(server.started()) << server.log();
+  std::string quick, slow;
+  const double quick_seconds = seconds_of([&] { quick = raw_exchange(server.port(), get("/?delay=0")); });
+  const double slow_seconds = seconds_of([&] { slow = raw_exchange(server.port(), get("/?delay=0.4")); });
+  EXPECT_EQ(status_line(quick), "HTTP/1.1 200 OK");
+  EXPECT_EQ(status_line(slow), "HTTP/1.1 200 OK");
+  EXPECT_GE(slow_seconds, 0.4);
+  EXPECT_LT(quick_seconds, slow_seconds / 2);
+}
+
+TEST_P(BothModels, BadDelayGets400WithAReason) {
+  ServerProcess server(flags({"--delay", delay}));
+  ASSERT_TRUE(server.started()) << server.log();
+  for (const char* value : {"abc", "-1", "61", "nan"}) {
+    const std::string response = raw_exchange(server.port(), get(std::string("/?delay=") + value));
+    EXPECT_EQ(status_line(response), "HTTP/1.1 400 Bad Request") << value;
+    EXPECT_NE(response.find(std::string("\r\n\r\nbad delay '") + value + "': expected seconds from 0 to 60\n"),
+              std::string::npos)
+        << response;
+  }
+}
+
+TEST_P(BothModels, StatusQueryAnswersThatStatus) {
+  ServerProcess server(flags({"--delay", "0"}));
+  ASSERT_TRUE(server.started()) << server.log();
+  EXPECT_EQ(status_line(raw_exchange(server.port(), get("/?status=503"))),
+            "HTTP/1.1 503 Service Unavailable");
+}
+
+TEST_P(BothModels, OtherMethodsGet405WithAllow) {
+  ServerProcess server(flags({"--delay", "0"}));
+  ASSERT_TRUE(server.started()) << server.log();
+  const std::string response = raw_exchange(
+      server.port(), "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+  EXPECT_EQ(status_line(response), "HTTP/1.1 405 Method Not Allowed");
+  EXPECT_NE(response.find("Allow: GET, HEAD\r\n"), std::string::npos) << response;
+}
+
+TEST_P(BothModels, AccessLogHasOneLinePerRequestUnlessQuiet) {
+  {
+    ServerProcess server(flags({"--delay", "0"}));
+    ASSERT_TRUE(server.started()) << server.log();
+    raw_exchange(server.port(), get("/?delay=0&n=1"));
+    raw_exchange(server.port(), get("/?delay=abc"));
+    ASSERT_EQ(server.stop(SIGTERM), 0);
+    const std::regex line(R"(GET /\?delay=0&n=1 200 \d+\.\d{3} s (worker|thread) \d+\n)");
+    EXPECT_TRUE(std::regex_search(server.log(), line)) << server.log();
+    EXPECT_NE(server.log().find("GET /?delay=abc 400 "), std::string::npos) << server.log();
+  }
+  ServerProcess quiet(flags({"--delay", "0", "--quiet"}));
+  ASSERT_TRUE(quiet.started()) << quiet.log();
+  raw_exchange(quiet.port(), get("/"));
+  ASSERT_EQ(quiet.stop(SIGTERM), 0);
+  EXPECT_EQ(quiet.log().find("GET /"), std::string::npos) << quiet.log();
+}
+
+TEST_P(BothModels, SigtermLetsRequestsInFlightFinishThenExitsZero) {
+  ServerProcess server(flags({"--delay", "0.5"}));
+  ASSERT_TRUE(server.started()) << server.log();
+  auto client = std::async(std::launch::async, [&] {
+    return run_program("client_async", {server.url(), "-n", "2"});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // both requests are now waiting
+  EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
+  const ProgramResult result = client.get();
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, body + "\n" + body + "\n");
+  EXPECT_NE(server.log().find("SIGTERM received"), std::string::npos) << server.log();
+}
+
+TEST_P(BothModels, SigintWithAnIdleKeepAliveConnectionExitsZeroAtOnce) {
+  ServerProcess server(flags({"--delay", "0", "--drain", "30"}));
+  ASSERT_TRUE(server.started()) << server.log();
+  RawConnection idle(server.port());
+  ASSERT_TRUE(idle.send(get("/", "")));  // keep-alive: the connection stays open after the answer
+  EXPECT_EQ(status_line(idle.receive(0.3)), "HTTP/1.1 200 OK");
+  // With 30 s of drain allowed, only closing the idle connection lets it exit within 5 s.
+  EXPECT_EQ(server.stop(SIGINT, 5), 0) << server.log();
+}
+
+TEST_P(BothModels, PortInUseExitsTwoWithOneLine) {
+  ServerProcess first(flags({"--delay", delay}));
+  ASSERT_TRUE(first.started()) << first.log();
+  const ProgramResult second =
+      run_program("server", flags({"--host", "127.0.0.1", "--port", std::to_string(first.port())}), 10);
+  EXPECT_EQ(second.exit_code, 2);
+  EXPECT_EQ(second.out, "");
+  EXPECT_EQ(second.err, "server: cannot listen on 127.0.0.1:" + std::to_string(first.port()) +
+                            " (Address already in use)\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, BothModels,
+                         ::testing::Values(Model{"WorkerPool", {}}, Model{"EventLoop", {"--async"}},
+                                           Model{"EventLoopThreads", {"--async", "--threads", "3"}}),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(Server, BadFlagsExitTwoWithOneLine) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--bogus"}, {"--workers", "0"}, {"--port", "70000"},
+        {"--delay", "-1"}, {"--delay", "soon"}, {"--threads", "2"}, {"--async", "--workers", "2"}}) {
+    const ProgramResult result = run_program("server", args, 10);
+    EXPECT_EQ(result.exit_code, 2) << args[0];
+    EXPECT_EQ(result.err.rfind("server: ", 0), 0u) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  }
+}
+
+TEST(Server, HelpShowsExamples) {
+  const ProgramResult result = run_program("server", {"--help"}, 10);
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("Examples:"), std::string::npos);
+  EXPECT_NE(result.out.find("--workers 1"), std::string::npos);
+}
+
+}  // namespace kit::test

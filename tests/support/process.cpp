@@ -1,0 +1,228 @@
+#include "process.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace kit::test {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+int exit_code_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+// Starts `path args...` with stdout and stderr going to the given descriptors.
+pid_t spawn(const std::string& path, const std::vector<std::string>& args, int out_fd, int err_fd) {
+  std::vector<std::string> argv_strings{path};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+  pid_t pid = -1;
+  const int error = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) throw std::runtime_error("cannot start " + path);
+  return pid;
+}
+
+// Waits for a child up to timeout; returns its exit code, or -1 if still running.
+int wait_for(pid_t pid, double timeout_seconds) {
+  const auto start = Clock::now();
+  for (;;) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) return exit_code_of(status);
+    if (seconds_since(start) > timeout_seconds) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+}  // namespace
+
+std::string binary(const std::string& name) { return std::string(KIT_BINARY_DIR) + "/" + name; }
+
+ProgramResult run_program(const std::string& name, const std::vector<std::string>& args,
+                          double timeout_seconds) {
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  const auto start = Clock::now();
+  const pid_t pid = spawn(binary(name), args, out_pipe[1], err_pipe[1]);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+
+  ProgramResult result;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&result.out, &result.err};
+  int open_streams = 2;
+  while (open_streams > 0) {
+    const double left = timeout_seconds - seconds_since(start);
+    if (left <= 0) {
+      result.timed_out = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    if (::poll(fds, 2, static_cast<int>(left * 1000) + 1) <= 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      char buffer[65536];
+      const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
+      if (n > 0) {
+        sinks[i]->append(buffer, static_cast<std::size_t>(n));
+      } else {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_streams;
+      }
+    }
+  }
+  for (auto& fd : fds) if (fd.fd >= 0) ::close(fd.fd);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.exit_code = exit_code_of(status);
+  result.seconds = seconds_since(start);
+  return result;
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> args) {
+  auto has = [&](const std::string& flag) {
+    for (const auto& a : args) if (a == flag) return true;
+    return false;
+  };
+  if (!has("--host")) args.insert(args.end(), {"--host", "127.0.0.1"});
+  if (!has("--port")) args.insert(args.end(), {"--port", "0"});
+
+  char log_template[] = "/tmp/kit-server-log-XXXXXX";
+  const int log_fd = ::mkstemp(log_template);
+  log_path_ = log_template;
+  int out_pipe[2];
+  if (log_fd < 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  ::fcntl(log_fd, F_SETFD, FD_CLOEXEC);
+  pid_ = spawn(binary("server"), args, out_pipe[1], log_fd);
+  ::close(out_pipe[1]);
+  ::close(log_fd);
+  stdout_fd_ = out_pipe[0];
+
+  // Read the first line: "Serving on http://127.0.0.1:PORT (...) ..."
+  const auto start = Clock::now();
+  std::string line;
+  while (line.find('\n') == std::string::npos && seconds_since(start) < 20) {
+    pollfd fd{stdout_fd_, POLLIN, 0};
+    if (::poll(&fd, 1, 100) <= 0) continue;
+    char c;
+    if (::read(stdout_fd_, &c, 1) != 1) break;
+    line.push_back(c);
+  }
+  serving_line_ = line;
+  const auto colon = line.rfind(':', line.find(" ("));
+  if (line.rfind("Serving on ", 0) == 0 && colon != std::string::npos) {
+    port_ = std::atoi(line.c_str() + colon + 1);
+  }
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  if (stdout_fd_ >= 0) ::close(stdout_fd_);
+  ::unlink(log_path_.c_str());
+}
+
+std::string ServerProcess::url(const std::string& path_and_query) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path_and_query;
+}
+
+int ServerProcess::stop(int signal_number, double timeout_seconds) {
+  ::kill(pid_, signal_number);
+  const int code = wait_for(pid_, timeout_seconds);
+  if (code >= 0) pid_ = -1;
+  return code;
+}
+
+std::string ServerProcess::log() const {
+  std::ifstream file(log_path_);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+RawConnection::RawConnection(int port) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+}
+
+RawConnection::~RawConnection() { ::close(fd_); }
+
+bool RawConnection::send(const std::string& bytes) {
+  return connected_ &&
+         ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+}
+
+std::string RawConnection::receive(double timeout_seconds) {
+  std::string received;
+  const auto start = Clock::now();
+  while (connected_) {
+    const double left = timeout_seconds - seconds_since(start);
+    pollfd p{fd_, POLLIN, 0};
+    if (left <= 0 || ::poll(&p, 1, static_cast<int>(left * 1000) + 1) <= 0) break;
+    char buffer[4096];
+    const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    received.append(buffer, static_cast<std::size_t>(n));
+  }
+  return received;
+}
+
+std::string raw_exchange(int port, const std::string& request, double timeout_seconds) {
+  RawConnection connection(port);
+  return connection.send(request) ? connection.receive(timeout_seconds) : std::string();
+}
+
+int unused_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+}  // namespace kit::test

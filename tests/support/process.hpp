@@ -1,0 +1,77 @@
+#pragma once
+// Runs the kit's real binaries from tests: a whole run of a client, or a
+// server kept alive for the length of a test on a free loopback port.
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace kit::test {
+
+// Path of a built program: build/server, build/client_sync, build/client_async.
+std::string binary(const std::string& name);
+
+struct ProgramResult {
+  int exit_code = -1;  // 128 + signal number when killed by a signal
+  std::string out;
+  std::string err;
+  double seconds = 0;  // wall time of the whole process
+  bool timed_out = false;
+};
+
+// Runs a program to its end (killed after timeout_seconds) and captures both streams.
+ProgramResult run_program(const std::string& name, const std::vector<std::string>& args,
+                          double timeout_seconds = 60);
+
+class ServerProcess {
+ public:
+  // Starts build/server with these flags plus --host 127.0.0.1 --port 0 (unless
+  // given) and waits for its "Serving on" line.
+  explicit ServerProcess(std::vector<std::string> args);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  bool started() const { return port_ > 0; }
+  int port() const { return port_; }
+  const std::string& serving_line() const { return serving_line_; }
+  std::string url(const std::string& path_and_query = "/") const;
+
+  // Sends a signal and waits for the exit code (-1 if it did not exit in time).
+  int stop(int signal_number, double timeout_seconds = 15);
+  std::string log() const;  // everything written to stderr so far
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string serving_line_;
+  std::string log_path_;
+  int stdout_fd_ = -1;
+};
+
+// A plain TCP connection to 127.0.0.1:port, for sending exactly the bytes a test wants.
+class RawConnection {
+ public:
+  explicit RawConnection(int port);
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool connected() const { return connected_; }
+  bool send(const std::string& bytes);
+  // What arrives until the server closes or timeout_seconds pass.
+  std::string receive(double timeout_seconds = 10);
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+// Sends raw bytes and returns all that comes back until the server closes
+// (or timeout_seconds pass).
+std::string raw_exchange(int port, const std::string& request, double timeout_seconds = 10);
+
+// A loopback port on which nothing listens right now.
+int unused_port();
+
+}  // namespace kit::test
