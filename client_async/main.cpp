@@ -10,10 +10,12 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <unistd.h>
 #include <iostream>
 #include <vector>
 
 #include "options.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 #include "units.hpp"
 
@@ -82,11 +84,19 @@ asio::awaitable<kit::RequestRecord> fetch(const kit::ClientOptions& options,
 // One lane: fetches the next request until none are left. C lanes keep at
 // most C requests in flight, like asyncio.Semaphore(C); by default there is
 // a lane per request, so all of them start at once.
-asio::awaitable<void> lane(int lane_number, int& next, std::vector<kit::RequestRecord>& records,
-                           const kit::ClientOptions& options,
-                           const tcp::resolver::results_type& addresses, const kit::RunClock& clock) {
-  for (int i; (i = next++) < options.requests;) {
-    records[i] = co_await fetch(options, addresses, i + 1, lane_number, clock);
+struct Run {
+  const kit::ClientOptions& options;
+  const tcp::resolver::results_type& addresses;
+  const kit::RunClock& clock;
+  std::vector<kit::RequestRecord>& records;
+  kit::ProgressLine& progress;
+  int next = 0;  // the next request to start; one thread, so no lock
+};
+
+asio::awaitable<void> lane(int lane_number, Run& run) {
+  for (int i; (i = run.next++) < run.options.requests;) {
+    run.records[i] = co_await fetch(run.options, run.addresses, i + 1, lane_number, run.clock);
+    run.progress.count(run.records[i]);
   }
 }
 
@@ -116,12 +126,14 @@ int main(int argc, char** argv) {
       records[i].fail(Failure::dns, "cannot resolve host '" + options.target.host + "'");
     }
   } else {
-    int next = 0;
+    kit::ProgressLine progress(options.requests, clock);
+    Run run{options, addresses, clock, records, progress};
     for (int lane_number = 1; lane_number <= options.concurrency; ++lane_number) {
-      asio::co_spawn(event_loop, lane(lane_number, next, records, options, addresses, clock), rethrow);
+      asio::co_spawn(event_loop, lane(lane_number, run), rethrow);
     }
     event_loop.run();  // returns when every lane is done: asyncio.gather
   }
 
-  return kit::report_run(records, clock.now(), options, std::cout, std::cerr);
+  return kit::report_run(records, clock.now(), options, std::cout, std::cerr,
+                         kit::terminal_style(STDOUT_FILENO));
 }

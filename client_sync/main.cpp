@@ -4,6 +4,7 @@
 //   time ./build/client_sync              # ~2 s against ./build/server
 #include <httplib.h>
 #include <netdb.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "options.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 #include "units.hpp"
 
@@ -86,19 +88,27 @@ int main(int argc, char** argv) {
 
   const kit::RunClock clock;
   std::vector<kit::RequestRecord> records(options.requests);
-  if (options.threads == 1) {
-    // The talk's client: one request after another.
-    for (int i = 0; i < options.requests; ++i) records[i] = fetch(options, i + 1, 1, clock);
-  } else {
-    // The threading variant: each thread takes the next request until none are left.
-    std::atomic<int> next{0};
-    std::vector<std::jthread> threads;
-    for (int lane = 1; lane <= std::min(options.threads, options.requests); ++lane) {
-      threads.emplace_back([&, lane] {
-        for (int i; (i = next++) < options.requests;) records[i] = fetch(options, i + 1, lane, clock);
-      });
-    }
-  }  // the threads join here
+  {
+    kit::ProgressLine progress(options.requests, clock);
+    auto fetch_request = [&](int i, int lane) {
+      records[i] = fetch(options, i + 1, lane, clock);
+      progress.count(records[i]);
+    };
+    if (options.threads == 1) {
+      // The talk's client: one request after another.
+      for (int i = 0; i < options.requests; ++i) fetch_request(i, 1);
+    } else {
+      // The threading variant: each thread takes the next request until none are left.
+      std::atomic<int> next{0};
+      std::vector<std::jthread> threads;
+      for (int lane = 1; lane <= std::min(options.threads, options.requests); ++lane) {
+        threads.emplace_back([&, lane] {
+          for (int i; (i = next++) < options.requests;) fetch_request(i, lane);
+        });
+      }
+    }  // the threads join here
+  }
 
-  return kit::report_run(records, clock.now(), options, std::cout, std::cerr);
+  return kit::report_run(records, clock.now(), options, std::cout, std::cerr,
+                         kit::terminal_style(STDOUT_FILENO));
 }

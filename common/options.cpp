@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "records_export.hpp"
+
 namespace kit {
 
 namespace {
@@ -23,12 +25,16 @@ const char* examples(ClientKind kind) {
                "  client_sync -n 4                             # 4 requests, one after another\n"
                "  client_sync --threads 3 -n 3                 # 3 threads share the requests\n"
                "  client_sync 'http://127.0.0.1:8000/?delay=0.2' --timeout 5\n"
+               "  client_sync -n 4 --summary --timeline        # see where the time went\n"
+               "  client_sync -n 4 --svg sync.svg --json -     # a picture, and every record as JSON\n"
                "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage."
              : "Examples:\n"
                "  client_async                                 # 2 requests at once to http://localhost:8000/\n"
                "  client_async -n 100                          # 100 requests at once\n"
                "  client_async -n 9 -c 3                       # at most 3 in flight (a semaphore of 3)\n"
                "  client_async 'http://127.0.0.1:8000/?delay=0.2' --timeout 5\n"
+               "  client_async -n 9 -c 3 --timeline            # three waves of three\n"
+               "  client_async -n 100 --summary --csv runs.csv # figures, and every record as CSV\n"
                "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage.";
 }
 
@@ -41,6 +47,8 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
 
   CommandLine result;
   ClientOptions& options = result.options;
+  options.program = program;
+  for (int i = 0; i < argc; ++i) options.command += (i ? " " : "") + std::string(i ? argv[i] : program.c_str());
   std::string url = default_url;
   app.add_option("url", url, "URL to fetch")->capture_default_str();
   app.add_option("-n,--requests", options.requests, "number of requests")
@@ -48,6 +56,15 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   app.add_option("--timeout", options.timeout, "seconds allowed per request")
       ->capture_default_str()->check(CLI::Range(0.001, 86'400.0));
   app.add_flag("-q,--quiet", options.quiet, "do not print the bodies");
+  app.add_flag("--summary", options.summary,
+               "after the run: total, latency histogram and percentiles, status and error counts");
+  app.add_flag("--timeline", options.timeline, "after the run: when each request ran, one row per lane");
+  app.add_option("--svg", options.svg_path, "write the timeline as an SVG picture to FILE")
+      ->type_name("FILE");
+  app.add_option("--json", options.json_path, "write every record and the summary as JSON (- for stdout)")
+      ->type_name("FILE");
+  app.add_option("--csv", options.csv_path, "write every record as CSV (- for stdout)")
+      ->type_name("FILE");
   if (kind == ClientKind::sync) {
     app.add_option("-t,--threads", options.threads, "threads that share the requests")
         ->capture_default_str()->check(CLI::Range(1, 10'000));
@@ -60,6 +77,17 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   try {
     app.parse(argc, argv);
     options.target = parse_http_url(url);
+    if (options.json_path == "-" && options.csv_path == "-") {
+      throw CLI::ValidationError("--json and --csv cannot both write to stdout");
+    }
+    // Found out now, not after a long run whose results would have nowhere to go.
+    for (const auto& [flag, path] : {std::pair{"--svg", options.svg_path},
+                                     {"--json", options.json_path}, {"--csv", options.csv_path}}) {
+      if (app.count(flag) == 0) continue;
+      if (const std::string problem = check_writable(path); !problem.empty()) {
+        throw CLI::ValidationError(std::string(flag) + ": " + problem);
+      }
+    }
   } catch (const CLI::CallForHelp&) {
     std::cout << app.help();
     result.exit_code = 0;

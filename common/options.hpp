@@ -1,6 +1,7 @@
 #pragma once
 // The command line both clients share: URL, how many requests, timeout, output.
 #include <optional>
+#include <string>
 
 #include "http_target.hpp"
 
@@ -15,6 +16,14 @@ struct ClientOptions {
   int concurrency = 0;  // client_async -c; 0 means all requests at once
   double timeout = 30;  // seconds per request
   bool quiet = false;   // no bodies on stdout
+
+  // Reports after the run, all built from the same records.
+  bool summary = false;   // hey-style figures
+  bool timeline = false;  // a Gantt chart in the terminal
+  std::string svg_path, json_path, csv_path;  // "" for none, "-" for stdout
+
+  std::string program;  // "client_sync" or "client_async"
+  std::string command;  // the command line as typed, for titles
 };
 
 struct CommandLine {

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <ostream>
+#include <sstream>
 
+#include "records_export.hpp"
+#include "timeline.hpp"
 #include "units.hpp"
 
 namespace kit {
@@ -26,18 +29,89 @@ int exit_code_for(const std::vector<RequestRecord>& records) {
              : 1;
 }
 
+std::string summary_text(const Summary& s, const TerminalStyle& style) {
+  const bool ascii = !style.utf8;
+  auto duration = [ascii](double seconds) { return format_duration(seconds, ascii); };
+  std::ostringstream out;
+  out << "\nSummary:\n"
+      << "  Total:          " << duration(s.total_seconds) << '\n';
+  if (s.average) {
+    out << "  Slowest:        " << duration(*s.slowest) << '\n'
+        << "  Fastest:        " << duration(*s.fastest) << '\n'
+        << "  Average:        " << duration(*s.average) << '\n';
+  }
+  out << "  Requests/sec:   " << format_fixed(s.requests_per_second, 2) << '\n'
+      << "  Total data:     " << s.total_bytes << " bytes\n"
+      << "  Success rate:   " << format_fixed(s.success_rate(), 1) << "% (" << s.ok << " of "
+      << s.requests << ")\n";
+
+  if (!s.average) {
+    out << "\nNo request succeeded, so there are no latency figures.\n";
+  } else {
+    out << "\nResponse time histogram (successful requests):\n";
+    int most = 0;
+    for (const auto& bucket : s.histogram) most = std::max(most, bucket.count);
+    const std::string bar_glyph = ascii ? "#" : "\u25a0";
+    for (const auto& bucket : s.histogram) {
+      std::string mark = duration(bucket.upper);
+      mark.insert(0, mark.size() < 10 ? 10 - mark.size() : 0, ' ');
+      std::string bar;
+      for (int i = 0; i < bucket.count * 40 / most; ++i) bar += bar_glyph;
+      out << "  " << mark << " [" << bucket.count << "]\t|" << bar << '\n';
+    }
+    out << "\nLatency distribution:\n";
+    for (const auto& [p, seconds] : s.percentiles) {
+      out << "  " << format_number(p, 1) << "% in " << duration(seconds) << '\n';
+    }
+  }
+  if (!s.status_counts.empty()) {
+    out << "\nStatus code distribution:\n";
+    for (const auto& [status, count] : s.status_counts) {
+      out << "  [" << status << "] " << count << (count == 1 ? " response\n" : " responses\n");
+    }
+  }
+  if (!s.error_counts.empty()) {
+    out << "\nError distribution:\n";
+    for (const auto& [name, count] : s.error_counts) out << "  [" << count << "] " << name << '\n';
+  }
+  return out.str();
+}
+
 int report_run(const std::vector<RequestRecord>& records, Seconds elapsed,
-               const ClientOptions& options, std::ostream& out, std::ostream& err) {
+               const ClientOptions& options, std::ostream& out, std::ostream& err,
+               const TerminalStyle& style) {
+  const bool data_on_stdout = options.json_path == "-" || options.csv_path == "-";
+  std::ostream& human = data_on_stdout ? err : out;
+
   for (const RequestRecord& record : records) {
     if (!record.ok()) {
       err << failure_line(record) << '\n';
-    } else if (!options.quiet) {
+    } else if (!options.quiet && !data_on_stdout) {
       out << record.body << '\n';
     }
   }
   out.flush();
   err << recap_line(records, elapsed) << std::endl;
-  return exit_code_for(records);
+  int exit_code = exit_code_for(records);
+
+  const Summary summary = summarize(records, elapsed);
+  if (options.summary) human << summary_text(summary, style);
+  if (options.timeline) human << timeline_text(records, elapsed, style);
+  human.flush();
+
+  auto write = [&](const std::string& path, const std::string& content) {
+    if (const std::string problem = write_output(path, content); !problem.empty()) {
+      err << options.program << ": " << problem << '\n';
+      exit_code = 1;
+    }
+  };
+  if (!options.svg_path.empty()) {
+    write(options.svg_path, timeline_svg(records, elapsed, options.command));
+  }
+  const RunInfo run{options.program, options.command, options.target.url};
+  if (!options.json_path.empty()) write(options.json_path, records_json(run, records, summary));
+  if (!options.csv_path.empty()) write(options.csv_path, records_csv(records, summary));
+  return exit_code;
 }
 
 }  // namespace kit

@@ -6,6 +6,8 @@
 
 #include "options.hpp"
 #include "record.hpp"
+#include "stats.hpp"
+#include "terminal.hpp"
 
 namespace kit {
 
@@ -18,9 +20,15 @@ std::string recap_line(const std::vector<RequestRecord>& records, Seconds elapse
 // 0 when every request succeeded, 1 otherwise.
 int exit_code_for(const std::vector<RequestRecord>& records);
 
+// The hey-style report: totals, histogram, percentiles, status and error counts.
+std::string summary_text(const Summary& summary, const TerminalStyle& style);
+
 // Bodies to `out` in request order (unless quiet), one line per failure and
-// the recap to `err`. Returns the exit code.
+// the recap to `err`, then the reports the options ask for. When JSON or CSV
+// goes to stdout, bodies are left out and the human reports go to `err`.
+// Returns the exit code.
 int report_run(const std::vector<RequestRecord>& records, Seconds elapsed,
-               const ClientOptions& options, std::ostream& out, std::ostream& err);
+               const ClientOptions& options, std::ostream& out, std::ostream& err,
+               const TerminalStyle& style = {});
 
 }  // namespace kit

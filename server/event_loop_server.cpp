@@ -129,7 +129,11 @@ asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connect
     const std::string method(request.method_string());
     const std::string target(request.target());
     AppResponse reply = respond(config_.app, method, target);
-    if (reply.delay.count() > 0) {
+    if (config_.blocking) {
+      // The classic mistake (--blocking): a blocking sleep inside the event
+      // loop stops the whole loop, so every other request waits behind it.
+      block_for(reply.delay);
+    } else if (reply.delay.count() > 0) {
       // The event loop's sleep: this coroutine waits, the loop serves others.
       asio::steady_timer timer(stream.get_executor(),
                                std::chrono::duration_cast<asio::steady_timer::duration>(reply.delay));

@@ -23,6 +23,7 @@ constexpr const char* examples =
     "  server --workers 1              # one request at a time, like Python's wsgiref\n"
     "  server --workers 2              # like gunicorn -w 2\n"
     "  server --async                  # event loop: every request waits at the same time\n"
+    "  server --async --blocking       # event loop that sleeps: requests queue up again\n"
     "  server --port 0 --delay 0.2     # a free port, 0.2 s per request\n"
     "\n"
     "Per request: /?delay=0.25 waits 0.25 s, /?status=503 answers 503.\n"
@@ -47,6 +48,9 @@ std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& 
                                   "event-loop model (Boost.Beast): delays are timers, not sleeps");
   app.add_option("--threads", config.threads, "event-loop model: threads running the loop")
       ->capture_default_str()->check(CLI::Range(1, 256))->needs(event_loop);
+  app.add_flag("--blocking", config.blocking,
+               "event-loop model with a blocking sleep in the handler: the classic mistake")
+      ->needs(event_loop);
   workers->excludes(event_loop);
   app.add_option("--drain", config.drain, "seconds in-flight requests get after Ctrl-C/SIGTERM")
       ->capture_default_str()->check(CLI::NonNegativeNumber);
@@ -89,8 +93,8 @@ int main(int argc, char** argv) {
     if (config.event_loop) {
       auto& server = model.emplace<1>(std::make_unique<kit::EventLoopServer>(config));
       port = server->port();
-      model_name = "event loop, " + std::to_string(config.threads) +
-                   (config.threads == 1 ? " thread" : " threads");
+      model_name = std::string(config.blocking ? "blocking event loop, " : "event loop, ") +
+                   std::to_string(config.threads) + (config.threads == 1 ? " thread" : " threads");
     } else {
       auto& server = model.emplace<0>(std::make_unique<kit::WorkerPoolServer>(config));
       port = server->port();

@@ -12,6 +12,7 @@ struct ServerConfig {
   int workers = 8;        // worker-pool model: requests served at the same time
   bool event_loop = false;
   int threads = 1;        // event-loop model: threads running the loop
+  bool blocking = false;  // event-loop model with a blocking sleep: the classic mistake
   double drain = 5;       // seconds in-flight requests get after SIGINT/SIGTERM
   bool quiet = false;     // no access log
   AppConfig app;

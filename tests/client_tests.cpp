@@ -1,7 +1,10 @@
 // End-to-end tests of build/client_sync and build/client_async against build/server.
 #include <gtest/gtest.h>
 #include <netdb.h>
+#include <signal.h>
 
+#include <boost/json/parse.hpp>
+#include <fstream>
 #include <regex>
 
 #include "process.hpp"
@@ -70,6 +73,20 @@ TEST(Clients, OneWorkerMakesAsyncAsSlowAsSync) {
   EXPECT_GE(on_one.seconds, 2 * delay);
   EXPECT_LT(on_two.seconds, 0.75 * on_one.seconds);
   EXPECT_LT(on_loop.seconds, 0.75 * on_one.seconds);
+}
+
+// The classic mistake: a blocking sleep inside the event loop serialises everything.
+TEST(Clients, BlockingEventLoopQueuesRequestsUp) {
+  ServerProcess blocking = slow_server({"--async", "--blocking"});
+  ServerProcess event_loop = slow_server({"--async"});
+  ASSERT_TRUE(blocking.started() && event_loop.started());
+  EXPECT_NE(blocking.serving_line().find("(blocking event loop, 1 thread)"), std::string::npos);
+  const ProgramResult queued = run_program("client_async", {blocking.url(), "-n", "3"});
+  const ProgramResult together = run_program("client_async", {event_loop.url(), "-n", "3"});
+  ASSERT_EQ(queued.exit_code, 0) << queued.err;
+  ASSERT_EQ(together.exit_code, 0) << together.err;
+  EXPECT_GE(queued.seconds, 3 * delay);
+  EXPECT_LT(together.seconds, 0.6 * queued.seconds);
 }
 
 // The talk's Semaphore(3): nine requests, three at a time, three waves.
@@ -210,5 +227,101 @@ TEST_P(BothClients, LocalhostReachesAnIpv6OnlyServer) {
 
 INSTANTIATE_TEST_SUITE_P(Clients, BothClients, ::testing::Values("client_sync", "client_async"),
                          [](const auto& info) { return info.param; });
+
+}  // namespace kit::test
+
+namespace kit::test {
+
+namespace {
+
+boost::json::array requests_in(const std::string& json_text) {
+  return boost::json::parse(json_text).at("requests").as_array();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path);
+  return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+int count_of(const std::string& text, const std::string& what) {
+  int count = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+}  // namespace
+
+// The talk's pictures: sync waits one request after another, async all at once.
+TEST(Reports, SyncBarsFollowEachOtherAsyncBarsOverlap) {
+  ServerProcess server = slow_server({"--async"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const std::string json_path = ::testing::TempDir() + "/kit-reports-sync.json";
+  const ProgramResult sync = run_program(
+      "client_sync", {server.url(), "-n", "3", "--summary", "--timeline", "--json", json_path});
+  ASSERT_EQ(sync.exit_code, 0) << sync.err;
+  EXPECT_NE(sync.out.find("Timeline: 3 requests on 1 lane,"), std::string::npos) << sync.out;
+  EXPECT_NE(sync.out.find("Latency distribution:"), std::string::npos) << sync.out;
+  EXPECT_NE(sync.out.find("[200] 3 responses"), std::string::npos) << sync.out;
+  const auto sync_requests = requests_in(read_file(json_path));
+  ASSERT_EQ(sync_requests.size(), 3u);
+  for (std::size_t i = 1; i < sync_requests.size(); ++i) {
+    EXPECT_GE(sync_requests[i].at("start").as_double(), sync_requests[i - 1].at("end").as_double());
+  }
+  std::remove(json_path.c_str());
+
+  const ProgramResult async = run_program("client_async", {server.url(), "-n", "3", "--timeline", "--json", "-"});
+  ASSERT_EQ(async.exit_code, 0) << async.err;
+  const auto async_requests = requests_in(async.out);  // stdout holds the JSON alone
+  ASSERT_EQ(async_requests.size(), 3u);
+  double last_start = 0, first_end = 1e9;
+  for (const auto& r : async_requests) {
+    last_start = std::max(last_start, r.at("start").as_double());
+    first_end = std::min(first_end, r.at("end").as_double());
+  }
+  EXPECT_LT(last_start, first_end) << "all three were waiting at the same time";
+  EXPECT_NE(async.err.find("Timeline: 3 requests on 3 lanes,"), std::string::npos) << async.err;
+}
+
+TEST(Reports, ExactlyNRequestsWhenConcurrencyDoesNotDivideThem) {
+  ServerProcess server({"--async", "--delay", "0"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult result = run_program("client_async", {server.url(), "-n", "10", "-c", "3", "--csv", "-"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(count_of(result.out, ",200,22,true,"), 10) << result.out;
+  ASSERT_EQ(server.stop(SIGTERM), 0);
+  EXPECT_EQ(count_of(server.log(), "GET / 200"), 10) << server.log();
+}
+
+TEST(Reports, SvgHasOneBarPerRequest) {
+  ServerProcess server = slow_server({"--async"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const std::string svg_path = ::testing::TempDir() + "/kit-reports.svg";
+  const ProgramResult result = run_program("client_async", {server.url(), "-n", "4", "-c", "2", "--svg", svg_path});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string svg = read_file(svg_path);
+  EXPECT_EQ(svg.rfind("<?xml", 0), 0u);
+  EXPECT_EQ(count_of(svg, "class=\"bar ok\""), 4);
+  EXPECT_NE(svg.find("</svg>"), std::string::npos);
+  std::remove(svg_path.c_str());
+}
+
+TEST_P(BothClients, UnwritableOutputIsRefusedBeforeTheRun) {
+  ServerProcess server({"--async", "--delay", "0"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult result = run({server.url(), "--svg", "/no/such/folder/t.svg"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--svg: cannot write '/no/such/folder/t.svg'"), std::string::npos) << result.err;
+  ASSERT_EQ(server.stop(SIGTERM), 0);
+  EXPECT_EQ(count_of(server.log(), "GET /"), 0) << "no request was sent";
+}
+
+TEST_P(BothClients, SummaryOfAFailedRunHasNoLatencies) {
+  const ProgramResult result =
+      run({"http://127.0.0.1:" + std::to_string(unused_port()) + "/", "-n", "2", "--summary"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("Success rate:   0.0% (0 of 2)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("[2] refused"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("nan"), std::string::npos) << result.out;
+}
 
 }  // namespace kit::test

@@ -1,0 +1,44 @@
+#include "progress.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "terminal.hpp"
+
+namespace kit {
+
+ProgressLine::ProgressLine(int total, const RunClock& clock) : total_(total), clock_(clock) {
+  if (is_tty(STDERR_FILENO)) painter_ = std::thread([this] { draw_until_stopped(); });
+}
+
+ProgressLine::~ProgressLine() {
+  if (!painter_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  painter_.join();
+  if (drawn_) std::fputs("\r\033[K", stderr);
+}
+
+void ProgressLine::count(const RequestRecord& finished) {
+  (finished.ok() ? ok_ : failed_).fetch_add(1, std::memory_order_relaxed);
+}
+
+void ProgressLine::draw_until_stopped() {
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; })) {
+    const double elapsed = clock_.now().count();
+    if (elapsed < 1.0) continue;  // short runs stay quiet
+    const int ok = ok_.load(std::memory_order_relaxed);
+    const int failed = failed_.load(std::memory_order_relaxed);
+    std::fprintf(stderr, "\r\033[K%d/%d done, %d ok, %d failed, %.1f s", ok + failed, total_, ok,
+                 failed, elapsed);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+}
+
+}  // namespace kit

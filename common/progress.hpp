@@ -1,0 +1,37 @@
+#pragma once
+// A progress line on stderr for runs longer than a second: done/total, ok,
+// failed, elapsed. Only when stderr is a terminal; erased at the end.
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "record.hpp"
+
+namespace kit {
+
+class ProgressLine {
+ public:
+  ProgressLine(int total, const RunClock& clock);  // shows nothing unless stderr is a tty
+  ~ProgressLine();                                  // stops and erases the line
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+  void count(const RequestRecord& finished);  // safe from any thread
+
+ private:
+  void draw_until_stopped();
+
+  const int total_;
+  const RunClock& clock_;
+  std::atomic<int> ok_{0};
+  std::atomic<int> failed_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  bool drawn_ = false;
+  // A thread of its own, so the line moves even while a blocking client waits.
+  std::thread painter_;
+};
+
+}  // namespace kit

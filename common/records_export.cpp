@@ -1,0 +1,150 @@
+#include "records_export.hpp"
+
+#include <unistd.h>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "units.hpp"
+
+namespace kit {
+
+namespace {
+
+boost::json::value optional_number(const std::optional<double>& value) {
+  return value ? boost::json::value(*value) : boost::json::value(nullptr);
+}
+
+boost::json::object summary_json(const Summary& s) {
+  boost::json::object percentiles;
+  for (const auto& [p, seconds] : s.percentiles) percentiles["p" + format_number(p, 1)] = seconds;
+  boost::json::array histogram;
+  for (const auto& bucket : s.histogram) histogram.push_back({{"upper", bucket.upper}, {"count", bucket.count}});
+  boost::json::object statuses;
+  for (const auto& [status, count] : s.status_counts) statuses[std::to_string(status)] = count;
+  boost::json::object errors;
+  for (const auto& [name, count] : s.error_counts) errors[name] = count;
+  return {{"requests", s.requests},
+          {"ok", s.ok},
+          {"failed", s.failed},
+          {"success_rate", s.success_rate()},
+          {"total_seconds", s.total_seconds},
+          {"requests_per_second", s.requests_per_second},
+          {"total_bytes", s.total_bytes},
+          {"fastest", optional_number(s.fastest)},
+          {"slowest", optional_number(s.slowest)},
+          {"average", optional_number(s.average)},
+          {"percentiles", std::move(percentiles)},
+          {"histogram", std::move(histogram)},
+          {"status_counts", std::move(statuses)},
+          {"error_counts", std::move(errors)}};
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string seconds_text(double seconds) { return format_fixed(seconds, 6); }
+
+}  // namespace
+
+std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& records,
+                         const Summary& summary) {
+  boost::json::array requests;
+  for (const RequestRecord& r : records) {
+    requests.push_back({{"number", r.number},
+                        {"lane", r.lane},
+                        {"start", r.start.count()},
+                        {"end", r.end.count()},
+                        {"duration", r.duration().count()},
+                        {"status", r.status},
+                        {"bytes", r.bytes},
+                        {"ok", r.ok()},
+                        {"failure", r.ok() ? boost::json::value(nullptr)
+                                           : boost::json::value(failure_name(r.failure))},
+                        {"error", r.ok() ? boost::json::value(nullptr) : boost::json::value(r.error)}});
+  }
+  const boost::json::object document{{"program", run.program},
+                                     {"command", run.command},
+                                     {"url", run.url},
+                                     {"summary", summary_json(summary)},
+                                     {"requests", std::move(requests)}};
+  return boost::json::serialize(document) + "\n";
+}
+
+std::string records_csv(const std::vector<RequestRecord>& records, const Summary& summary) {
+  std::string csv = "number,lane,start,end,duration,status,bytes,ok,failure,error\n";
+  for (const RequestRecord& r : records) {
+    csv += std::to_string(r.number) + "," + std::to_string(r.lane) + "," +
+           seconds_text(r.start.count()) + "," + seconds_text(r.end.count()) + "," +
+           seconds_text(r.duration().count()) + "," + std::to_string(r.status) + "," +
+           std::to_string(r.bytes) + "," + (r.ok() ? "true" : "false") + "," +
+           (r.ok() ? "" : std::string(failure_name(r.failure))) + "," + csv_field(r.error) + "\n";
+  }
+  auto line = [&](const std::string& name, const std::string& value) {
+    csv += "# " + name + "," + value + "\n";
+  };
+  line("requests", std::to_string(summary.requests));
+  line("ok", std::to_string(summary.ok));
+  line("failed", std::to_string(summary.failed));
+  line("total_seconds", seconds_text(summary.total_seconds));
+  line("requests_per_second", format_fixed(summary.requests_per_second, 3));
+  line("total_bytes", std::to_string(summary.total_bytes));
+  if (summary.average) {
+    line("fastest", seconds_text(*summary.fastest));
+    line("slowest", seconds_text(*summary.slowest));
+    line("average", seconds_text(*summary.average));
+    for (const auto& [p, seconds] : summary.percentiles) line("p" + format_number(p, 1), seconds_text(seconds));
+  }
+  return csv;
+}
+
+std::string write_output(const std::string& path, const std::string& content) {
+  if (path == "-") {
+    std::cout << content << std::flush;
+    return "";
+  }
+  const std::string temporary = path + ".partial";
+  {
+    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+    file << content;
+    file.flush();
+    if (!file) {
+      std::remove(temporary.c_str());
+      return "cannot write '" + path + "': " + std::strerror(errno);
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    std::remove(temporary.c_str());
+    return "cannot write '" + path + "': " + reason;
+  }
+  return "";
+}
+
+std::string check_writable(const std::string& path) {
+  if (path == "-") return "";
+  if (path.empty()) return "needs a file name";
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::is_directory(path, error)) return "cannot write '" + path + "': it is a directory";
+  const fs::path folder = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
+  if (!fs::is_directory(folder, error)) {
+    return "cannot write '" + path + "': no folder '" + folder.string() + "'";
+  }
+  if (::access(folder.c_str(), W_OK) != 0) {
+    return "cannot write '" + path + "': " + std::strerror(errno);
+  }
+  return "";
+}
+
+}  // namespace kit

@@ -1,0 +1,31 @@
+#pragma once
+// Every record plus the summary figures, for other programs: JSON and CSV.
+// Times are seconds since the run started.
+#include <string>
+#include <vector>
+
+#include "record.hpp"
+#include "stats.hpp"
+
+namespace kit {
+
+struct RunInfo {
+  std::string program;  // "client_async"
+  std::string command;  // the command line as typed
+  std::string url;
+};
+
+std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& records,
+                         const Summary& summary);
+
+// One row per request; the summary follows as "# name,value" comment lines.
+std::string records_csv(const std::vector<RequestRecord>& records, const Summary& summary);
+
+// Writes `content` to `path` ("-" is stdout) through a temporary file and a
+// rename, so a reader never sees half a file. Returns an error message, or "".
+std::string write_output(const std::string& path, const std::string& content);
+
+// "" when `path` can be written later; otherwise why not. Checked before a run.
+std::string check_writable(const std::string& path);
+
+}  // namespace kit

@@ -1,0 +1,63 @@
+#include "stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace kit {
+
+std::optional<double> percentile(std::vector<double> values, double p) {
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  const double n = static_cast<double>(values.size());
+  // Rounded first: 99.9% of 1000 is 999 exactly, not 999.0000001.
+  const double rank = std::ceil(std::round(p / 100.0 * n * 1e9) / 1e9);
+  const auto index = static_cast<std::size_t>(std::clamp(rank, 1.0, n)) - 1;
+  return values[index];
+}
+
+std::vector<HistogramBucket> histogram(const std::vector<double>& values, int buckets) {
+  if (values.empty()) return {};
+  const auto [low, high] = std::minmax_element(values.begin(), values.end());
+  const double width = (*high - *low) / buckets;
+  if (width <= 0) return {{*high, static_cast<int>(values.size())}};
+
+  std::vector<HistogramBucket> result(static_cast<std::size_t>(buckets));
+  for (int i = 0; i < buckets; ++i) result[i].upper = *low + width * (i + 1);
+  result.back().upper = *high;
+  for (double v : values) {
+    const int index = std::min(buckets - 1, static_cast<int>((v - *low) / width));
+    ++result[static_cast<std::size_t>(index)].count;
+  }
+  return result;
+}
+
+Summary summarize(const std::vector<RequestRecord>& records, Seconds elapsed) {
+  Summary s;
+  s.requests = static_cast<int>(records.size());
+  s.total_seconds = elapsed.count();
+  s.requests_per_second = s.total_seconds > 0 ? s.requests / s.total_seconds : 0;
+
+  std::vector<double> latencies;
+  for (const RequestRecord& r : records) {
+    s.total_bytes += r.bytes;
+    if (r.status != 0) ++s.status_counts[r.status];
+    if (r.ok()) {
+      ++s.ok;
+      latencies.push_back(r.duration().count());
+    } else {
+      ++s.failed;
+      ++s.error_counts[std::string(failure_name(r.failure))];
+    }
+  }
+  if (!latencies.empty()) {
+    s.fastest = *std::min_element(latencies.begin(), latencies.end());
+    s.slowest = *std::max_element(latencies.begin(), latencies.end());
+    s.average = std::accumulate(latencies.begin(), latencies.end(), 0.0) / latencies.size();
+    for (double p : reported_percentiles) s.percentiles.emplace_back(p, *percentile(latencies, p));
+    s.histogram = histogram(latencies);
+  }
+  return s;
+}
+
+}  // namespace kit

@@ -1,0 +1,47 @@
+#pragma once
+// The numbers a load tool reports, computed from the records alone. Pure
+// functions: no printing, no clocks.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "record.hpp"
+
+namespace kit {
+
+// The p-th percentile (0 < p <= 100) of values by the nearest-rank method: the
+// smallest value with at least p% of the values at or below it. Always one of
+// the values, so right for small n too. Empty input gives nullopt.
+std::optional<double> percentile(std::vector<double> values, double p);
+
+struct HistogramBucket {
+  double upper = 0;  // the bucket holds values up to and including this mark
+  int count = 0;
+};
+
+// Up to `buckets` equal-width buckets from the smallest to the largest value;
+// identical values make a single bucket.
+std::vector<HistogramBucket> histogram(const std::vector<double>& values, int buckets = 10);
+
+struct Summary {
+  int requests = 0;
+  int ok = 0;
+  int failed = 0;
+  double total_seconds = 0;
+  double requests_per_second = 0;  // all requests, finished or failed, per second of the run
+  std::size_t total_bytes = 0;
+  // Latency of the successful requests; empty when none succeeded.
+  std::optional<double> fastest, slowest, average;
+  std::vector<std::pair<double, double>> percentiles;  // (p, seconds)
+  std::vector<HistogramBucket> histogram;
+  std::map<int, int> status_counts;          // every answer that arrived, 4xx/5xx included
+  std::map<std::string, int> error_counts;   // by failure name
+  double success_rate() const { return requests ? 100.0 * ok / requests : 0; }
+};
+
+inline constexpr double reported_percentiles[] = {10, 25, 50, 75, 90, 95, 99, 99.9};
+
+Summary summarize(const std::vector<RequestRecord>& records, Seconds elapsed);
+
+}  // namespace kit

@@ -1,0 +1,182 @@
+#include "timeline.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "units.hpp"
+
+namespace kit {
+
+namespace {
+
+std::map<int, std::vector<const RequestRecord*>> by_lane(const std::vector<RequestRecord>& records) {
+  std::map<int, std::vector<const RequestRecord*>> lanes;
+  for (const RequestRecord& r : records) lanes[r.lane].push_back(&r);
+  return lanes;
+}
+
+// One character cell of the chart: a glyph and whether it belongs to a bar.
+struct Cell {
+  std::string glyph = " ";
+  enum Paint { none, ok, failed } paint = none;
+};
+
+std::string paint_row(const std::vector<Cell>& cells, bool colour) {
+  std::string row;
+  Cell::Paint current = Cell::none;
+  for (const Cell& cell : cells) {
+    if (colour && cell.paint != current) {
+      row += cell.paint == Cell::ok ? "\033[32m" : cell.paint == Cell::failed ? "\033[31m" : "\033[0m";
+      current = cell.paint;
+    }
+    row += cell.glyph;
+  }
+  if (colour && current != Cell::none) row += "\033[0m";
+  return row;
+}
+
+std::string escape_xml(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// A tick step of 1, 2 or 5 times a power of ten giving at most `most` ticks.
+double tick_step(double total, int most) {
+  if (total <= 0) return 1;
+  const double raw = total / most;
+  const double power = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double factor : {1.0, 2.0, 5.0, 10.0}) {
+    if (factor * power >= raw) return factor * power;
+  }
+  return 10 * power;
+}
+
+}  // namespace
+
+std::string timeline_text(const std::vector<RequestRecord>& records, Seconds total,
+                          const TerminalStyle& style, int max_lanes) {
+  const auto lanes = by_lane(records);
+  const double span = std::max(total.count(), 1e-9);
+  const int label_width = 9;  // "lane 123 "
+  const int width = std::max(20, style.columns - label_width - 2);
+  const std::string ok_glyph = style.utf8 ? "\u2588" : "=";
+  const std::string failed_glyph = style.utf8 ? "\u2591" : "x";
+  const std::string border = style.utf8 ? "\u2502" : "|";
+
+  std::ostringstream out;
+  out << "\nTimeline: " << records.size() << (records.size() == 1 ? " request" : " requests")
+      << " on " << lanes.size() << (lanes.size() == 1 ? " lane" : " lanes") << ", "
+      << format_duration(total.count(), !style.utf8) << "\n";
+
+  int shown = 0;
+  for (const auto& [lane, lane_records] : lanes) {
+    if (shown++ == max_lanes) break;
+    std::vector<Cell> cells(static_cast<std::size_t>(width));
+    for (const RequestRecord* r : lane_records) {
+      const int first = std::clamp(static_cast<int>(r->start.count() / span * width), 0, width - 1);
+      const int last = std::clamp(static_cast<int>(std::ceil(r->end.count() / span * width)) - 1,
+                                  first, width - 1);
+      const auto paint = r->ok() ? Cell::ok : Cell::failed;
+      for (int i = first; i <= last; ++i) cells[i] = {r->ok() ? ok_glyph : failed_glyph, paint};
+      // The request number is written over its bar when the bar is wide enough.
+      const std::string label = std::to_string(r->number);
+      if (last - first + 1 >= static_cast<int>(label.size()) + 1) {
+        for (std::size_t k = 0; k < label.size(); ++k) cells[first + k] = {std::string(1, label[k]), paint};
+      }
+    }
+    std::string name = "lane " + std::to_string(lane);
+    name.resize(static_cast<std::size_t>(label_width - 1), ' ');
+    out << name << ' ' << border << paint_row(cells, style.colour) << border << '\n';
+  }
+  if (static_cast<int>(lanes.size()) > max_lanes) {
+    out << "... " << lanes.size() - max_lanes << " more lanes: see --svg\n";
+  }
+
+  const std::string start_mark = "0 s";
+  const std::string end_mark = format_duration(total.count(), !style.utf8);
+  std::string axis(static_cast<std::size_t>(width + 2), ' ');
+  axis.replace(1, start_mark.size(), start_mark);
+  if (end_mark.size() + start_mark.size() + 2 <= axis.size()) {
+    axis.replace(axis.size() - 1 - end_mark.size(), end_mark.size(), end_mark);
+  }
+  out << std::string(static_cast<std::size_t>(label_width), ' ') << axis << '\n';
+  out << ok_glyph << " ok  " << failed_glyph << " failed  one bar per request\n";
+  return out.str();
+}
+
+std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds total,
+                         const std::string& title) {
+  const auto lanes = by_lane(records);
+  const double span = std::max(total.count(), 1e-9);
+  const int lane_count = static_cast<int>(lanes.size());
+  const double lane_height = lane_count <= 50 ? 22 : lane_count <= 400 ? 8 : 3;
+  const double left = 70, right = 20, top = 56, plot_width = 900;
+  const double plot_height = lane_height * std::max(lane_count, 1);
+  const double width = left + plot_width + right;
+  const double height = top + plot_height + 44;
+  auto x_of = [&](double seconds) { return left + seconds / span * plot_width; };
+
+  std::ostringstream svg;
+  svg.setf(std::ios::fixed);
+  svg.precision(2);
+  svg << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+      << "\" viewBox=\"0 0 " << width << ' ' << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      << "<style>.bar{stroke:#fff;stroke-width:1}.ok{fill:#3b8e3b}.failed{fill:#c83737}.lane{fill:#555}.grid{stroke:#ddd}"
+         ".label{fill:#fff;font-size:11px}</style>\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
+      << "<text x=\"" << left << "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">"
+      << escape_xml(title) << "</text>\n"
+      << "<text x=\"" << left << "\" y=\"40\" fill=\"#555\">" << records.size()
+      << " requests on " << lane_count << " lanes in " << escape_xml(format_duration(span))
+      << "; one bar per request (hover for details)</text>\n";
+
+  const double step = tick_step(span, 10);
+  for (int i = 0; i * step <= span * (1 + 1e-9); ++i) {
+    const double x = x_of(i * step);
+    svg << "<line class=\"grid\" x1=\"" << x << "\" y1=\"" << top << "\" x2=\"" << x << "\" y2=\""
+        << top + plot_height << "\"/>\n"
+        << "<text x=\"" << x << "\" y=\"" << top + plot_height + 16 << "\" text-anchor=\"middle\">"
+        << format_number(i * step, 3) << "</text>\n";
+  }
+  svg << "<text x=\"" << left + plot_width / 2 << "\" y=\"" << top + plot_height + 36
+      << "\" text-anchor=\"middle\">seconds since the start of the run</text>\n";
+
+  int row = 0;
+  for (const auto& [lane, lane_records] : lanes) {
+    const double y = top + row++ * lane_height;
+    if (lane_height >= 14) {
+      svg << "<text class=\"lane\" x=\"" << left - 8 << "\" y=\"" << y + lane_height * 0.7
+          << "\" text-anchor=\"end\">lane " << lane << "</text>\n";
+    }
+    for (const RequestRecord* r : lane_records) {
+      const double x = x_of(r->start.count());
+      const double w = std::max(1.0, x_of(r->end.count()) - x);
+      const std::string outcome = r->ok() ? "HTTP " + std::to_string(r->status) : r->error;
+      svg << "<g><title>" << escape_xml("request " + std::to_string(r->number) + ": " + outcome +
+                                        ", " + format_duration(r->duration().count()))
+          << "</title><rect class=\"bar " << (r->ok() ? "ok" : "failed") << "\" x=\"" << x
+          << "\" y=\"" << y + 2 << "\" width=\"" << w << "\" height=\"" << lane_height - 4 << "\"/>";
+      if (lane_height >= 14 && w >= 8.0 * std::to_string(r->number).size() + 6) {
+        svg << "<text class=\"label\" x=\"" << x + 4 << "\" y=\"" << y + lane_height * 0.7 << "\">"
+            << r->number << "</text>";
+      }
+      svg << "</g>\n";
+    }
+  }
+  svg << "</svg>\n";
+  return svg.str();
+}
+
+}  // namespace kit

@@ -1,0 +1,165 @@
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
+#include <sstream>
+
+#include "records_export.hpp"
+#include "timeline.hpp"
+
+namespace kit {
+
+namespace {
+
+RequestRecord bar(int number, int lane, double start, double end, bool ok = true) {
+  RequestRecord r{.number = number, .lane = lane, .start = Seconds(start), .end = Seconds(end)};
+  if (ok) {
+    r.set_response(200, "This is a slow web api");
+  } else {
+    r.fail(Failure::timeout, "timed out after 1 s");
+  }
+  return r;
+}
+
+// The talk's pictures: sync is one lane of back-to-back bars, async one bar per lane.
+std::vector<RequestRecord> sync_run() { return {bar(1, 1, 0, 1), bar(2, 1, 1, 2), bar(3, 1, 2, 3)}; }
+std::vector<RequestRecord> async_run() { return {bar(1, 1, 0, 1), bar(2, 2, 0, 1), bar(3, 3, 0, 1, false)}; }
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> lane_rows(const std::string& text) {
+  std::vector<std::string> rows;
+  for (const auto& line : lines_of(text)) if (line.rfind("lane ", 0) == 0) rows.push_back(line);
+  return rows;
+}
+
+std::size_t display_width(const std::string& utf8) {
+  std::size_t width = 0;
+  for (unsigned char c : utf8) width += (c & 0xC0) != 0x80;
+  return width;
+}
+
+}  // namespace
+
+TEST(TimelineText, OneLaneForSyncOneLanePerRequestForAsync) {
+  const TerminalStyle style{.columns = 80, .utf8 = false, .colour = false};
+  EXPECT_EQ(lane_rows(timeline_text(sync_run(), Seconds(3), style)).size(), 1u);
+  EXPECT_EQ(lane_rows(timeline_text(async_run(), Seconds(1), style)).size(), 3u);
+  EXPECT_NE(timeline_text(sync_run(), Seconds(3), style).find("3 requests on 1 lane,"), std::string::npos);
+}
+
+TEST(TimelineText, RowsFitTheTerminalWidth) {
+  for (int columns : {40, 80, 132}) {
+    for (bool utf8 : {false, true}) {
+      const TerminalStyle style{.columns = columns, .utf8 = utf8, .colour = false};
+      for (const auto& line : lines_of(timeline_text(async_run(), Seconds(1), style))) {
+        EXPECT_LE(display_width(line), static_cast<std::size_t>(columns)) << line;
+      }
+      for (const auto& row : lane_rows(timeline_text(sync_run(), Seconds(3), style))) {
+        EXPECT_EQ(display_width(row), static_cast<std::size_t>(columns)) << row;
+      }
+    }
+  }
+}
+
+TEST(TimelineText, BackToBackBarsEachLabelled) {
+  const TerminalStyle style{.columns = 9 + 2 + 30, .utf8 = false, .colour = false};
+  const auto rows = lane_rows(timeline_text(sync_run(), Seconds(3), style));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], "lane 1   |1=========2=========3=========|");
+}
+
+TEST(TimelineText, FailuresAreMarked) {
+  const TerminalStyle style{.columns = 9 + 2 + 20, .utf8 = false, .colour = false};
+  const auto rows = lane_rows(timeline_text(async_run(), Seconds(1), style));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], "lane 1   |1===================|");
+  EXPECT_EQ(rows[2], "lane 3   |3xxxxxxxxxxxxxxxxxxx|");
+}
+
+TEST(TimelineText, AsciiOrUtf8AndColourOnlyWhenAsked) {
+  const std::string ascii = timeline_text(async_run(), Seconds(1), {.columns = 60, .utf8 = false, .colour = false});
+  for (unsigned char c : ascii) EXPECT_LT(c, 0x80);
+  EXPECT_EQ(ascii.find('\033'), std::string::npos);
+  const std::string fancy = timeline_text(async_run(), Seconds(1), {.columns = 60, .utf8 = true, .colour = true});
+  EXPECT_NE(fancy.find("\u2588"), std::string::npos);
+  EXPECT_NE(fancy.find("\033[32m"), std::string::npos);
+  EXPECT_NE(fancy.find("\033[31m"), std::string::npos);
+}
+
+TEST(TimelineText, ManyLanesAreCapped) {
+  std::vector<RequestRecord> records;
+  for (int i = 1; i <= 100; ++i) records.push_back(bar(i, i, 0, 1));
+  const std::string text = timeline_text(records, Seconds(1), {.columns = 60, .utf8 = false}, 40);
+  EXPECT_EQ(lane_rows(text).size(), 40u);
+  EXPECT_NE(text.find("... 60 more lanes"), std::string::npos);
+}
+
+TEST(TimelineSvg, IsWellFormedWithOneBarPerRequest) {
+  std::vector<RequestRecord> records = async_run();
+  records.push_back(bar(4, 1, 1, 2));
+  const std::string svg = timeline_svg(records, Seconds(2), "client_async -n 4 'http://h/?a=1&b=<2>'");
+  std::istringstream in(svg);
+  boost::property_tree::ptree tree;
+  ASSERT_NO_THROW(boost::property_tree::read_xml(in, tree)) << svg;
+  int bars = 0;
+  int titles_with_status = 0;
+  for (const auto& [name, child] : tree.get_child("svg")) {
+    if (name != "g") continue;
+    if (child.get<std::string>("rect.<xmlattr>.class").rfind("bar ", 0) == 0) ++bars;
+    if (child.get<std::string>("title").find("HTTP 200") != std::string::npos) ++titles_with_status;
+  }
+  EXPECT_EQ(bars, 4);
+  EXPECT_EQ(titles_with_status, 3);
+  EXPECT_NE(svg.find("'http://h/?a=1&amp;b=&lt;2&gt;'"), std::string::npos);
+  EXPECT_NE(svg.find("request 3: timed out after 1 s"), std::string::npos);
+}
+
+TEST(RecordsJson, ParsesAndKeepsEveryRecord) {
+  const auto records = async_run();
+  const auto document = boost::json::parse(
+      records_json({"client_async", "client_async -n 3", "http://h/"}, records, summarize(records, Seconds(1))));
+  const auto& requests = document.at("requests").as_array();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[1].at("lane").as_int64(), 2);
+  EXPECT_DOUBLE_EQ(requests[1].at("end").as_double(), 1.0);
+  EXPECT_EQ(requests[2].at("failure").as_string(), "timeout");
+  EXPECT_TRUE(requests[0].at("error").is_null());
+  EXPECT_EQ(document.at("summary").at("requests").as_int64(), 3);
+  EXPECT_EQ(document.at("summary").at("ok").as_int64(), 2);
+  EXPECT_EQ(document.at("program").as_string(), "client_async");
+}
+
+TEST(RecordsJson, AllFailedGivesNullLatencies) {
+  const std::vector<RequestRecord> records{bar(1, 1, 0, 1, false)};
+  const auto document = boost::json::parse(records_json({}, records, summarize(records, Seconds(1))));
+  EXPECT_TRUE(document.at("summary").at("average").is_null());
+}
+
+TEST(RecordsCsv, OneRowPerRecordAndTheSummaryAsComments) {
+  const auto records = async_run();
+  const auto lines = lines_of(records_csv(records, summarize(records, Seconds(1))));
+  ASSERT_GE(lines.size(), 4u);
+  EXPECT_EQ(lines[0], "number,lane,start,end,duration,status,bytes,ok,failure,error");
+  EXPECT_EQ(lines[1], "1,1,0.000000,1.000000,1.000000,200,22,true,,");
+  EXPECT_EQ(lines[3], "3,3,0.000000,1.000000,1.000000,0,0,false,timeout,timed out after 1 s");
+  EXPECT_EQ(lines[4], "# requests,3");
+}
+
+TEST(WriteOutput, WholeFileOrNothing) {
+  const std::string path = ::testing::TempDir() + "/kit-write-output-test.txt";
+  EXPECT_EQ(write_output(path, "hello\n"), "");
+  EXPECT_EQ(check_writable(path), "");
+  EXPECT_NE(write_output("/no/such/folder/x.json", "{}"), "");
+  EXPECT_NE(check_writable("/no/such/folder/x.json"), "");
+  EXPECT_NE(check_writable(::testing::TempDir()), "");  // a directory
+  std::remove(path.c_str());
+}
+
+}  // namespace kit
