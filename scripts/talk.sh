@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Replays the talk's demonstrations in order against our server, each with a
+# heading, the command, the talk's figure and ours side by side.
+#
+#   ./scripts/talk.sh           1 s per request, as in the talk (about 25 s)
+#   ./scripts/talk.sh --fast    0.2 s per request (the talk's figures scaled to match)
+#
+# Builds first if needed (run ./scripts/demo.sh or ./scripts/test.sh once to install).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+delay=1
+case "${1:-}" in
+  "") ;;
+  --fast) delay=0.2 ;;
+  -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "talk.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
+
+if [ ! -x build/server ] || [ ! -x build/client_sync ] || [ ! -x build/client_async ]; then
+  ./scripts/install-deps.sh
+  cmake --preset default >/dev/null
+fi
+cmake --build --preset default --target server client_sync client_async >/dev/null
+
+source scripts/lib/servers.sh
+
+echo "Starting servers (a free port each, $delay s per request):"
+start_server two_workers --delay "$delay" --workers 2
+echo "  gunicorn -w 2  ->  server --workers 2     $two_workers"
+start_server one_worker --delay "$delay" --workers 1
+echo "  wsgiref        ->  server --workers 1     $one_worker"
+start_server three_workers --delay "$delay" --workers 3
+echo "  gunicorn -w 3  ->  server --workers 3     $three_workers"
+start_server event_loop --delay "$delay" --async
+echo "  (ours)         ->  server --async         $event_loop"
+start_server blocking_loop --delay "$delay" --async --blocking
+echo "  (ours)         ->  server --async --blocking  $blocking_loop"
+
+step=0
+# demo "heading" "talk's figure in seconds, or -" command...
+demo() {
+  local heading=$1 talk=$2; shift 2
+  step=$((step + 1))
+  printf '\n%d. %s\n   $ %s\n' "$step" "$heading" "$*"
+  local ours
+  ours=$(seconds_of "$@" 2>/dev/null)
+  if [ "$talk" = - ]; then
+    printf '   talk: %-28s ours: %s s\n' "(not in the talk)" "$ours"
+  else
+    awk -v t="$talk" -v d="$delay" -v o="$ours" 'BEGIN {
+      if (d == 1) printf "   talk: %-28s ours: %s s\n", t " s", o
+      else printf "   talk: %-28s ours: %s s\n", sprintf("%s s (x%s = %.3f s)", t, d, t * d), o }'
+  fi
+}
+
+demo "Four requests, one at a time (hey -n 4 -c 1)" 4.0223 \
+  ./build/client_async "$two_workers" -n 4 -c 1 -q
+demo "Four requests, two at a time (hey -n 4 -c 2)" 2.0088 \
+  ./build/client_async "$two_workers" -n 4 -c 2 -q
+demo "The synchronous client, 2 requests (python client.py, gunicorn -w 2)" 2.195 \
+  ./build/client_sync "$two_workers" -q
+demo "The asynchronous client, 2 requests (python async_client.py, gunicorn -w 2)" 1.366 \
+  ./build/client_async "$two_workers" -q
+demo "The asynchronous client against one worker (wsgiref): no gain, the server is the limit" 2.24 \
+  ./build/client_async "$one_worker" -q
+demo "Threads: 3 requests on 3 threads (client_threading.py, gunicorn -w 3)" 1.199 \
+  ./build/client_sync "$three_workers" --threads 3 -n 3 -q
+demo "9 requests, at most 3 at a time (asyncio.Semaphore(3), gunicorn -w 3)" 3.375 \
+  ./build/client_async "$three_workers" -n 9 -c 3 -q
+demo "An event-loop server: 3 requests wait on timers together" - \
+  ./build/client_async "$event_loop" -n 3 -q
+demo "The classic mistake: a blocking sleep inside the event loop, 3 requests queue up" - \
+  ./build/client_async "$blocking_loop" -n 3 -q
+echo
