@@ -8,15 +8,19 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <unistd.h>
-#include <iostream>
-#include <vector>
 
+#include <iostream>
+#include <sstream>
+
+#include "fd_limit.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "run_plan.hpp"
 #include "units.hpp"
 
 namespace {
@@ -30,16 +34,53 @@ using kit::Failure;
 // Every co_await hands back an error code instead of throwing.
 constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 
+// What all the requests of a run share.
+struct Run {
+  const kit::ClientOptions& options;
+  const tcp::resolver::results_type& addresses;  // looked up once, as a connection pool would
+  const std::string request;  // the same bytes for every request, written once by Beast
+  const kit::RunClock& clock;
+  kit::RunPlan& plan;
+  kit::ProgressLine& progress;
+};
+
+// A lane's connection. With keep-alive it carries one request after another,
+// like an aiohttp ClientSession; without, every request opens its own.
+struct Connection {
+  explicit Connection(const asio::any_io_executor& executor) : stream(executor) {}
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;  // bytes that arrived after the last response
+  bool open = false;
+
+  void close() {
+    stream.close();
+    buffer.clear();
+    open = false;
+  }
+};
+
+std::string serialize_request(const kit::ClientOptions& options) {
+  http::request<http::empty_body> request{http::verb::get, options.target.target, 11};
+  request.set(http::field::host, options.target.host_header);
+  request.set(http::field::user_agent, options.program);
+  if (!options.keep_alive) request.set(http::field::connection, "close");
+  std::ostringstream bytes;
+  bytes << request;
+  return bytes.str();
+}
+
 // Names what went wrong, in the words a load tool counts.
-kit::RequestRecord& failed(kit::RequestRecord& record, beast::error_code error,
-                           const kit::ClientOptions& options, const kit::RunClock& clock) {
-  record.end = clock.now();
+kit::RequestRecord failed(kit::RequestRecord& record, beast::error_code error, const Run& run,
+                          Connection& connection) {
+  record.end = run.clock.now();
+  connection.close();
   if (error == beast::error::timeout) {
-    record.fail(Failure::timeout, "timed out after " + kit::format_number(options.timeout) + " s");
+    record.fail(Failure::timeout, "timed out after " + kit::format_number(run.options.timeout) + " s");
   } else if (error == asio::error::connection_refused) {
-    record.fail(Failure::refused, "connection refused (" + options.target.host_header + ")");
+    record.fail(Failure::refused, "connection refused (" + run.options.target.host_header + ")");
   } else if (error == http::error::end_of_stream || error == asio::error::eof ||
-             error == asio::error::connection_reset || error == http::error::partial_message) {
+             error == asio::error::connection_reset || error == asio::error::broken_pipe ||
+             error == http::error::partial_message) {
     record.fail(Failure::reset, "connection closed before a complete answer");
   } else if (error.category() == make_error_code(http::error::end_of_stream).category()) {
     record.fail(Failure::bad_response, "bad HTTP response: " + error.message());
@@ -51,52 +92,47 @@ kit::RequestRecord& failed(kit::RequestRecord& record, beast::error_code error,
 
 // One GET, like the talk's `async def fetch(url)`. At each co_await this
 // coroutine waits and the event loop runs the others.
-asio::awaitable<kit::RequestRecord> fetch(const kit::ClientOptions& options,
-                                          const tcp::resolver::results_type& addresses,
-                                          int number, int lane, const kit::RunClock& clock) {
-  kit::RequestRecord record{.number = number, .lane = lane, .start = clock.now()};
-  const kit::HttpTarget& target = options.target;
-
-  beast::tcp_stream stream(co_await asio::this_coro::executor);
+asio::awaitable<kit::RequestRecord> fetch(Run& run, Connection& connection, int number, int lane) {
+  kit::RequestRecord record{.number = number, .lane = lane, .start = run.clock.now()};
+  beast::tcp_stream& stream = connection.stream;
   stream.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double>(options.timeout)));  // one deadline for the whole request
+      run.plan.time_allowed()));  // one deadline for the whole request
 
-  auto [connect_error, address] = co_await stream.async_connect(addresses, no_throw);
-  if (connect_error) co_return failed(record, connect_error, options, clock);
+  if (!connection.open) {
+    auto [connect_error, address] = co_await stream.async_connect(run.addresses, no_throw);
+    if (connect_error) co_return failed(record, connect_error, run, connection);
+    connection.open = record.new_connection = true;
+  }
 
-  http::request<http::empty_body> request{http::verb::get, target.target, 11};
-  request.set(http::field::host, target.host_header);
-  request.set(http::field::user_agent, "client_async");
-  request.set(http::field::connection, "close");
-  auto [send_error, sent] = co_await http::async_write(stream, request, no_throw);
-  if (send_error) co_return failed(record, send_error, options, clock);
+  auto [send_error, sent] = co_await asio::async_write(stream, asio::buffer(run.request), no_throw);
+  if (send_error) co_return failed(record, send_error, run, connection);
 
-  beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  auto [receive_error, received] = co_await http::async_read(stream, buffer, response, no_throw);
-  if (receive_error) co_return failed(record, receive_error, options, clock);
+  http::response_parser<http::string_body> response;
+  response.body_limit(run.options.max_body);
+  auto [receive_error, received] =
+      co_await http::async_read(stream, connection.buffer, response, no_throw);
+  if (receive_error) co_return failed(record, receive_error, run, connection);
 
-  record.end = clock.now();
-  record.set_response(response.result_int(), std::move(response.body()));
+  record.end = run.clock.now();
+  if (!response.keep_alive()) connection.close();
+  record.set_response(response.get().result_int(), std::move(response.get().body()));
   co_return record;
 }
 
-// One lane: fetches the next request until none are left. C lanes keep at
-// most C requests in flight, like asyncio.Semaphore(C); by default there is
-// a lane per request, so all of them start at once.
-struct Run {
-  const kit::ClientOptions& options;
-  const tcp::resolver::results_type& addresses;
-  const kit::RunClock& clock;
-  std::vector<kit::RequestRecord>& records;
-  kit::ProgressLine& progress;
-  int next = 0;  // the next request to start; one thread, so no lock
-};
-
+// One lane: fetches the next request until the plan says stop. C lanes keep
+// at most C requests in flight, like asyncio.Semaphore(C); by default there
+// is a lane per request, so all of them start at once.
 asio::awaitable<void> lane(int lane_number, Run& run) {
-  for (int i; (i = run.next++) < run.options.requests;) {
-    run.records[i] = co_await fetch(run.options, run.addresses, i + 1, lane_number, run.clock);
-    run.progress.count(run.records[i]);
+  Connection connection(co_await asio::this_coro::executor);
+  while (const auto number = run.plan.next()) {
+    kit::RequestRecord record = co_await fetch(run, connection, *number, lane_number);
+    if (record.failure == Failure::reset && !record.new_connection) {
+      // The server closed a kept-alive connection while it sat idle (nginx
+      // does after 1000 requests): open a new one and ask again.
+      record = co_await fetch(run, connection, *number, lane_number);
+    }
+    run.progress.count(record);
+    run.plan.finish(std::move(record));
   }
 }
 
@@ -111,29 +147,34 @@ int main(int argc, char** argv) {
       kit::parse_client_command_line(kit::ClientKind::async, argc, argv);
   if (command_line.exit_code) return *command_line.exit_code;
   const kit::ClientOptions& options = command_line.options;
+  if (const int fit = kit::make_room_for_connections(options.lanes()); fit < options.lanes()) {
+    std::cerr << options.program << ": " << kit::too_few_descriptors(options.lanes(), fit) << ", or use fewer\n";
+    return 2;
+  }
 
   asio::io_context event_loop(1);
   const kit::RunClock clock;
-  std::vector<kit::RequestRecord> records(options.requests);
+  kit::RunPlan plan(options, clock);
 
-  // Look the host up once for the whole run, as a connection pool would.
   beast::error_code resolve_error;
   const auto addresses = tcp::resolver(event_loop).resolve(options.target.host, options.target.port,
                                                            resolve_error);
   if (resolve_error) {
-    for (int i = 0; i < options.requests; ++i) {
-      records[i] = {.number = i + 1, .lane = 1, .start = clock.now(), .end = clock.now()};
-      records[i].fail(Failure::dns, "cannot resolve host '" + options.target.host + "'");
+    while (const auto number = plan.next()) {
+      kit::RequestRecord record{.number = *number, .lane = 1, .start = clock.now(), .end = clock.now()};
+      record.fail(Failure::dns, "cannot resolve host '" + options.target.host + "'");
+      plan.finish(std::move(record));
+      if (options.duration) break;  // one line says it all
     }
   } else {
-    kit::ProgressLine progress(options.requests, clock);
-    Run run{options, addresses, clock, records, progress};
-    for (int lane_number = 1; lane_number <= options.concurrency; ++lane_number) {
+    kit::ProgressLine progress(options.duration ? 0 : options.requests, clock);
+    Run run{options, addresses, serialize_request(options), clock, plan, progress};
+    for (int lane_number = 1; lane_number <= options.lanes(); ++lane_number) {
       asio::co_spawn(event_loop, lane(lane_number, run), rethrow);
     }
     event_loop.run();  // returns when every lane is done: asyncio.gather
   }
 
-  return kit::report_run(records, clock.now(), options, std::cout, std::cerr,
-                         kit::terminal_style(STDOUT_FILENO));
+  return kit::report_run({plan.take_records(), clock.now(), plan.cancelled()}, options, std::cout,
+                         std::cerr, kit::terminal_style(STDOUT_FILENO));
 }

@@ -6,14 +6,16 @@
 #include <netdb.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <optional>
 #include <iostream>
 #include <thread>
 #include <vector>
 
+#include "fd_limit.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "run_plan.hpp"
 #include "units.hpp"
 
 namespace {
@@ -29,7 +31,7 @@ bool host_resolves(const std::string& host) {
 
 // httplib reports a failure as a coarse enum; turn it into the kinds a load tool counts.
 void describe_failure(kit::RequestRecord& record, httplib::Error error,
-                      const kit::ClientOptions& options) {
+                      const kit::ClientOptions& options, kit::Seconds allowed) {
   const kit::HttpTarget& target = options.target;
   const std::string timeout = kit::format_number(options.timeout) + " s";
   switch (error) {
@@ -43,7 +45,7 @@ void describe_failure(kit::RequestRecord& record, httplib::Error error,
     case httplib::Error::Read:
       // httplib says "read error" both when its read timeout fires and when the
       // server hangs up; the clock tells which it was.
-      if (record.duration().count() >= options.timeout * 0.95) {
+      if (record.duration() >= allowed * 0.95) {
         return record.fail(Failure::timeout, "timed out after " + timeout);
       }
       return record.fail(Failure::reset, "connection closed before a complete answer");
@@ -54,28 +56,63 @@ void describe_failure(kit::RequestRecord& record, httplib::Error error,
   }
 }
 
-// One blocking GET, like requests.get(url): connect, send, wait, read, close.
-kit::RequestRecord fetch(const kit::ClientOptions& options, int number, int lane,
-                         const kit::RunClock& clock) {
-  kit::RequestRecord record{.number = number, .lane = lane, .start = clock.now()};
+// A lane's HTTP client. With keep-alive one client carries all of a lane's
+// requests, like a requests.Session; without, each request gets its own, like
+// requests.get(url). httplib reconnects by itself when the server has closed
+// a kept-alive connection; counting the sockets it opens shows when.
+struct Lane {
+  explicit Lane(const kit::ClientOptions& options, int number)
+      : number(number), client(options.target.host, std::stoi(options.target.port)) {
+    client.set_keep_alive(options.keep_alive);
+    client.set_socket_options([this](socket_t) { ++sockets_opened; });
+  }
+  int number;
+  httplib::Client client;
+  int sockets_opened = 0;
+};
 
-  const kit::HttpTarget& target = options.target;
-  httplib::Client client(target.host, std::stoi(target.port));
-  const auto timeout = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::duration<double>(options.timeout));
-  client.set_connection_timeout(timeout.count() / 1'000'000, timeout.count() % 1'000'000);
-  client.set_read_timeout(timeout.count() / 1'000'000, timeout.count() % 1'000'000);
-  client.set_write_timeout(timeout.count() / 1'000'000, timeout.count() % 1'000'000);
+void set_timeouts(httplib::Client& client, kit::Seconds allowed) {
+  const auto micro = std::chrono::duration_cast<std::chrono::microseconds>(allowed).count();
+  client.set_connection_timeout(micro / 1'000'000, micro % 1'000'000);
+  client.set_read_timeout(micro / 1'000'000, micro % 1'000'000);
+  client.set_write_timeout(micro / 1'000'000, micro % 1'000'000);
+}
 
-  httplib::Result result = client.Get(target.target);  // blocks until the answer is in
+// One blocking GET, like requests.get(url): connect, send, wait, read.
+kit::RequestRecord fetch(Lane& lane, const kit::ClientOptions& options, const kit::RunPlan& plan,
+                         int number, const kit::RunClock& clock) {
+  kit::RequestRecord record{.number = number, .lane = lane.number, .start = clock.now()};
+  const kit::Seconds allowed = plan.time_allowed();
+  set_timeouts(lane.client, allowed);
+  const int sockets_before = lane.sockets_opened;
+
+  httplib::Result result = lane.client.Get(options.target.target);  // blocks until the answer is in
 
   record.end = clock.now();
+  record.new_connection = lane.sockets_opened != sockets_before;
   if (result) {
     record.set_response(result->status, std::move(result->body));
   } else {
-    describe_failure(record, result.error(), options);
+    describe_failure(record, result.error(), options, allowed);
   }
   return record;
+}
+
+// Takes the next request until the plan says stop.
+void run_lane(int lane_number, const kit::ClientOptions& options, kit::RunPlan& plan,
+              kit::ProgressLine& progress, const kit::RunClock& clock) {
+  std::optional<Lane> lane;
+  while (const auto number = plan.next()) {
+    if (!lane || !options.keep_alive) lane.emplace(options, lane_number);
+    kit::RequestRecord record = fetch(*lane, options, plan, *number, clock);
+    if (record.failure == kit::Failure::reset && !record.new_connection && options.keep_alive) {
+      // The server closed the kept-alive connection just as we reused it
+      // (nginx does after 1000 requests): open a new one and ask again.
+      record = fetch(*lane, options, plan, *number, clock);
+    }
+    progress.count(record);
+    plan.finish(std::move(record));
+  }
 }
 
 }  // namespace
@@ -85,30 +122,27 @@ int main(int argc, char** argv) {
       kit::parse_client_command_line(kit::ClientKind::sync, argc, argv);
   if (command_line.exit_code) return *command_line.exit_code;
   const kit::ClientOptions& options = command_line.options;
+  if (const int fit = kit::make_room_for_connections(options.lanes()); fit < options.lanes()) {
+    std::cerr << options.program << ": " << kit::too_few_descriptors(options.lanes(), fit) << ", or use fewer\n";
+    return 2;
+  }
 
   const kit::RunClock clock;
-  std::vector<kit::RequestRecord> records(options.requests);
+  kit::RunPlan plan(options, clock);
   {
-    kit::ProgressLine progress(options.requests, clock);
-    auto fetch_request = [&](int i, int lane) {
-      records[i] = fetch(options, i + 1, lane, clock);
-      progress.count(records[i]);
-    };
+    kit::ProgressLine progress(options.duration ? 0 : options.requests, clock);
     if (options.threads == 1) {
       // The talk's client: one request after another.
-      for (int i = 0; i < options.requests; ++i) fetch_request(i, 1);
+      run_lane(1, options, plan, progress, clock);
     } else {
       // The threading variant: each thread takes the next request until none are left.
-      std::atomic<int> next{0};
       std::vector<std::jthread> threads;
-      for (int lane = 1; lane <= std::min(options.threads, options.requests); ++lane) {
-        threads.emplace_back([&, lane] {
-          for (int i; (i = next++) < options.requests;) fetch_request(i, lane);
-        });
+      for (int lane = 1; lane <= options.threads; ++lane) {
+        threads.emplace_back([&, lane] { run_lane(lane, options, plan, progress, clock); });
       }
     }  // the threads join here
   }
 
-  return kit::report_run(records, clock.now(), options, std::cout, std::cerr,
-                         kit::terminal_style(STDOUT_FILENO));
+  return kit::report_run({plan.take_records(), clock.now(), plan.cancelled()}, options, std::cout,
+                         std::cerr, kit::terminal_style(STDOUT_FILENO));
 }

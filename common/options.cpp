@@ -1,7 +1,9 @@
 #include "options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
+#include <map>
 
 #include "records_export.hpp"
 
@@ -27,6 +29,7 @@ const char* examples(ClientKind kind) {
                "  client_sync 'http://127.0.0.1:8000/?delay=0.2' --timeout 5\n"
                "  client_sync -n 4 --summary --timeline        # see where the time went\n"
                "  client_sync -n 4 --svg sync.svg --json -     # a picture, and every record as JSON\n"
+               "  client_sync -z 5s --threads 4 --summary      # 4 threads, kept-alive connections, 5 s\n"
                "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage."
              : "Examples:\n"
                "  client_async                                 # 2 requests at once to http://localhost:8000/\n"
@@ -35,6 +38,7 @@ const char* examples(ClientKind kind) {
                "  client_async 'http://127.0.0.1:8000/?delay=0.2' --timeout 5\n"
                "  client_async -n 9 -c 3 --timeline            # three waves of three\n"
                "  client_async -n 100 --summary --csv runs.csv # figures, and every record as CSV\n"
+               "  client_async -z 10s -c 50 --summary          # a load test: 50 kept-alive connections for 10 s\n"
                "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage.";
 }
 
@@ -55,6 +59,20 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 10'000'000));
   app.add_option("--timeout", options.timeout, "seconds allowed per request")
       ->capture_default_str()->check(CLI::Range(0.001, 86'400.0));
+  std::optional<double> duration_seconds;
+  app.add_option("-z,--duration", duration_seconds,
+                 "send requests for this long instead of -n (10s, 500ms, 2m); implies --quiet and --keep-alive")
+      ->transform(CLI::AsNumberWithUnit(std::map<std::string, double>{{"ms", 0.001}, {"s", 1}, {"m", 60}},
+                                        CLI::AsNumberWithUnit::Options(
+                                            CLI::AsNumberWithUnit::CASE_SENSITIVE |
+                                            CLI::AsNumberWithUnit::UNIT_REQUIRED),
+                                        "DURATION"))
+      ->check(CLI::Range(0.001, 86'400.0));
+  bool keep_alive = false, no_keep_alive = false;
+  auto* keep_alive_flag =
+      app.add_flag("--keep-alive", keep_alive, "reuse each lane's connection (default with -z)");
+  app.add_flag("--no-keep-alive", no_keep_alive, "a new connection for every request (default without -z)")
+      ->excludes(keep_alive_flag);
   app.add_flag("-q,--quiet", options.quiet, "do not print the bodies");
   app.add_flag("--summary", options.summary,
                "after the run: total, latency histogram and percentiles, status and error counts");
@@ -98,8 +116,16 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
     std::cerr << program << ": " << e.what() << "\n";
     result.exit_code = 2;
   }
-  if (options.concurrency == 0 || options.concurrency > options.requests) {
-    options.concurrency = options.requests;
+  if (duration_seconds) {
+    options.duration = Seconds(*duration_seconds);
+    options.quiet = true;
+  }
+  options.keep_alive = keep_alive || (options.duration && !no_keep_alive);
+  // -n caps the lanes; a timed run has no count, so it needs -c / --threads.
+  if (options.concurrency == 0) options.concurrency = options.duration ? 50 : options.requests;
+  if (!options.duration) {
+    options.concurrency = std::min(options.concurrency, options.requests);
+    options.threads = std::min(options.threads, options.requests);
   }
   return result;
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "http_target.hpp"
+#include "record.hpp"
 
 namespace kit {
 
@@ -14,8 +15,11 @@ struct ClientOptions {
   int requests = 2;     // -n
   int threads = 1;      // client_sync --threads
   int concurrency = 0;  // client_async -c; 0 means all requests at once
+  std::optional<Seconds> duration;  // -z: send requests until this much time has passed
   double timeout = 30;  // seconds per request
+  std::size_t max_body = 10 * 1024 * 1024;  // bytes; a larger body is a failure
   bool quiet = false;   // no bodies on stdout
+  bool keep_alive = false;  // reuse each lane's connection; on by default with -z
 
   // Reports after the run, all built from the same records.
   bool summary = false;   // hey-style figures
@@ -24,6 +28,11 @@ struct ClientOptions {
 
   std::string program;  // "client_sync" or "client_async"
   std::string command;  // the command line as typed, for titles
+
+  bool data_on_stdout() const { return json_path == "-" || csv_path == "-"; }
+  bool keep_bodies() const { return !quiet && !data_on_stdout(); }
+  // Lanes: threads for client_sync, concurrent requests for client_async.
+  int lanes() const { return program == "client_sync" ? threads : concurrency; }
 };
 
 struct CommandLine {

@@ -12,7 +12,7 @@ namespace kit {
 
 class ProgressLine {
  public:
-  ProgressLine(int total, const RunClock& clock);  // shows nothing unless stderr is a tty
+  ProgressLine(int total, const RunClock& clock);  // total 0: unknown (a -z run); silent unless stderr is a tty
   ~ProgressLine();                                  // stops and erases the line
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;

@@ -31,6 +31,7 @@ struct RequestRecord {
   Seconds end{};
   int status = 0;          // HTTP status; 0 when no answer arrived
   std::size_t bytes = 0;   // body bytes received
+  bool new_connection = false;  // this request opened a connection (always, without keep-alive)
   std::string body;
   Failure failure = Failure::none;
   std::string error;       // one sentence for people, set when failure != none

@@ -37,6 +37,7 @@ boost::json::object summary_json(const Summary& s) {
           {"total_seconds", s.total_seconds},
           {"requests_per_second", s.requests_per_second},
           {"total_bytes", s.total_bytes},
+          {"connections_opened", s.connections_opened},
           {"fastest", optional_number(s.fastest)},
           {"slowest", optional_number(s.slowest)},
           {"average", optional_number(s.average)},
@@ -68,6 +69,7 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
                         {"duration", r.duration().count()},
                         {"status", r.status},
                         {"bytes", r.bytes},
+                        {"new_connection", r.new_connection},
                         {"ok", r.ok()},
                         {"failure", r.ok() ? boost::json::value(nullptr)
                                            : boost::json::value(failure_name(r.failure))},
@@ -82,12 +84,13 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
 }
 
 std::string records_csv(const std::vector<RequestRecord>& records, const Summary& summary) {
-  std::string csv = "number,lane,start,end,duration,status,bytes,ok,failure,error\n";
+  std::string csv = "number,lane,start,end,duration,status,bytes,new_connection,ok,failure,error\n";
   for (const RequestRecord& r : records) {
     csv += std::to_string(r.number) + "," + std::to_string(r.lane) + "," +
            seconds_text(r.start.count()) + "," + seconds_text(r.end.count()) + "," +
            seconds_text(r.duration().count()) + "," + std::to_string(r.status) + "," +
-           std::to_string(r.bytes) + "," + (r.ok() ? "true" : "false") + "," +
+           std::to_string(r.bytes) + "," + (r.new_connection ? "true" : "false") + "," +
+           (r.ok() ? "true" : "false") + "," +
            (r.ok() ? "" : std::string(failure_name(r.failure))) + "," + csv_field(r.error) + "\n";
   }
   auto line = [&](const std::string& name, const std::string& value) {
@@ -99,6 +102,7 @@ std::string records_csv(const std::vector<RequestRecord>& records, const Summary
   line("total_seconds", seconds_text(summary.total_seconds));
   line("requests_per_second", format_fixed(summary.requests_per_second, 3));
   line("total_bytes", std::to_string(summary.total_bytes));
+  line("connections_opened", std::to_string(summary.connections_opened));
   if (summary.average) {
     line("fastest", seconds_text(*summary.fastest));
     line("slowest", seconds_text(*summary.slowest));

@@ -42,6 +42,7 @@ std::string summary_text(const Summary& s, const TerminalStyle& style) {
   }
   out << "  Requests/sec:   " << format_fixed(s.requests_per_second, 2) << '\n'
       << "  Total data:     " << s.total_bytes << " bytes\n"
+      << "  Connections:    " << s.connections_opened << " opened\n"
       << "  Success rate:   " << format_fixed(s.success_rate(), 1) << "% (" << s.ok << " of "
       << s.requests << ")\n";
 
@@ -77,21 +78,29 @@ std::string summary_text(const Summary& s, const TerminalStyle& style) {
   return out.str();
 }
 
-int report_run(const std::vector<RequestRecord>& records, Seconds elapsed,
-               const ClientOptions& options, std::ostream& out, std::ostream& err,
-               const TerminalStyle& style) {
-  const bool data_on_stdout = options.json_path == "-" || options.csv_path == "-";
-  std::ostream& human = data_on_stdout ? err : out;
+int report_run(const RunResult& run, const ClientOptions& options, std::ostream& out,
+               std::ostream& err, const TerminalStyle& style) {
+  const std::vector<RequestRecord>& records = run.records;
+  const Seconds elapsed = run.elapsed;
+  std::ostream& human = options.data_on_stdout() ? err : out;
 
+  // Every failure gets its line, up to a screenful; --summary counts the rest by kind.
+  constexpr int most_failure_lines = 100;
+  int failures = 0;
   for (const RequestRecord& record : records) {
     if (!record.ok()) {
-      err << failure_line(record) << '\n';
-    } else if (!options.quiet && !data_on_stdout) {
+      if (++failures <= most_failure_lines) err << failure_line(record) << '\n';
+    } else if (options.keep_bodies()) {
       out << record.body << '\n';
     }
   }
   out.flush();
-  err << recap_line(records, elapsed) << std::endl;
+  if (failures > most_failure_lines) {
+    err << "... and " << failures - most_failure_lines << " more failed requests (--summary counts them by kind)\n";
+  }
+  err << recap_line(records, elapsed);
+  if (run.cancelled > 0) err << " (" << run.cancelled << " cut off by the end of the run, not counted)";
+  err << std::endl;
   int exit_code = exit_code_for(records);
 
   const Summary summary = summarize(records, elapsed);
@@ -108,8 +117,8 @@ int report_run(const std::vector<RequestRecord>& records, Seconds elapsed,
   if (!options.svg_path.empty()) {
     write(options.svg_path, timeline_svg(records, elapsed, options.command));
   }
-  const RunInfo run{options.program, options.command, options.target.url};
-  if (!options.json_path.empty()) write(options.json_path, records_json(run, records, summary));
+  const RunInfo info{options.program, options.command, options.target.url};
+  if (!options.json_path.empty()) write(options.json_path, records_json(info, records, summary));
   if (!options.csv_path.empty()) write(options.csv_path, records_csv(records, summary));
   return exit_code;
 }

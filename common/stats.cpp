@@ -6,14 +6,22 @@
 
 namespace kit {
 
-std::optional<double> percentile(std::vector<double> values, double p) {
-  if (values.empty()) return std::nullopt;
-  std::sort(values.begin(), values.end());
+namespace {
+
+double percentile_of_sorted(const std::vector<double>& values, double p) {
   const double n = static_cast<double>(values.size());
   // Rounded first: 99.9% of 1000 is 999 exactly, not 999.0000001.
   const double rank = std::ceil(std::round(p / 100.0 * n * 1e9) / 1e9);
   const auto index = static_cast<std::size_t>(std::clamp(rank, 1.0, n)) - 1;
   return values[index];
+}
+
+}  // namespace
+
+std::optional<double> percentile(std::vector<double> values, double p) {
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  return percentile_of_sorted(values, p);
 }
 
 std::vector<HistogramBucket> histogram(const std::vector<double>& values, int buckets) {
@@ -41,6 +49,7 @@ Summary summarize(const std::vector<RequestRecord>& records, Seconds elapsed) {
   std::vector<double> latencies;
   for (const RequestRecord& r : records) {
     s.total_bytes += r.bytes;
+    s.connections_opened += r.new_connection;
     if (r.status != 0) ++s.status_counts[r.status];
     if (r.ok()) {
       ++s.ok;
@@ -51,10 +60,11 @@ Summary summarize(const std::vector<RequestRecord>& records, Seconds elapsed) {
     }
   }
   if (!latencies.empty()) {
-    s.fastest = *std::min_element(latencies.begin(), latencies.end());
-    s.slowest = *std::max_element(latencies.begin(), latencies.end());
+    std::sort(latencies.begin(), latencies.end());
+    s.fastest = latencies.front();
+    s.slowest = latencies.back();
     s.average = std::accumulate(latencies.begin(), latencies.end(), 0.0) / latencies.size();
-    for (double p : reported_percentiles) s.percentiles.emplace_back(p, *percentile(latencies, p));
+    for (double p : reported_percentiles) s.percentiles.emplace_back(p, percentile_of_sorted(latencies, p));
     s.histogram = histogram(latencies);
   }
   return s;

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <thread>
@@ -105,14 +106,39 @@ asio::awaitable<void> EventLoopServer::accept_connections() {
   while (!stopping_) {
     auto [error, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), use_tuple);
     if (error == asio::error::operation_aborted || !acceptor_.is_open()) break;
+    if (error == asio::error::no_descriptors || error == asio::error::no_buffer_space) {
+      // Out of file descriptors: the waiting connections stay in the backlog
+      // until some close. Pause briefly rather than spin.
+      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(use_tuple);
+      continue;
+    }
     if (error) continue;  // e.g. the peer gave up before we accepted; keep accepting
+
     auto connection = std::make_shared<Connection>(std::move(socket));
+    bool over_limit = false;
     {
       std::lock_guard lock(connections_mutex_);
-      connections_.insert(connection);
+      over_limit = static_cast<int>(connections_.size()) >= config_.max_connections;
+      if (!over_limit) connections_.insert(connection);
     }
-    asio::co_spawn(connection->stream.get_executor(), serve(connection), asio::detached);
+    if (over_limit) {
+      asio::co_spawn(connection->stream.get_executor(), refuse(connection), asio::detached);
+    } else {
+      asio::co_spawn(connection->stream.get_executor(), serve(connection), asio::detached);
+    }
   }
+}
+
+asio::awaitable<void> EventLoopServer::refuse(std::shared_ptr<Connection> connection) {
+  // Past --max-connections: a short 503 without reading the request, then close.
+  static const std::string busy =
+      "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 12\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\n\r\nserver busy\n";
+  connection->stream.expires_after(std::chrono::seconds(5));
+  co_await asio::async_write(connection->stream, asio::buffer(busy), use_tuple);
+  boost::system::error_code ignored;
+  connection->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
 asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connection) {

@@ -27,6 +27,7 @@ class EventLoopServer {
   struct Connection;
   boost::asio::awaitable<void> accept_connections();
   boost::asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
+  boost::asio::awaitable<void> refuse(std::shared_ptr<Connection> connection);
 
   ServerConfig config_;
   boost::asio::io_context io_;

@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "event_loop_server.hpp"
+#include "fd_limit.hpp"
 #include "worker_pool_server.hpp"
 
 namespace {
@@ -52,6 +53,9 @@ std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& 
                "event-loop model with a blocking sleep in the handler: the classic mistake")
       ->needs(event_loop);
   workers->excludes(event_loop);
+  app.add_option("--max-connections", config.max_connections,
+                 "event-loop model: open connections at most; past it new ones get 503")
+      ->capture_default_str()->check(CLI::Range(1, 10'000'000))->needs(event_loop);
   app.add_option("--drain", config.drain, "seconds in-flight requests get after Ctrl-C/SIGTERM")
       ->capture_default_str()->check(CLI::NonNegativeNumber);
   app.add_flag("-q,--quiet", config.quiet, "no access log on stderr");
@@ -77,6 +81,13 @@ std::string url_host(const std::string& host) {
 int main(int argc, char** argv) {
   kit::ServerConfig config;
   if (auto exit_code = parse_command_line(argc, argv, config)) return *exit_code;
+  if (const int fit = kit::make_room_for_connections(config.max_connections);
+      config.event_loop && fit < config.max_connections) {
+    // A class on laptops with a low limit still gets a server, with a note.
+    std::cerr << "server: " << kit::too_few_descriptors(config.max_connections, fit)
+              << "; serving at most " << fit << " at once\n";
+    config.max_connections = std::max(1, fit);
+  }
 
   // Signals are taken by one waiting thread (below), never by the serving
   // threads, so both models stop the same way. Block them before any thread starts.

@@ -13,6 +13,7 @@ struct ServerConfig {
   bool event_loop = false;
   int threads = 1;        // event-loop model: threads running the loop
   bool blocking = false;  // event-loop model with a blocking sleep: the classic mistake
+  int max_connections = 10000;  // event-loop model: past it, new connections get a 503
   double drain = 5;       // seconds in-flight requests get after SIGINT/SIGTERM
   bool quiet = false;     // no access log
   AppConfig app;

@@ -1,0 +1,35 @@
+#include "fd_limit.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <climits>
+
+namespace kit {
+
+namespace {
+// stdin/out/err, the event loop's own descriptors, an output file: a few more.
+constexpr rlim_t spare_descriptors = 32;
+}  // namespace
+
+int make_room_for_connections(int connections) {
+  const rlim_t needed = static_cast<rlim_t>(connections) + spare_descriptors;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return connections;
+  if (limit.rlim_cur < needed) {
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? needed : std::min(limit.rlim_max, std::max(needed, limit.rlim_cur));
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur == RLIM_INFINITY) return connections;
+  const rlim_t fit = limit.rlim_cur > spare_descriptors ? limit.rlim_cur - spare_descriptors : 0;
+  return static_cast<int>(std::min<rlim_t>(fit, INT_MAX));
+}
+
+std::string too_few_descriptors(int wanted, int fit) {
+  const std::string needed = std::to_string(static_cast<long>(wanted) + spare_descriptors);
+  return std::to_string(wanted) + " connections at once need about " + needed +
+         " open files, but only " + std::to_string(fit) + " connections fit in this shell's limit: raise it with 'ulimit -n " +
+         needed + "' (as root if the hard limit is lower)";
+}
+
+}  // namespace kit

@@ -1,0 +1,16 @@
+#pragma once
+// Every open connection is a file descriptor, and the soft limit (often 1024)
+// is hit long before memory is. Raise it to what a run needs before it starts.
+#include <string>
+
+namespace kit {
+
+// Raises RLIMIT_NOFILE's soft limit, up to the hard limit, so that
+// `connections` sockets fit next to the few other files a program keeps open.
+// Returns how many connections fit now (at least `connections` on success).
+int make_room_for_connections(int connections);
+
+// One sentence for when they do not: how many descriptors are needed and how to get them.
+std::string too_few_descriptors(int wanted, int fit);
+
+}  // namespace kit

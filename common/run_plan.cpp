@@ -1,0 +1,48 @@
+#include "run_plan.hpp"
+
+#include <algorithm>
+
+namespace kit {
+
+RunPlan::RunPlan(const ClientOptions& options, const RunClock& clock)
+    : options_(options), clock_(clock) {
+  if (!options_.duration) records_.reserve(static_cast<std::size_t>(options_.requests));
+}
+
+std::optional<int> RunPlan::next() {
+  std::lock_guard lock(mutex_);
+  // A timed run starts no request in its last millisecond: it could not finish.
+  const bool over = options_.duration ? clock_.now() + Seconds(0.001) >= *options_.duration
+                                      : started_ >= options_.requests;
+  if (over) return std::nullopt;
+  return ++started_;
+}
+
+Seconds RunPlan::time_allowed() const {
+  const Seconds timeout(options_.timeout);
+  if (!options_.duration) return timeout;
+  return std::clamp(*options_.duration - clock_.now(), Seconds(0), timeout);
+}
+
+void RunPlan::finish(RequestRecord record) {
+  if (!options_.keep_bodies()) record.body = std::string();
+  std::lock_guard lock(mutex_);
+  // Cut short by the end of the run (its time allowed ran out with the run):
+  // not the server's fault, so not counted as a failure.
+  const bool cut_off = options_.duration && !record.ok() && record.failure != Failure::http_status &&
+                       record.end >= *options_.duration;
+  if (cut_off) {
+    ++cancelled_;
+    return;
+  }
+  records_.push_back(std::move(record));
+}
+
+std::vector<RequestRecord> RunPlan::take_records() {
+  std::lock_guard lock(mutex_);
+  std::sort(records_.begin(), records_.end(),
+            [](const RequestRecord& a, const RequestRecord& b) { return a.number < b.number; });
+  return std::move(records_);
+}
+
+}  // namespace kit
