@@ -27,10 +27,12 @@ Seconds RunPlan::time_allowed() const {
 void RunPlan::finish(RequestRecord record) {
   if (!options_.keep_bodies()) record.body = std::string();
   std::lock_guard lock(mutex_);
-  // Cut short by the end of the run (its time allowed ran out with the run):
-  // not the server's fault, so not counted as a failure.
+  // Cut short by the end of the run: its time allowed ended with the run, and
+  // so did it (a timer may fire a hair early). Not the server's fault, so not
+  // counted as a failure.
   const bool cut_off = options_.duration && !record.ok() && record.failure != Failure::http_status &&
-                       record.end >= *options_.duration;
+                       record.start + Seconds(options_.timeout) > *options_.duration &&
+                       record.end >= *options_.duration - Seconds(0.01);
   if (cut_off) {
     ++cancelled_;
     return;

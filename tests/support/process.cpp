@@ -71,13 +71,20 @@ int wait_for(pid_t pid, double timeout_seconds) {
 std::string binary(const std::string& name) { return std::string(KIT_BINARY_DIR) + "/" + name; }
 
 ProgramResult run_program(const std::string& name, const std::vector<std::string>& args,
-                          double timeout_seconds) {
+                          double timeout_seconds, const std::vector<std::string>& launcher) {
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
   const auto start = Clock::now();
-  const pid_t pid = spawn(binary(name), args, out_pipe[1], err_pipe[1]);
+  std::vector<std::string> full_args = args;
+  std::string program = binary(name);
+  if (!launcher.empty()) {
+    full_args.insert(full_args.begin(), program);
+    full_args.insert(full_args.begin(), launcher.begin() + 1, launcher.end());
+    program = launcher.front();
+  }
+  const pid_t pid = spawn(program, full_args, out_pipe[1], err_pipe[1]);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
 

@@ -19,9 +19,10 @@ struct ProgramResult {
   bool timed_out = false;
 };
 
-// Runs a program to its end (killed after timeout_seconds) and captures both streams.
+// Runs a program to its end (killed after timeout_seconds) and captures both
+// streams. A launcher (e.g. {"/usr/bin/prlimit", "--nofile=64:64"}) runs it.
 ProgramResult run_program(const std::string& name, const std::vector<std::string>& args,
-                          double timeout_seconds = 60);
+                          double timeout_seconds = 60, const std::vector<std::string>& launcher = {});
 
 class ServerProcess {
  public:

@@ -1,0 +1,133 @@
+// Many connections, timed runs and kept-alive connections, through the real binaries.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <boost/json/parse.hpp>
+#include <map>
+
+#include "process.hpp"
+
+namespace kit::test {
+
+namespace {
+
+int count_of(const std::string& text, const std::string& what) {
+  int count = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+bool hard_limit_allows(rlim_t descriptors) {
+  rlimit limit{};
+  return ::getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
+         (limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= descriptors);
+}
+
+struct TimedRun {
+  int requests = 0;
+  int ok = 0;
+  int opened = 0;
+  std::map<int, std::vector<std::pair<double, double>>> lanes;  // lane -> (start, end)
+};
+
+TimedRun read_json(const std::string& text) {
+  TimedRun run;
+  const boost::json::value document = boost::json::parse(text);
+  for (const auto& r : document.at("requests").as_array()) {
+    ++run.requests;
+    run.ok += r.at("ok").as_bool();
+    run.opened += r.at("new_connection").as_bool();
+    run.lanes[static_cast<int>(r.at("lane").as_int64())].emplace_back(r.at("start").as_double(),
+                                                                      r.at("end").as_double());
+  }
+  return run;
+}
+
+class BothClients : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::string lanes_flag() const { return GetParam() == "client_sync" ? "--threads" : "-c"; }
+};
+
+}  // namespace
+
+TEST(Load, TwoThousandRequestsAtOnceAllSucceed) {
+  if (!hard_limit_allows(2100)) GTEST_SKIP() << "the descriptor hard limit is below 2100 here";
+  ServerProcess server({"--async", "--delay", "0.2", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult result = run_program("client_async", {server.url(), "-n", "2000", "-q"});
+  EXPECT_EQ(result.exit_code, 0) << result.err.substr(0, 2000);
+  EXPECT_EQ(result.err.find("2000 requests, 2000 ok, 0 failed in "), 0u) << result.err.substr(0, 2000);
+}
+
+TEST_P(BothClients, TooFewDescriptorsAreExplainedBeforeTheRun) {
+  const ProgramResult result = run_program(
+      GetParam(), {"http://127.0.0.1:9/", "-n", "300", lanes_flag(), "300"}, 30,
+      {"/usr/bin/prlimit", "--nofile=64:64"});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("300 connections at once need about 332 open files"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("ulimit -n 332"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("request 1:"), std::string::npos) << "no request was tried";
+}
+
+TEST_P(BothClients, DurationStopsOnTimeAndCountsEveryRequest) {
+  ServerProcess server({"--async", "--delay", "0.05"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult result =
+      run_program(GetParam(), {server.url(), "-z", "1s", lanes_flag(), "3", "--json", "-"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_GE(result.seconds, 1.0);
+  EXPECT_LT(result.seconds, 1.6);
+  TimedRun run;
+  ASSERT_NO_THROW(run = read_json(result.out)) << result.out;
+  EXPECT_EQ(run.ok, run.requests);
+  EXPECT_GE(run.requests, 3 * 10) << "about 3 lanes x 20 requests of 0.05 s";
+  EXPECT_EQ(run.lanes.size(), 3u);
+  for (const auto& [lane, spans] : run.lanes) {
+    for (std::size_t i = 1; i < spans.size(); ++i) EXPECT_GE(spans[i].first, spans[i - 1].second);
+    EXPECT_LE(spans.back().second, 1.0 + 0.05);
+  }
+  EXPECT_EQ(run.opened, 3) << "kept alive by default with -z";
+  ASSERT_EQ(server.stop(SIGTERM), 0);
+  const int served = count_of(server.log(), "GET / 200");
+  EXPECT_GE(served, run.requests);
+  EXPECT_LE(served, run.requests + 3) << "at most one request per lane cut off at the end";
+}
+
+TEST_P(BothClients, KeepAliveReconnectsWhenTheServerCloses) {
+  // The worker pool closes every connection after its answer, as gunicorn's sync workers do.
+  ServerProcess closing({"--delay", "0", "--quiet"});
+  ServerProcess keeping({"--async", "--delay", "0", "--quiet"});
+  ASSERT_TRUE(closing.started() && keeping.started());
+  const ProgramResult reopened =
+      run_program(GetParam(), {closing.url(), "-n", "20", lanes_flag(), "2", "--keep-alive", "--json", "-"});
+  ASSERT_EQ(reopened.exit_code, 0) << reopened.err;
+  const TimedRun run_closing = read_json(reopened.out);
+  EXPECT_EQ(run_closing.ok, 20);
+  EXPECT_EQ(run_closing.opened, 20);
+
+  const ProgramResult kept =
+      run_program(GetParam(), {keeping.url(), "-n", "20", lanes_flag(), "2", "--keep-alive", "--json", "-"});
+  ASSERT_EQ(kept.exit_code, 0) << kept.err;
+  const TimedRun run_keeping = read_json(kept.out);
+  EXPECT_EQ(run_keeping.ok, 20);
+  EXPECT_EQ(run_keeping.opened, 2);
+}
+
+TEST(Load, PastMaxConnectionsNewOnesGet503) {
+  ServerProcess server({"--async", "--delay", "0.3", "--max-connections", "2", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult result = run_program("client_async", {server.url(), "-n", "4"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(count_of(result.err, ": HTTP 503\n"), 2) << result.err;
+  EXPECT_EQ(count_of(result.out, "This is a slow web api\n"), 2) << result.out;
+  // Those that were served are unharmed, and the next request is served again.
+  const ProgramResult after = run_program("client_async", {server.url("/?delay=0"), "-n", "1"});
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Load, BothClients, ::testing::Values("client_sync", "client_async"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace kit::test
