@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <atomic>
+#include <string>
 #include <memory>
 #include <mutex>
 #include <unordered_set>
@@ -25,6 +26,7 @@ class EventLoopServer {
 
  private:
   struct Connection;
+  boost::asio::any_io_executor connection_executor();
   boost::asio::awaitable<void> accept_connections();
   boost::asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
   boost::asio::awaitable<void> refuse(std::shared_ptr<Connection> connection);
@@ -33,6 +35,7 @@ class EventLoopServer {
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   int port_ = 0;
+  std::string everyday_response_[2];  // GET 200, [keep_alive]; see serve()
   std::atomic<bool> stopping_{false};
 
   // Open connections, so that stopping can close the idle keep-alive ones.

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Measures the kit against the tools people use (hey, wrk, nginx) in one run
+# on this machine, prints a markdown table with the ratios and writes it to
+# docs/benchmarks.md. Loopback only; every run is bounded in count and time.
+#
+#   ./scripts/bench.sh            10,000 connections, 3 s throughput runs (~1 min)
+#   ./scripts/bench.sh --quick    2,000 connections, 1 s runs (~20 s)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+many=10000
+most=18000
+seconds=3
+case "${1:-}" in
+  "") ;;
+  --quick) many=2000; most=4000; seconds=1 ;;
+  -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+say "checking packages (build, plus hey, wrk, nginx with the echo module)"
+./scripts/install-deps.sh bench >&2
+cmake --preset default >/dev/null
+cmake --build --preset default --target server client_sync client_async >&2
+
+# Every connection is a descriptor: take what the hard limit allows.
+hard=$(ulimit -Hn)
+[ "$hard" = unlimited ] && hard=1048576
+ulimit -n "$hard"
+if [ "$most" -gt $((hard - 200)) ]; then most=$((hard - 200)); fi
+
+source scripts/lib/servers.sh
+work=$kit_workdir
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+say "starting nginx (one worker) on a free loopback port"
+nginx_port=$(free_port)
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
+worker_rlimit_nofile $hard;
+events { worker_connections $((most + 1000)); }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port backlog=65535;
+    location /sleep { echo_sleep 1; echo -n "This is a slow web api"; }
+    location / { return 200 "This is a slow web api"; }
+  }
+}
+CONF
+nginx -c "$work/nginx/nginx.conf" &
+kit_server_pids+=("$!")
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$nginx_port") 2>/dev/null && break; sleep 0.1; done
+nginx_sleep="http://127.0.0.1:$nginx_port/sleep"
+nginx_static="http://127.0.0.1:$nginx_port/"
+
+# measure NAME COMMAND...: runs it (killed after 120 s) and leaves its wall
+# time in seconds, peak RSS in MB and its output in $work/NAME.{wall,rss,out}.
+measure() {
+  local name=$1; shift
+  local start end
+  start=$(date +%s.%N)
+  /usr/bin/time -f '%M' -o "$work/$name.kb" timeout 120 "$@" >"$work/$name.out" 2>&1 || true
+  end=$(date +%s.%N)
+  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }' >"$work/$name.wall"
+  awk '{ printf "%.0f", $1 / 1024 }' "$work/$name.kb" >"$work/$name.rss"
+}
+wall() { cat "$work/$1.wall"; }
+rss() { cat "$work/$1.rss"; }
+# Requests/s and ok counts, read from each tool's own report.
+hey_rps() { awk '/Requests\/sec:/ { printf "%.0f", $2 }' "$work/$1.out"; }
+hey_ok() { awk '/\[200\]/ { print $2; found = 1 } END { if (!found) print 0 }' "$work/$1.out"; }
+wrk_rps() { awk '/Requests\/sec:/ { printf "%.0f", $2 }' "$work/$1.out"; }
+kit_ok() { sed -n 's/^\([0-9]*\) requests*, \([0-9]*\) ok.*/\2/p' "$work/$1.out" | tail -1; }
+kit_rps() { sed -n 's/^\([0-9]*\) requests*, .* in \([0-9.]*\) s.*/\1 \2/p' "$work/$1.out" | tail -1 | awk '{ printf "%.0f", $1 / $2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.2f", a / b }'; }
+verdict() { awk -v v="$1" -v op="$2" -v goal="$3" 'BEGIN {
+  ok = (op == "<=") ? (v <= goal) : (v >= goal); print (ok ? "met" : "missed") }'; }
+
+rows=()
+row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); printf '%s\n' "${rows[-1]}" >&2; }
+
+say "1. $many requests at once against nginx echo_sleep 1 s"
+measure hey_many hey -n "$many" -c "$many" "$nginx_sleep"
+measure kit_many ./build/client_async "$nginx_sleep" -n "$many" -q
+hey_over=$(awk -v w="$(wall hey_many)" 'BEGIN { printf "%.3f", w - 1 }')
+kit_over=$(awk -v w="$(wall kit_many)" 'BEGIN { printf "%.3f", w - 1 }')
+over_ratio=$(ratio "$kit_over" "$hey_over")
+row "$many at once, 1 s nginx" "hey -n $many -c $many" "$(wall hey_many) s, $(rss hey_many) MB" "$(hey_ok hey_many) x 200" "" ""
+row "$many at once, 1 s nginx" "client_async -n $many" "$(wall kit_many) s, $(rss kit_many) MB" "$(kit_ok kit_many) x 200" \
+  "time above 1 s: ${over_ratio}x hey's (goal <= 0.35x); RSS <= 40 MB" \
+  "$(verdict "$over_ratio" "<=" 0.35), $(verdict "$(rss kit_many)" "<=" 40)"
+
+say "2. as many at once as the descriptors allow: $most"
+measure kit_most ./build/client_async "$nginx_sleep" -n "$most" -q
+row "$most at once, 1 s nginx" "client_async -n $most" "$(wall kit_most) s, $(rss kit_most) MB" "$(kit_ok kit_most) x 200" \
+  "no failures" "$(verdict "$(kit_ok kit_most)" ">=" "$most")"
+
+say "3. server --async under hey -n $many -c $many, next to nginx echo_sleep"
+start_server kit_server --async --delay 1 --max-connections "$((most + 1000))"
+kit_server_pid=${kit_server_pids[-1]}
+measure hey_on_nginx hey -n "$many" -c "$many" "$nginx_sleep"
+measure hey_on_kit hey -n "$many" -c "$many" "$kit_server"
+server_mb=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$kit_server_pid/status")
+row "hey -n $many -c $many, 1 s" "nginx echo_sleep" "$(wall hey_on_nginx) s" "$(hey_ok hey_on_nginx) x 200" "" ""
+row "hey -n $many -c $many, 1 s" "server --async" "$(wall hey_on_kit) s, server peak $server_mb MB" "$(hey_ok hey_on_kit) x 200" \
+  "no slower than nginx: $(ratio "$(wall hey_on_kit)" "$(wall hey_on_nginx)")x" \
+  "$(verdict "$(wall hey_on_kit)" "<=" "$(wall hey_on_nginx)")"
+
+say "4. keep-alive, 50 connections, ${seconds} s against nginx's static 200"
+measure wrk_static wrk -t1 -c50 -d"${seconds}s" "$nginx_static"
+measure hey_static hey -z "${seconds}s" -c 50 "$nginx_static"
+measure kit_static ./build/client_async "$nginx_static" -z "${seconds}s" -c 50
+wrk_static=$(wrk_rps wrk_static); hey_static=$(hey_rps hey_static); kit_static=$(kit_rps kit_static)
+row "50 kept-alive connections" "wrk -t1" "$wrk_static req/s" "" "" ""
+row "50 kept-alive connections" "hey -z" "$hey_static req/s" "" "" ""
+row "50 kept-alive connections" "client_async -z -c 50" "$kit_static req/s, $(rss kit_static) MB" "$(kit_ok kit_static) ok" \
+  "$(ratio "$kit_static" "$wrk_static")x wrk (goal >= 0.8), $(ratio "$kit_static" "$hey_static")x hey (goal >= 1.5)" \
+  "$(verdict "$(ratio "$kit_static" "$wrk_static")" ">=" 0.8), $(verdict "$(ratio "$kit_static" "$hey_static")" ">=" 1.5)"
+
+say "5. server --async --delay 0 under wrk -t1 -c50, next to nginx"
+start_server kit_fast --async --delay 0
+measure wrk_on_nginx wrk -t1 -c50 -d"${seconds}s" "$nginx_static"
+measure wrk_on_kit wrk -t1 -c50 -d"${seconds}s" "$kit_fast"
+row "wrk -t1 -c50, delay 0" "nginx, one worker" "$(wrk_rps wrk_on_nginx) req/s" "" "" ""
+row "wrk -t1 -c50, delay 0" "server --async" "$(wrk_rps wrk_on_kit) req/s" "" \
+  "$(ratio "$(wrk_rps wrk_on_kit)" "$(wrk_rps wrk_on_nginx)")x nginx (goal >= 0.8)" \
+  "$(verdict "$(ratio "$(wrk_rps wrk_on_kit)" "$(wrk_rps wrk_on_nginx)")" ">=" 0.8)"
+
+say "6. the talk's demo, whole process: 2 requests against a 1 s server"
+# Timed directly, like `time ./build/client_sync`: no wrapper processes.
+start_server slow --delay 1
+talk_sync=$(seconds_of ./build/client_sync "$slow" -n 2 -q 2>/dev/null)
+talk_async=$(seconds_of ./build/client_async "$slow" -n 2 -q 2>/dev/null)
+row "2 requests, 1 s server" "time client_sync" "$talk_sync s" "" "<= 2.01 s" "$(verdict "$talk_sync" "<=" 2.01)"
+row "2 requests, 1 s server" "time client_async" "$talk_async s" "" "<= 1.01 s" "$(verdict "$talk_async" "<=" 1.01)"
+
+table=$(
+  echo "| scenario | tool | time / rate, peak RSS | answers | goal | result |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+)
+mkdir -p docs
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`scripts/bench.sh${1:+ $1}\` on $(date -u +%Y-%m-%d), $(nproc) cores"
+  echo "($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), loopback only."
+  echo "Every figure is one run; the machines here are shared and noisy, so compare"
+  echo "tools within a table, not across tables."
+  echo
+  echo "$table"
+} >docs/benchmarks.md
+echo "$table"
+say "written to docs/benchmarks.md"
