@@ -62,6 +62,9 @@ http {
   scgi_temp_path $work/nginx/scgi;
   server {
     listen 127.0.0.1:$nginx_port backlog=65535;
+    # A second address for the largest run: the runs before it leave tens of
+    # thousands of ports to 127.0.0.1 in TIME_WAIT, and ports are per address.
+    listen 127.0.0.2:$nginx_port backlog=65535;
     location /sleep { echo_sleep 1; echo -n "This is a slow web api"; }
     location / { return 200 "This is a slow web api"; }
   }
@@ -82,7 +85,7 @@ measure() {
   /usr/bin/time -f '%M' -o "$work/$name.kb" timeout 120 "$@" >"$work/$name.out" 2>&1 || true
   end=$(date +%s.%N)
   awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }' >"$work/$name.wall"
-  awk '{ printf "%.0f", $1 / 1024 }' "$work/$name.kb" >"$work/$name.rss"
+  tail -n 1 "$work/$name.kb" | awk '{ printf "%.0f", $1 / 1024 }' >"$work/$name.rss"
 }
 wall() { cat "$work/$1.wall"; }
 rss() { cat "$work/$1.rss"; }
@@ -111,7 +114,7 @@ row "$many at once, 1 s nginx" "client_async -n $many" "$(wall kit_many) s, $(rs
   "$(verdict "$over_ratio" "<=" 0.35), $(verdict "$(rss kit_many)" "<=" 40)"
 
 say "2. as many at once as the descriptors allow: $most"
-measure kit_most ./build/client_async "$nginx_sleep" -n "$most" -q
+measure kit_most ./build/client_async "http://127.0.0.2:$nginx_port/sleep" -n "$most" -q
 row "$most at once, 1 s nginx" "client_async -n $most" "$(wall kit_most) s, $(rss kit_most) MB" "$(kit_ok kit_most) x 200" \
   "no failures" "$(verdict "$(kit_ok kit_most)" ">=" "$most")"
 
