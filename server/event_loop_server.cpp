@@ -56,6 +56,16 @@ std::string response_bytes(const AppResponse& reply, http::verb method, unsigned
   return bytes.str();
 }
 
+// A request that could not be read: which status tells the client why, or 0
+// when there is nobody to tell (closed, reset, timed out, cancelled).
+int refusal_status(const boost::system::error_code& error) {
+  if (error == http::error::header_limit) return 431;
+  if (error == http::error::body_limit) return 413;
+  if (error == http::error::end_of_stream || error == http::error::partial_message) return 0;
+  if (error.category() == make_error_code(http::error::bad_method).category()) return 400;
+  return 0;
+}
+
 }  // namespace
 
 struct EventLoopServer::Connection {
@@ -165,16 +175,34 @@ asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connect
   beast::tcp_stream& stream = connection->stream;
   beast::flat_buffer buffer;
   bool keep_alive = true;
+  bool first_request = true;
   while (keep_alive && !stopping_) {
-    http::request<http::string_body> request;
-    auto [read_error, request_bytes] = co_await http::async_read(stream, buffer, request, use_tuple);
-    if (read_error) break;  // closed by the client, cancelled by stop, or not HTTP
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(max_header_bytes);
+    parser.body_limit(max_body_bytes);
+    // A slow or silent client is closed: a new connection has --header-timeout
+    // to send its request, a kept-alive one --idle-timeout to start the next.
+    const bool waiting_idle = !first_request && buffer.size() == 0;
+    stream.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(waiting_idle ? config_.idle_timeout : config_.header_timeout)));
+    auto [read_error, request_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    if (read_error) {
+      if (const int status = refusal_status(read_error)) {
+        co_await asio::async_write(stream, asio::buffer(response_bytes(refusal(status), http::verb::get, 11, false)),
+                                   use_tuple);
+        if (!config_.quiet) write_log_line(access_log_line("-", "-", status, 0, thread_name()));
+      }
+      break;  // closed by the client, timed out, cancelled by stop, or refused
+    }
+    stream.expires_never();  // the app's own wait is no fault of the client
+    first_request = false;
+    http::request<http::string_body>& request = parser.get();
 
     connection->busy = true;
     const auto started = std::chrono::steady_clock::now();
     const std::string method(request.method_string());
     const std::string target(request.target());
-    AppResponse reply = respond(config_.app, method, target);
+    AppResponse reply = respond(config_.app, method, target, request.body().size());
     if (config_.blocking) {
       // The classic mistake (--blocking): a blocking sleep inside the event
       // loop stops the whole loop, so every other request waits behind it.

@@ -56,6 +56,12 @@ std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& 
   app.add_option("--max-connections", config.max_connections,
                  "event-loop model: open connections at most; past it new ones get 503")
       ->capture_default_str()->check(CLI::Range(1, 10'000'000))->needs(event_loop);
+  app.add_option("--header-timeout", config.header_timeout,
+                 "seconds a client gets to send its request; slower ones are closed")
+      ->capture_default_str()->check(CLI::Range(0.001, 3600.0));
+  app.add_option("--idle-timeout", config.idle_timeout,
+                 "seconds a kept-alive connection may wait for its next request")
+      ->capture_default_str()->check(CLI::Range(0.001, 3600.0));
   app.add_option("--drain", config.drain, "seconds in-flight requests get after Ctrl-C/SIGTERM")
       ->capture_default_str()->check(CLI::NonNegativeNumber);
   app.add_flag("-q,--quiet", config.quiet, "no access log on stderr");

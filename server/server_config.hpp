@@ -14,6 +14,8 @@ struct ServerConfig {
   int threads = 1;        // event-loop model: threads running the loop
   bool blocking = false;  // event-loop model with a blocking sleep: the classic mistake
   int max_connections = 10000;  // event-loop model: past it, new connections get a 503
+  double header_timeout = 10;  // seconds a client has to send its request's headers
+  double idle_timeout = 5;     // seconds a kept-alive connection may wait for its next request
   double drain = 5;       // seconds in-flight requests get after SIGINT/SIGTERM
   bool quiet = false;     // no access log
   AppConfig app;

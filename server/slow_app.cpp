@@ -35,7 +35,19 @@ std::string number_text(double value) {
 
 }  // namespace
 
-AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target) {
+AppResponse refusal(int status) {
+  AppResponse response;
+  response.status = status;
+  switch (status) {
+    case 413: response.body = "request body too large: GET and HEAD take none, others at most 1 MiB\n"; break;
+    case 431: response.body = "request headers too large: at most 8 KiB\n"; break;
+    default: response.status = 400; response.body = "malformed request\n";
+  }
+  return response;
+}
+
+AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target,
+                    std::size_t body_bytes) {
   if (method != "GET" && method != "HEAD") {
     AppResponse response;
     response.status = 405;
@@ -43,6 +55,8 @@ AppResponse respond(const AppConfig& config, std::string_view method, std::strin
     response.body = "method " + std::string(method) + " not allowed: use GET or HEAD\n";
     return response;
   }
+
+  if (body_bytes > 0) return refusal(413);
 
   auto url = boost::urls::parse_origin_form(target);
   if (!url) return bad_request("bad request target");

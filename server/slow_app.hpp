@@ -25,8 +25,17 @@ struct AppResponse {
 
 // GET and HEAD wait `delay` and answer the body; `?delay=S` changes the wait
 // for one request and `?status=N` the status (to show clients a 503, say).
-// Anything malformed gets a 400 with a one-line reason, other methods a 405.
-AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target);
+// Anything malformed gets a 400 with a one-line reason, other methods a 405,
+// a GET or HEAD that carries a body a 413.
+AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target,
+                    std::size_t body_bytes = 0);
+
+// The answer to a request that could not be read at all: 400 (malformed),
+// 413 (body over the limit) or 431 (headers over the limit).
+AppResponse refusal(int status);
+
+inline constexpr std::size_t max_header_bytes = 8 * 1024;
+inline constexpr std::size_t max_body_bytes = 1024 * 1024;
 
 // The worker pool's way to wait: the whole thread sleeps, like time.sleep(1).
 void block_for(std::chrono::duration<double> delay);

@@ -32,6 +32,27 @@ WorkerPoolServer::WorkerPoolServer(const ServerConfig& config) : config_(config)
     listen_fd_ = fd;
   });
 
+  server_.set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::duration<double>(config_.header_timeout)));
+  server_.set_payload_max_length(max_body_bytes);
+  // httplib answers requests it cannot read with an empty 400 (or 413); give
+  // them the same words the event-loop model uses. An unknown method is a 405.
+  const httplib::Server::HandlerWithResponse answer_refusal = [this](const httplib::Request& request,
+                                                                    httplib::Response& response) {
+    if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // the app's own
+    const bool unknown_method = response.status == 400 && !request.method.empty() &&
+                                request.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
+                                    std::string::npos &&
+                                request.version.rfind("HTTP/1.", 0) == 0;
+    const AppResponse reply = unknown_method ? respond(config_.app, request.method, "/")
+                                             : refusal(response.status);
+    response.status = reply.status;
+    if (!reply.allow.empty()) response.set_header("Allow", reply.allow);
+    response.set_content(reply.body, std::string(AppResponse::content_type));
+    return httplib::Server::HandlerResponse::Handled;
+  };
+  server_.set_error_handler(answer_refusal);
+
   auto handler = [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response);
   };
@@ -67,7 +88,12 @@ void WorkerPoolServer::stop_accepting() {
 
 void WorkerPoolServer::handle(const httplib::Request& request, httplib::Response& response) {
   const auto started = std::chrono::steady_clock::now();
-  AppResponse reply = respond(config_.app, request.method, request.target);
+  // httplib reads headers of any size; hold them to the event-loop model's limit.
+  std::size_t header_bytes = request.method.size() + request.target.size() + request.version.size();
+  for (const auto& [name, value] : request.headers) header_bytes += name.size() + value.size() + 4;
+  AppResponse reply = header_bytes > max_header_bytes
+                          ? refusal(431)
+                          : respond(config_.app, request.method, request.target, request.body.size());
   block_for(reply.delay);  // this worker can do nothing else meanwhile
 
   response.status = reply.status;
