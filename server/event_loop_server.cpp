@@ -9,6 +9,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -64,6 +65,21 @@ int refusal_status(const boost::system::error_code& error) {
   if (error == http::error::end_of_stream || error == http::error::partial_message) return 0;
   if (error.category() == make_error_code(http::error::bad_method).category()) return 400;
   return 0;
+}
+
+// Closes after a refusal without losing it: a client still sending the body
+// we refused would get a reset, and a reset can destroy our answer before the
+// client reads it. So: stop sending, then read and discard for a moment.
+asio::awaitable<void> drain_and_close(beast::tcp_stream& stream) {
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.expires_after(std::chrono::seconds(2));
+  std::array<char, 16384> discard;
+  for (std::size_t drained = 0; drained < 4 * max_body_bytes;) {
+    auto [error, n] = co_await stream.async_read_some(asio::buffer(discard), use_tuple);
+    if (error) break;
+    drained += n;
+  }
 }
 
 }  // namespace
@@ -191,6 +207,7 @@ asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connect
         co_await asio::async_write(stream, asio::buffer(response_bytes(refusal(status), http::verb::get, 11, false)),
                                    use_tuple);
         if (!config_.quiet) write_log_line(access_log_line("-", "-", status, 0, thread_name()));
+        co_await drain_and_close(stream);
       }
       break;  // closed by the client, timed out, cancelled by stop, or refused
     }

@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 namespace kit {
@@ -91,9 +92,14 @@ void WorkerPoolServer::handle(const httplib::Request& request, httplib::Response
   // httplib reads headers of any size; hold them to the event-loop model's limit.
   std::size_t header_bytes = request.method.size() + request.target.size() + request.version.size();
   for (const auto& [name, value] : request.headers) header_bytes += name.size() + value.size() + 4;
+  // httplib does not read a GET's body; its headers still say there is one.
+  std::size_t declared_body = request.has_header("Transfer-Encoding") ? 1 : 0;
+  const std::string length = request.get_header_value("Content-Length");
+  std::from_chars(length.data(), length.data() + length.size(), declared_body);
   AppResponse reply = header_bytes > max_header_bytes
                           ? refusal(431)
-                          : respond(config_.app, request.method, request.target, request.body.size());
+                          : respond(config_.app, request.method, request.target,
+                                    std::max(request.body.size(), declared_body));
   block_for(reply.delay);  // this worker can do nothing else meanwhile
 
   response.status = reply.status;

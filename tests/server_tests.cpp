@@ -19,6 +19,8 @@ struct Model {
   std::vector<std::string> flags;
 };
 
+void PrintTo(const Model& model, std::ostream* out) { *out << model.name; }
+
 std::vector<std::string> with(std::vector<std::string> flags, const std::vector<std::string>& more) {
   flags.insert(flags.end(), more.begin(), more.end());
   return flags;
