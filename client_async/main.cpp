@@ -59,9 +59,9 @@ struct Connection {
   }
 };
 
-std::string serialize_request(const kit::ClientOptions& options) {
-  http::request<http::empty_body> request{http::verb::get, options.target.target, 11};
-  request.set(http::field::host, options.target.host_header);
+std::string serialize_request(const kit::HttpTarget& target, const kit::ClientOptions& options) {
+  http::request<http::empty_body> request{http::verb::get, target.target, 11};
+  request.set(http::field::host, target.host_header);
   request.set(http::field::user_agent, options.program);
   if (!options.keep_alive) request.set(http::field::connection, "close");
   std::ostringstream bytes;
@@ -69,19 +69,26 @@ std::string serialize_request(const kit::ClientOptions& options) {
   return bytes.str();
 }
 
-// Names what went wrong, in the words a load tool counts.
+// Names what went wrong, in the words a load tool counts. `headers_in` says
+// whether the response's headers had arrived when the connection ended.
 kit::RequestRecord failed(kit::RequestRecord& record, beast::error_code error, const Run& run,
-                          Connection& connection) {
+                          Connection& connection, bool headers_in = false) {
   record.end = run.clock.now();
   connection.close();
   if (error == beast::error::timeout) {
     record.fail(Failure::timeout, "timed out after " + kit::format_number(run.options.timeout) + " s");
   } else if (error == asio::error::connection_refused) {
     record.fail(Failure::refused, "connection refused (" + run.options.target.host_header + ")");
-  } else if (error == http::error::end_of_stream || error == asio::error::eof ||
-             error == asio::error::connection_reset || error == asio::error::broken_pipe ||
-             error == http::error::partial_message) {
-    record.fail(Failure::reset, "connection closed before a complete answer");
+  } else if (error == asio::error::connection_reset || error == asio::error::broken_pipe) {
+    record.fail(Failure::reset, "connection reset by the server");
+  } else if (error == http::error::partial_message && headers_in) {
+    record.fail(Failure::reset, "truncated body: the connection closed before the body's end");
+  } else if (error == http::error::end_of_stream || error == http::error::partial_message ||
+             error == asio::error::eof) {
+    record.fail(Failure::reset, "connection closed before the response headers");
+  } else if (error == http::error::body_limit) {
+    record.fail(Failure::too_large, "body larger than --max-body (" +
+                                        std::to_string(run.options.max_body) + " bytes)");
   } else if (error.category() == make_error_code(http::error::end_of_stream).category()) {
     record.fail(Failure::bad_response, "bad HTTP response: " + error.message());
   } else {
@@ -92,7 +99,8 @@ kit::RequestRecord failed(kit::RequestRecord& record, beast::error_code error, c
 
 // One GET, like the talk's `async def fetch(url)`. At each co_await this
 // coroutine waits and the event loop runs the others.
-asio::awaitable<kit::RequestRecord> fetch(Run& run, Connection& connection, int number, int lane) {
+asio::awaitable<kit::RequestRecord> fetch(Run& run, Connection& connection, const std::string& request,
+                                          int number, int lane) {
   kit::RequestRecord record{.number = number, .lane = lane, .start = run.clock.now()};
   beast::tcp_stream& stream = connection.stream;
   stream.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -104,19 +112,50 @@ asio::awaitable<kit::RequestRecord> fetch(Run& run, Connection& connection, int 
     connection.open = record.new_connection = true;
   }
 
-  auto [send_error, sent] = co_await asio::async_write(stream, asio::buffer(run.request), no_throw);
+  auto [send_error, sent] = co_await asio::async_write(stream, asio::buffer(request), no_throw);
   if (send_error) co_return failed(record, send_error, run, connection);
 
   http::response_parser<http::string_body> response;
   response.body_limit(run.options.max_body);
   auto [receive_error, received] =
       co_await http::async_read(stream, connection.buffer, response, no_throw);
-  if (receive_error) co_return failed(record, receive_error, run, connection);
+  if (receive_error) co_return failed(record, receive_error, run, connection, response.is_header_done());
 
   record.end = run.clock.now();
+  if (connection.buffer.size() > 0) {
+    // We never send a second request before the first answer is in, so
+    // bytes after the body mean the body was longer than Content-Length said.
+    record.fail(Failure::bad_response, std::to_string(connection.buffer.size()) +
+                                           " bytes after the body: Content-Length was too small");
+    connection.close();
+    co_return record;
+  }
   if (!response.keep_alive()) connection.close();
-  record.set_response(response.get().result_int(), std::move(response.get().body()));
+  record.set_response(response.get().result_int(), std::move(response.get().body()),
+                      response.get()[http::field::location]);
   co_return record;
+}
+
+// --follow: asks again where a redirect points, as long as that is the same
+// host and port (the addresses were looked up once for the run). Returns
+// false, with the reason in the record, when it cannot.
+asio::awaitable<bool> follow(Run& run, Connection& connection, kit::RequestRecord& record) {
+  kit::HttpTarget next;
+  try {
+    next = kit::resolve_redirect(run.options.target, record.location);
+  } catch (const kit::BadUrl& e) {
+    record.fail(Failure::bad_response, e.what());
+    co_return false;
+  }
+  if (next.host != run.options.target.host || next.port != run.options.target.port) {
+    record.error = "HTTP " + std::to_string(record.status) + " redirect to another host (" + next.url +
+                   "), which client_async does not follow";
+    co_return false;
+  }
+  const kit::Seconds started = record.start;  // the request's time includes every hop
+  record = co_await fetch(run, connection, serialize_request(next, run.options), record.number, record.lane);
+  record.start = started;
+  co_return true;
 }
 
 // One lane: fetches the next request until the plan says stop. C lanes keep
@@ -125,11 +164,18 @@ asio::awaitable<kit::RequestRecord> fetch(Run& run, Connection& connection, int 
 asio::awaitable<void> lane(int lane_number, Run& run) {
   Connection connection(co_await asio::this_coro::executor);
   while (const auto number = run.plan.next()) {
-    kit::RequestRecord record = co_await fetch(run, connection, *number, lane_number);
+    kit::RequestRecord record = co_await fetch(run, connection, run.request, *number, lane_number);
     if (record.failure == Failure::reset && !record.new_connection) {
       // The server closed a kept-alive connection while it sat idle (nginx
       // does after 1000 requests): open a new one and ask again.
-      record = co_await fetch(run, connection, *number, lane_number);
+      record = co_await fetch(run, connection, run.request, *number, lane_number);
+    }
+    for (int hops = 0; run.options.follow && record.failure == Failure::redirect; ++hops) {
+      if (hops == 5) {
+        record.error = "more than 5 redirects, last to " + record.location;
+        break;
+      }
+      if (!co_await follow(run, connection, record)) break;
     }
     run.progress.count(record);
     run.plan.finish(std::move(record));
@@ -168,7 +214,7 @@ int main(int argc, char** argv) {
     }
   } else {
     kit::ProgressLine progress(options.duration ? 0 : options.requests, clock);
-    Run run{options, addresses, serialize_request(options), clock, plan, progress};
+    Run run{options, addresses, serialize_request(options.target, options), clock, plan, progress};
     for (int lane_number = 1; lane_number <= options.lanes(); ++lane_number) {
       asio::co_spawn(event_loop, lane(lane_number, run), rethrow);
     }

@@ -64,6 +64,7 @@ struct Lane {
   explicit Lane(const kit::ClientOptions& options, int number)
       : number(number), client(options.target.host, std::stoi(options.target.port)) {
     client.set_keep_alive(options.keep_alive);
+    client.set_follow_location(options.follow);
     client.set_socket_options([this](socket_t) { ++sockets_opened; });
   }
   int number;
@@ -86,12 +87,21 @@ kit::RequestRecord fetch(Lane& lane, const kit::ClientOptions& options, const ki
   set_timeouts(lane.client, allowed);
   const int sockets_before = lane.sockets_opened;
 
-  httplib::Result result = lane.client.Get(options.target.target);  // blocks until the answer is in
+  // The body is taken piece by piece so that one over --max-body can be refused.
+  std::string body;
+  bool too_large = false;
+  httplib::Result result = lane.client.Get(options.target.target, [&](const char* data, std::size_t size) {
+    too_large = body.size() + size > options.max_body;
+    if (!too_large) body.append(data, size);
+    return !too_large;
+  });  // blocks until the answer is in
 
   record.end = clock.now();
   record.new_connection = lane.sockets_opened != sockets_before;
-  if (result) {
-    record.set_response(result->status, std::move(result->body));
+  if (too_large) {
+    record.fail(Failure::too_large, "body larger than --max-body (" + std::to_string(options.max_body) + " bytes)");
+  } else if (result) {
+    record.set_response(result->status, std::move(body), result->get_header_value("Location"));
   } else {
     describe_failure(record, result.error(), options, allowed);
   }

@@ -1,6 +1,7 @@
 #include "http_target.hpp"
 
 #include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 #include <boost/url/url_view.hpp>
 #include <charconv>
 
@@ -34,6 +35,17 @@ HttpTarget parse_http_url(const std::string& url) {
   result.target = view.encoded_target();
   if (result.target.empty() || result.target.front() != '/') result.target.insert(0, "/");
   return result;
+}
+
+HttpTarget resolve_redirect(const HttpTarget& from, const std::string& location) {
+  auto reference = boost::urls::parse_uri_reference(location);
+  if (!reference) throw BadUrl("bad redirect Location '" + location + "'");
+  boost::urls::url resolved;
+  const auto base = boost::urls::parse_absolute_uri(from.url);
+  if (!base || boost::urls::resolve(*base, *reference, resolved).has_error()) {
+    throw BadUrl("bad redirect Location '" + location + "'");
+  }
+  return parse_http_url(std::string(resolved.buffer()));
 }
 
 }  // namespace kit

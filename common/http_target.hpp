@@ -20,4 +20,8 @@ struct BadUrl : std::invalid_argument {
 // Parses an absolute http:// URL with Boost.URL; throws BadUrl with a reason.
 HttpTarget parse_http_url(const std::string& url);
 
+// Where a redirect's Location points, resolved against the URL that answered
+// (Location may be relative: "/next", "next", "//host/x"). Throws BadUrl.
+HttpTarget resolve_redirect(const HttpTarget& from, const std::string& location);
+
 }  // namespace kit

@@ -73,6 +73,11 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
       app.add_flag("--keep-alive", keep_alive, "reuse each lane's connection (default with -z)");
   app.add_flag("--no-keep-alive", no_keep_alive, "a new connection for every request (default without -z)")
       ->excludes(keep_alive_flag);
+  app.add_option("--max-body", options.max_body, "largest body accepted, in bytes (10m, 512k, 100)")
+      ->transform(CLI::AsSizeValue(false))->capture_default_str();
+  app.add_flag("--follow", options.follow, kind == ClientKind::sync
+                                               ? "follow redirects (up to 5)"
+                                               : "follow redirects on the same host and port (up to 5)");
   app.add_flag("-q,--quiet", options.quiet, "do not print the bodies");
   app.add_flag("--summary", options.summary,
                "after the run: total, latency histogram and percentiles, status and error counts");

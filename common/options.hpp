@@ -18,6 +18,7 @@ struct ClientOptions {
   std::optional<Seconds> duration;  // -z: send requests until this much time has passed
   double timeout = 30;  // seconds per request
   std::size_t max_body = 10 * 1024 * 1024;  // bytes; a larger body is a failure
+  bool follow = false;  // follow redirects (up to 5)
   bool quiet = false;   // no bodies on stdout
   bool keep_alive = false;  // reuse each lane's connection; on by default with -z
 

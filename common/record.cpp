@@ -12,17 +12,25 @@ std::string_view failure_name(Failure failure) {
     case Failure::timeout: return "timeout";
     case Failure::reset: return "reset";
     case Failure::bad_response: return "bad response";
+    case Failure::too_large: return "too large";
+    case Failure::redirect: return "redirect";
     case Failure::http_status: return "http status";
     case Failure::other: return "other";
   }
   return "other";
 }
 
-void RequestRecord::set_response(int http_status, std::string response_body) {
+void RequestRecord::set_response(int http_status, std::string response_body, std::string_view location) {
   status = http_status;
   bytes = response_body.size();
   body = std::move(response_body);
   if (status >= 400) fail(Failure::http_status, "HTTP " + std::to_string(status));
+  if (status >= 300 && status < 400) {
+    this->location = location;
+    fail(Failure::redirect, "HTTP " + std::to_string(status) + " redirect to " +
+                                (location.empty() ? std::string("nowhere") : std::string(location)) +
+                                " (not followed; --follow follows it)");
+  }
 }
 
 void RequestRecord::fail(Failure kind, std::string message) {

@@ -18,6 +18,8 @@ enum class Failure {
   timeout,       // no complete answer within --timeout
   reset,         // the peer closed or reset the connection mid-way
   bad_response,  // something came back that is not valid HTTP
+  too_large,     // a body over --max-body
+  redirect,      // a 3xx answer, not followed (--follow follows it)
   http_status,   // a valid answer with status >= 400
   other,
 };
@@ -35,12 +37,14 @@ struct RequestRecord {
   std::string body;
   Failure failure = Failure::none;
   std::string error;       // one sentence for people, set when failure != none
+  std::string location;    // where a redirect points
 
   bool ok() const { return failure == Failure::none; }
   Seconds duration() const { return end - start; }
 
-  // Stores the answer; a status of 400 and above makes the request a failure.
-  void set_response(int http_status, std::string response_body);
+  // Stores the answer. A status of 400 and above makes the request a failure,
+  // and so does a 3xx: a redirect that was not followed is not the page asked for.
+  void set_response(int http_status, std::string response_body, std::string_view location = {});
   void fail(Failure kind, std::string message);
 };
 

@@ -47,3 +47,17 @@ TEST(ParseHttpUrl, TheReasonNamesTheUrl) {
 }
 
 }  // namespace kit
+
+namespace kit {
+
+TEST(ResolveRedirect, RelativeAndAbsoluteLocations) {
+  const HttpTarget from = parse_http_url("http://127.0.0.1:8000/a/b?x=1");
+  EXPECT_EQ(resolve_redirect(from, "/final").url, "http://127.0.0.1:8000/final");
+  EXPECT_EQ(resolve_redirect(from, "c").target, "/a/c");
+  EXPECT_EQ(resolve_redirect(from, "http://other.test/z").host, "other.test");
+  EXPECT_EQ(resolve_redirect(from, "//other.test:81/z").port, "81");
+  EXPECT_THROW(resolve_redirect(from, "ftp://x/"), BadUrl);
+  EXPECT_THROW(resolve_redirect(from, "http://[bad"), BadUrl);
+}
+
+}  // namespace kit
