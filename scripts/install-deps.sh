@@ -28,7 +28,8 @@ as_root() {
 }
 
 packages=(g++ cmake ninja-build pkg-config libcpp-httplib-dev libcli11-dev
-          libgtest-dev libgmock-dev libssl-dev)
+          libgtest-dev libgmock-dev libssl-dev
+          clang libclang-rt-dev util-linux)  # clang + libFuzzer for the fuzz runs; prlimit for tests
 if [ "${1:-}" = bench ]; then
   packages+=(hey wrk nginx-light libnginx-mod-http-echo time)
 fi
