@@ -6,11 +6,13 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <unistd.h>
 
 #include <iostream>
@@ -21,6 +23,7 @@
 #include "progress.hpp"
 #include "report.hpp"
 #include "run_plan.hpp"
+#include "tls_errors.hpp"
 #include "units.hpp"
 
 namespace {
@@ -42,6 +45,7 @@ struct Run {
   const kit::RunClock& clock;
   kit::RunPlan& plan;
   kit::ProgressLine& progress;
+  asio::ssl::context* tls;  // for https://, else null
 };
 
 // A lane's connection. With keep-alive it carries one request after another,
@@ -49,10 +53,12 @@ struct Run {
 struct Connection {
   explicit Connection(const asio::any_io_executor& executor) : stream(executor) {}
   beast::tcp_stream stream;
+  std::optional<beast::ssl_stream<beast::tcp_stream&>> tls;  // https: TLS over `stream`
   beast::flat_buffer buffer;  // bytes that arrived after the last response
   bool open = false;
 
   void close() {
+    tls.reset();
     stream.close();
     buffer.clear();
     open = false;
@@ -84,7 +90,7 @@ kit::RequestRecord failed(kit::RequestRecord& record, beast::error_code error, c
   } else if (error == http::error::partial_message && headers_in) {
     record.fail(Failure::reset, "truncated body: the connection closed before the body's end");
   } else if (error == http::error::end_of_stream || error == http::error::partial_message ||
-             error == asio::error::eof) {
+             error == asio::error::eof || error == asio::ssl::error::stream_truncated) {
     record.fail(Failure::reset, "connection closed before the response headers");
   } else if (error == http::error::body_limit) {
     record.fail(Failure::too_large, "body larger than --max-body (" +
@@ -95,6 +101,49 @@ kit::RequestRecord failed(kit::RequestRecord& record, beast::error_code error, c
     record.fail(Failure::other, error.message());
   }
   return record;
+}
+
+// https: the TLS handshake, with SNI, checking that the certificate is for
+// the host we asked for (OpenSSL's own host-name check).
+asio::awaitable<beast::error_code> start_tls(Run& run, Connection& connection) {
+  connection.tls.emplace(connection.stream, *run.tls);
+  SSL* ssl = connection.tls->native_handle();
+  const std::string& host = run.options.target.host;
+  beast::error_code not_an_address;
+  asio::ip::make_address(host, not_an_address);
+  if (not_an_address) {
+    SSL_set_tlsext_host_name(ssl, host.c_str());
+    SSL_set1_host(ssl, host.c_str());
+  } else {
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str());
+  }
+  auto [error] = co_await connection.tls->async_handshake(asio::ssl::stream_base::client, no_throw);
+  co_return error;
+}
+
+kit::RequestRecord tls_failed(kit::RequestRecord& record, beast::error_code error, const Run& run,
+                              Connection& connection) {
+  if (error == beast::error::timeout) return failed(record, error, run, connection);
+  const long verified = SSL_get_verify_result(connection.tls->native_handle());
+  record.end = run.clock.now();
+  if (verified != X509_V_OK) {
+    record.fail(Failure::tls, kit::describe_certificate_problem(verified));
+  } else {
+    record.fail(Failure::tls, "TLS handshake failed (" + error.message() + "): does the server speak TLS?");
+  }
+  connection.close();
+  return record;
+}
+
+// Sends the request and reads the answer, over TLS or plain TCP alike.
+template <class Stream>
+asio::awaitable<beast::error_code> exchange(Stream& stream, const std::string& request,
+                                            beast::flat_buffer& buffer,
+                                            http::response_parser<http::string_body>& response) {
+  auto [send_error, sent] = co_await asio::async_write(stream, asio::buffer(request), no_throw);
+  if (send_error) co_return send_error;
+  auto [receive_error, received] = co_await http::async_read(stream, buffer, response, no_throw);
+  co_return receive_error;
 }
 
 // One GET, like the talk's `async def fetch(url)`. At each co_await this
@@ -109,17 +158,22 @@ asio::awaitable<kit::RequestRecord> fetch(Run& run, Connection& connection, cons
   if (!connection.open) {
     auto [connect_error, address] = co_await stream.async_connect(run.addresses, no_throw);
     if (connect_error) co_return failed(record, connect_error, run, connection);
+    record.connect = run.clock.now() - record.start;
+    if (run.tls) {
+      if (const auto tls_error = co_await start_tls(run, connection)) {
+        co_return tls_failed(record, tls_error, run, connection);
+      }
+      record.handshake = run.clock.now() - record.start - record.connect;
+    }
     connection.open = record.new_connection = true;
   }
 
-  auto [send_error, sent] = co_await asio::async_write(stream, asio::buffer(request), no_throw);
-  if (send_error) co_return failed(record, send_error, run, connection);
-
   http::response_parser<http::string_body> response;
   response.body_limit(run.options.max_body);
-  auto [receive_error, received] =
-      co_await http::async_read(stream, connection.buffer, response, no_throw);
-  if (receive_error) co_return failed(record, receive_error, run, connection, response.is_header_done());
+  const beast::error_code error =
+      connection.tls ? co_await exchange(*connection.tls, request, connection.buffer, response)
+                     : co_await exchange(stream, request, connection.buffer, response);
+  if (error) co_return failed(record, error, run, connection, response.is_header_done());
 
   record.end = run.clock.now();
   if (connection.buffer.size() > 0) {
@@ -182,6 +236,22 @@ asio::awaitable<void> lane(int lane_number, Run& run) {
   }
 }
 
+// Certificates are checked against the system's CAs, or --cacert's.
+asio::ssl::context make_tls_context(const kit::ClientOptions& options) {
+  asio::ssl::context context(asio::ssl::context::tls_client);
+  if (options.insecure) {
+    context.set_verify_mode(asio::ssl::verify_none);
+  } else {
+    context.set_verify_mode(asio::ssl::verify_peer);
+    if (options.ca_file.empty()) {
+      context.set_default_verify_paths();
+    } else {
+      context.load_verify_file(options.ca_file);
+    }
+  }
+  return context;
+}
+
 void rethrow(const std::exception_ptr& error) {
   if (error) std::rethrow_exception(error);
 }
@@ -196,6 +266,17 @@ int main(int argc, char** argv) {
   if (const int fit = kit::make_room_for_connections(options.lanes()); fit < options.lanes()) {
     std::cerr << options.program << ": " << kit::too_few_descriptors(options.lanes(), fit) << ", or use fewer\n";
     return 2;
+  }
+
+  std::optional<asio::ssl::context> tls;
+  if (options.target.tls) {
+    try {
+      tls.emplace(make_tls_context(options));
+    } catch (const boost::system::system_error& e) {
+      std::cerr << options.program << ": --cacert " << options.ca_file << ": not a PEM certificate file ("
+                << e.code().message() << ")\n";
+      return 2;
+    }
   }
 
   asio::io_context event_loop(1);
@@ -214,7 +295,8 @@ int main(int argc, char** argv) {
     }
   } else {
     kit::ProgressLine progress(options.duration ? 0 : options.requests, clock);
-    Run run{options, addresses, serialize_request(options.target, options), clock, plan, progress};
+    Run run{options, addresses, serialize_request(options.target, options), clock, plan, progress,
+            tls ? &*tls : nullptr};
     for (int lane_number = 1; lane_number <= options.lanes(); ++lane_number) {
       asio::co_spawn(event_loop, lane(lane_number, run), rethrow);
     }

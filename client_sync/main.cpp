@@ -4,6 +4,7 @@
 //   time ./build/client_sync              # ~2 s against ./build/server
 #include <httplib.h>
 #include <netdb.h>
+#include <openssl/x509_vfy.h>
 #include <unistd.h>
 
 #include <optional>
@@ -16,6 +17,7 @@
 #include "progress.hpp"
 #include "report.hpp"
 #include "run_plan.hpp"
+#include "tls_errors.hpp"
 #include "units.hpp"
 
 namespace {
@@ -31,7 +33,7 @@ bool host_resolves(const std::string& host) {
 
 // httplib reports a failure as a coarse enum; turn it into the kinds a load tool counts.
 void describe_failure(kit::RequestRecord& record, httplib::Error error,
-                      const kit::ClientOptions& options, kit::Seconds allowed) {
+                      const kit::ClientOptions& options, kit::Seconds allowed, long verify_result) {
   const kit::HttpTarget& target = options.target;
   const std::string timeout = kit::format_number(options.timeout) + " s";
   switch (error) {
@@ -51,6 +53,13 @@ void describe_failure(kit::RequestRecord& record, httplib::Error error,
       return record.fail(Failure::reset, "connection closed before a complete answer");
     case httplib::Error::Write:
       return record.fail(Failure::reset, "connection closed while sending the request");
+    case httplib::Error::SSLServerVerification:
+      // httplib checks the host name itself, after OpenSSL found the chain fine.
+      return record.fail(Failure::tls, verify_result == X509_V_OK
+                                           ? "certificate host-name mismatch: it is not for this host"
+                                           : kit::describe_certificate_problem(verify_result));
+    case httplib::Error::SSLConnection:
+      return record.fail(Failure::tls, "TLS handshake failed: does the server speak TLS?");
     default:
       return record.fail(Failure::other, httplib::to_string(error));
   }
@@ -62,8 +71,13 @@ void describe_failure(kit::RequestRecord& record, httplib::Error error,
 // a kept-alive connection; counting the sockets it opens shows when.
 struct Lane {
   explicit Lane(const kit::ClientOptions& options, int number)
-      : number(number), client(options.target.host, std::stoi(options.target.port)) {
+      : number(number),
+        client((options.target.tls ? "https://" : "http://") + options.target.host_header) {
     client.set_keep_alive(options.keep_alive);
+    if (options.target.tls) {
+      client.enable_server_certificate_verification(!options.insecure);
+      if (!options.ca_file.empty()) client.set_ca_cert_path(options.ca_file);
+    }
     client.set_follow_location(options.follow);
     client.set_socket_options([this](socket_t) { ++sockets_opened; });
   }
@@ -103,7 +117,7 @@ kit::RequestRecord fetch(Lane& lane, const kit::ClientOptions& options, const ki
   } else if (result) {
     record.set_response(result->status, std::move(body), result->get_header_value("Location"));
   } else {
-    describe_failure(record, result.error(), options, allowed);
+    describe_failure(record, result.error(), options, allowed, lane.client.get_openssl_verify_result());
   }
   return record;
 }

@@ -9,11 +9,12 @@ namespace kit {
 
 HttpTarget parse_http_url(const std::string& url) {
   auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed) throw BadUrl("bad URL '" + url + "': expected http://HOST[:PORT]/PATH");
+  if (!parsed) throw BadUrl("bad URL '" + url + "': expected http[s]://HOST[:PORT]/PATH");
   const boost::urls::url_view& view = *parsed;
 
-  if (view.scheme_id() != boost::urls::scheme::http) {
-    throw BadUrl("bad URL '" + url + "': only http:// URLs are supported");
+  const bool tls = view.scheme_id() == boost::urls::scheme::https;
+  if (view.scheme_id() != boost::urls::scheme::http && !tls) {
+    throw BadUrl("bad URL '" + url + "': only http:// and https:// URLs are supported");
   }
   if (view.encoded_host().empty()) throw BadUrl("bad URL '" + url + "': no host");
   if (view.has_port()) {
@@ -29,8 +30,9 @@ HttpTarget parse_http_url(const std::string& url) {
 
   HttpTarget result;
   result.url = url;
+  result.tls = tls;
   result.host = view.host_address();  // IPv6 literals come without brackets
-  result.port = view.has_port() ? std::string(view.port()) : "80";
+  result.port = view.has_port() ? std::string(view.port()) : tls ? "443" : "80";
   result.host_header = view.encoded_host_and_port();
   result.target = view.encoded_target();
   if (result.target.empty() || result.target.front() != '/') result.target.insert(0, "/");

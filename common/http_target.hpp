@@ -7,6 +7,7 @@ namespace kit {
 
 struct HttpTarget {
   std::string url;          // as given
+  bool tls = false;         // https://
   std::string host;         // name or address, without IPv6 brackets: "localhost", "::1"
   std::string port;         // "8000"; the scheme's default when the URL has none
   std::string host_header;  // what the Host header says: "localhost:8000", "[::1]:8000"
@@ -17,7 +18,7 @@ struct BadUrl : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// Parses an absolute http:// URL with Boost.URL; throws BadUrl with a reason.
+// Parses an absolute http:// or https:// URL with Boost.URL; throws BadUrl with a reason.
 HttpTarget parse_http_url(const std::string& url);
 
 // Where a redirect's Location points, resolved against the URL that answered

@@ -30,6 +30,7 @@ const char* examples(ClientKind kind) {
                "  client_sync -n 4 --summary --timeline        # see where the time went\n"
                "  client_sync -n 4 --svg sync.svg --json -     # a picture, and every record as JSON\n"
                "  client_sync -z 5s --threads 4 --summary      # 4 threads, kept-alive connections, 5 s\n"
+               "  client_sync https://localhost:8443/ -k       # HTTPS without verifying the certificate\n"
                "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage."
              : "Examples:\n"
                "  client_async                                 # 2 requests at once to http://localhost:8000/\n"
@@ -39,6 +40,7 @@ const char* examples(ClientKind kind) {
                "  client_async -n 9 -c 3 --timeline            # three waves of three\n"
                "  client_async -n 100 --summary --csv runs.csv # figures, and every record as CSV\n"
                "  client_async -z 10s -c 50 --summary          # a load test: 50 kept-alive connections for 10 s\n"
+               "  client_async https://localhost:8443/ --cacert cert.pem   # HTTPS with your own CA\n"
                "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage.";
 }
 
@@ -78,6 +80,10 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   app.add_flag("--follow", options.follow, kind == ClientKind::sync
                                                ? "follow redirects (up to 5)"
                                                : "follow redirects on the same host and port (up to 5)");
+  app.add_flag("-k,--insecure", options.insecure,
+               "https: do not verify the server's certificate (says so on stderr)");
+  app.add_option("--cacert", options.ca_file, "https: trust the CA certificates in this PEM file")
+      ->check(CLI::ExistingFile)->type_name("FILE");
   app.add_flag("-q,--quiet", options.quiet, "do not print the bodies");
   app.add_flag("--summary", options.summary,
                "after the run: total, latency histogram and percentiles, status and error counts");
@@ -110,6 +116,9 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
       if (const std::string problem = check_writable(path); !problem.empty()) {
         throw CLI::ValidationError(std::string(flag) + ": " + problem);
       }
+    }
+    if (options.insecure && options.target.tls) {
+      std::cerr << program << ": warning: --insecure: the server's certificate is not verified\n";
     }
   } catch (const CLI::CallForHelp&) {
     std::cout << app.help();

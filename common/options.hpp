@@ -19,6 +19,8 @@ struct ClientOptions {
   double timeout = 30;  // seconds per request
   std::size_t max_body = 10 * 1024 * 1024;  // bytes; a larger body is a failure
   bool follow = false;  // follow redirects (up to 5)
+  bool insecure = false;   // https: skip certificate verification
+  std::string ca_file;     // https: trust this CA (PEM) instead of the system's
   bool quiet = false;   // no bodies on stdout
   bool keep_alive = false;  // reuse each lane's connection; on by default with -z
 

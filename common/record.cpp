@@ -13,6 +13,7 @@ std::string_view failure_name(Failure failure) {
     case Failure::reset: return "reset";
     case Failure::bad_response: return "bad response";
     case Failure::too_large: return "too large";
+    case Failure::tls: return "tls";
     case Failure::redirect: return "redirect";
     case Failure::http_status: return "http status";
     case Failure::other: return "other";

@@ -19,6 +19,7 @@ enum class Failure {
   reset,         // the peer closed or reset the connection mid-way
   bad_response,  // something came back that is not valid HTTP
   too_large,     // a body over --max-body
+  tls,           // the TLS handshake failed or the certificate was refused
   redirect,      // a 3xx answer, not followed (--follow follows it)
   http_status,   // a valid answer with status >= 400
   other,
@@ -34,6 +35,8 @@ struct RequestRecord {
   int status = 0;          // HTTP status; 0 when no answer arrived
   std::size_t bytes = 0;   // body bytes received
   bool new_connection = false;  // this request opened a connection (always, without keep-alive)
+  Seconds connect{};       // of a new connection: TCP connect took this long
+  Seconds handshake{};     // of a new https connection: the TLS handshake took this long
   std::string body;
   Failure failure = Failure::none;
   std::string error;       // one sentence for people, set when failure != none

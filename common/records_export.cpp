@@ -38,6 +38,8 @@ boost::json::object summary_json(const Summary& s) {
           {"requests_per_second", s.requests_per_second},
           {"total_bytes", s.total_bytes},
           {"connections_opened", s.connections_opened},
+          {"connect_average", optional_number(s.connect_average)},
+          {"handshake_average", optional_number(s.handshake_average)},
           {"fastest", optional_number(s.fastest)},
           {"slowest", optional_number(s.slowest)},
           {"average", optional_number(s.average)},
@@ -70,6 +72,8 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
                         {"status", r.status},
                         {"bytes", r.bytes},
                         {"new_connection", r.new_connection},
+                        {"connect", r.connect.count()},
+                        {"handshake", r.handshake.count()},
                         {"ok", r.ok()},
                         {"failure", r.ok() ? boost::json::value(nullptr)
                                            : boost::json::value(failure_name(r.failure))},
@@ -84,12 +88,14 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
 }
 
 std::string records_csv(const std::vector<RequestRecord>& records, const Summary& summary) {
-  std::string csv = "number,lane,start,end,duration,status,bytes,new_connection,ok,failure,error\n";
+  std::string csv =
+      "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,ok,failure,error\n";
   for (const RequestRecord& r : records) {
     csv += std::to_string(r.number) + "," + std::to_string(r.lane) + "," +
            seconds_text(r.start.count()) + "," + seconds_text(r.end.count()) + "," +
            seconds_text(r.duration().count()) + "," + std::to_string(r.status) + "," +
            std::to_string(r.bytes) + "," + (r.new_connection ? "true" : "false") + "," +
+           seconds_text(r.connect.count()) + "," + seconds_text(r.handshake.count()) + "," +
            (r.ok() ? "true" : "false") + "," +
            (r.ok() ? "" : std::string(failure_name(r.failure))) + "," + csv_field(r.error) + "\n";
   }

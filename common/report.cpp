@@ -42,7 +42,10 @@ std::string summary_text(const Summary& s, const TerminalStyle& style) {
   }
   out << "  Requests/sec:   " << format_fixed(s.requests_per_second, 2) << '\n'
       << "  Total data:     " << s.total_bytes << " bytes\n"
-      << "  Connections:    " << s.connections_opened << " opened\n"
+      << "  Connections:    " << s.connections_opened << " opened\n";
+  if (s.connect_average) out << "  Connect:        " << duration(*s.connect_average) << " average\n";
+  if (s.handshake_average) out << "  TLS handshake:  " << duration(*s.handshake_average) << " average\n";
+  out
       << "  Success rate:   " << format_fixed(s.success_rate(), 1) << "% (" << s.ok << " of "
       << s.requests << ")\n";
 

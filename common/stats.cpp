@@ -47,7 +47,11 @@ Summary summarize(const std::vector<RequestRecord>& records, Seconds elapsed) {
   s.requests_per_second = s.total_seconds > 0 ? s.requests / s.total_seconds : 0;
 
   std::vector<double> latencies;
+  double connect_total = 0, handshake_total = 0;
+  int connects = 0, handshakes = 0;
   for (const RequestRecord& r : records) {
+    if (r.connect.count() > 0) connect_total += r.connect.count(), ++connects;
+    if (r.handshake.count() > 0) handshake_total += r.handshake.count(), ++handshakes;
     s.total_bytes += r.bytes;
     s.connections_opened += r.new_connection;
     if (r.status != 0) ++s.status_counts[r.status];
@@ -59,6 +63,8 @@ Summary summarize(const std::vector<RequestRecord>& records, Seconds elapsed) {
       ++s.error_counts[std::string(failure_name(r.failure))];
     }
   }
+  if (connects > 0) s.connect_average = connect_total / connects;
+  if (handshakes > 0) s.handshake_average = handshake_total / handshakes;
   if (!latencies.empty()) {
     std::sort(latencies.begin(), latencies.end());
     s.fastest = latencies.front();

@@ -32,6 +32,8 @@ struct Summary {
   double requests_per_second = 0;  // all requests, finished or failed, per second of the run
   std::size_t total_bytes = 0;
   int connections_opened = 0;      // fewer than requests when connections were kept alive
+  // Averages over new connections, where the client measured them (client_async).
+  std::optional<double> connect_average, handshake_average;
   // Latency of the successful requests; empty when none succeeded.
   std::optional<double> fastest, slowest, average;
   std::vector<std::pair<double, double>> percentiles;  // (p, seconds)

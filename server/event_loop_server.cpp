@@ -9,6 +9,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <array>
 #include <sstream>
 #include <thread>
@@ -111,6 +112,16 @@ EventLoopServer::EventLoopServer(const ServerConfig& config)
   }
   port_ = acceptor_.local_endpoint().port();
 
+  if (!config_.tls_certificate.empty()) {
+    tls_.emplace(asio::ssl::context::tls_server);
+    tls_->use_certificate_chain_file(config_.tls_certificate, error);
+    if (!error) tls_->use_private_key_file(config_.tls_key, asio::ssl::context::pem, error);
+    if (error) {
+      throw ListenError("cannot use certificate " + config_.tls_certificate + " and key " +
+                        config_.tls_key + " (" + error.message() + ")");
+    }
+  }
+
   AppResponse everyday;
   everyday.body = config_.app.body;
   for (bool keep_alive : {false, true}) {
@@ -188,7 +199,28 @@ asio::awaitable<void> EventLoopServer::refuse(std::shared_ptr<Connection> connec
 }
 
 asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connection) {
-  beast::tcp_stream& stream = connection->stream;
+  if (tls_) {
+    // https: the TLS handshake first, within the header timeout, then the
+    // same requests and answers through the encrypting stream.
+    beast::ssl_stream<beast::tcp_stream&> stream(connection->stream, *tls_);
+    connection->stream.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(config_.header_timeout)));
+    auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+    if (!handshake_error) co_await serve_requests(*connection, stream);
+  } else {
+    co_await serve_requests(*connection, connection->stream);
+  }
+
+  boost::system::error_code ignored;
+  connection->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::lock_guard lock(connections_mutex_);
+  connections_.erase(connection);
+}
+
+template <class Stream>
+asio::awaitable<void> EventLoopServer::serve_requests(Connection& connection_state, Stream& stream) {
+  Connection* const connection = &connection_state;
+  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   bool keep_alive = true;
   bool first_request = true;
@@ -199,7 +231,7 @@ asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connect
     // A slow or silent client is closed: a new connection has --header-timeout
     // to send its request, a kept-alive one --idle-timeout to start the next.
     const bool waiting_idle = !first_request && buffer.size() == 0;
-    stream.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+    tcp.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(waiting_idle ? config_.idle_timeout : config_.header_timeout)));
     auto [read_error, request_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
     if (read_error) {
@@ -207,11 +239,11 @@ asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connect
         co_await asio::async_write(stream, asio::buffer(response_bytes(refusal(status), http::verb::get, 11, false)),
                                    use_tuple);
         if (!config_.quiet) write_log_line(access_log_line("-", "-", status, 0, thread_name()));
-        co_await drain_and_close(stream);
+        co_await drain_and_close(tcp);
       }
       break;  // closed by the client, timed out, cancelled by stop, or refused
     }
-    stream.expires_never();  // the app's own wait is no fault of the client
+    tcp.expires_never();  // the app's own wait is no fault of the client
     first_request = false;
     http::request<http::string_body>& request = parser.get();
 
@@ -226,7 +258,7 @@ asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connect
       block_for(reply.delay);
     } else if (reply.delay.count() > 0) {
       // The event loop's sleep: this coroutine waits, the loop serves others.
-      asio::steady_timer timer(stream.get_executor(),
+      asio::steady_timer timer(tcp.get_executor(),
                                std::chrono::duration_cast<asio::steady_timer::duration>(reply.delay));
       co_await timer.async_wait(use_tuple);
     }
@@ -249,11 +281,6 @@ asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connect
     }
     if (write_error) break;
   }
-
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  std::lock_guard lock(connections_mutex_);
-  connections_.erase(connection);
 }
 
 }  // namespace kit

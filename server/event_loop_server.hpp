@@ -5,11 +5,13 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
 #include <atomic>
 #include <string>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_set>
 
 #include "server_config.hpp"
@@ -29,6 +31,8 @@ class EventLoopServer {
   boost::asio::any_io_executor connection_executor();
   boost::asio::awaitable<void> accept_connections();
   boost::asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
+  template <class Stream>
+  boost::asio::awaitable<void> serve_requests(Connection& connection, Stream& stream);
   boost::asio::awaitable<void> refuse(std::shared_ptr<Connection> connection);
 
   ServerConfig config_;
@@ -36,6 +40,7 @@ class EventLoopServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   int port_ = 0;
   std::string everyday_response_[2];  // GET 200, [keep_alive]; see serve()
+  std::optional<boost::asio::ssl::context> tls_;  // https
   std::atomic<bool> stopping_{false};
 
   // Open connections, so that stopping can close the idle keep-alive ones.

@@ -14,6 +14,7 @@
 
 #include "event_loop_server.hpp"
 #include "fd_limit.hpp"
+#include "self_signed.hpp"
 #include "worker_pool_server.hpp"
 
 namespace {
@@ -26,12 +27,14 @@ constexpr const char* examples =
     "  server --async                  # event loop: every request waits at the same time\n"
     "  server --async --blocking       # event loop that sleeps: requests queue up again\n"
     "  server --port 0 --delay 0.2     # a free port, 0.2 s per request\n"
+    "  server --tls-self-signed        # https with a throw-away certificate\n"
     "\n"
     "Per request: /?delay=0.25 waits 0.25 s, /?status=503 answers 503.\n"
     "Stop with Ctrl-C: requests in flight are answered first (up to --drain seconds).";
 
 // Returns the exit code when the program should stop now (help: 0, bad usage: 2).
-std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& config) {
+std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& config,
+                                      bool& self_signed) {
   CLI::App app{"Slow HTTP server: every request waits, then answers a short text.", "server"};
   app.footer(examples);
   app.add_option("--host", config.host, "address to listen on")->capture_default_str();
@@ -64,6 +67,16 @@ std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& 
       ->capture_default_str()->check(CLI::Range(0.001, 3600.0));
   app.add_option("--drain", config.drain, "seconds in-flight requests get after Ctrl-C/SIGTERM")
       ->capture_default_str()->check(CLI::NonNegativeNumber);
+  auto* certificate = app.add_option("--tls-cert", config.tls_certificate,
+                                     "serve https with this certificate (PEM; needs --tls-key)")
+                          ->check(CLI::ExistingFile)->type_name("FILE");
+  auto* key = app.add_option("--tls-key", config.tls_key, "the certificate's private key (PEM)")
+                  ->check(CLI::ExistingFile)->type_name("FILE");
+  certificate->needs(key);
+  key->needs(certificate);
+  app.add_flag("--tls-self-signed", self_signed,
+               "serve https with a throw-away certificate for localhost/127.0.0.1 made at start-up")
+      ->excludes(certificate)->excludes(key);
   app.add_flag("-q,--quiet", config.quiet, "no access log on stderr");
   try {
     app.parse(argc, argv);
@@ -86,7 +99,19 @@ std::string url_host(const std::string& host) {
 
 int main(int argc, char** argv) {
   kit::ServerConfig config;
-  if (auto exit_code = parse_command_line(argc, argv, config)) return *exit_code;
+  bool self_signed = false;
+  if (auto exit_code = parse_command_line(argc, argv, config, self_signed)) return *exit_code;
+  std::optional<kit::SelfSignedCertificate> throwaway;
+  if (self_signed) {
+    try {
+      throwaway.emplace();
+    } catch (const std::runtime_error& e) {
+      std::cerr << "server: " << e.what() << "\n";
+      return 2;
+    }
+    config.tls_certificate = throwaway->certificate_file();
+    config.tls_key = throwaway->key_file();
+  }
   if (const int fit = kit::make_room_for_connections(config.max_connections);
       config.event_loop && fit < config.max_connections) {
     // A class on laptops with a low limit still gets a server, with a note.
@@ -122,9 +147,15 @@ int main(int argc, char** argv) {
     std::cerr << "server: " << e.what() << "\n";
     return 2;
   }
-  std::printf("Serving on http://%s:%d (%s) ...\n", url_host(config.host).c_str(), port,
-              model_name.c_str());
+  std::printf("Serving on %s://%s:%d (%s) ...\n", config.tls_certificate.empty() ? "http" : "https",
+              url_host(config.host).c_str(), port, model_name.c_str());
   std::fflush(stdout);
+  if (throwaway) {
+    std::fprintf(stderr,
+                 "server: self-signed certificate for localhost, 127.0.0.1 and ::1 in %s\n"
+                 "server: trust it with: client_async https://localhost:%d/ --cacert %s\n",
+                 throwaway->certificate_file().c_str(), port, throwaway->certificate_file().c_str());
+  }
 
   auto stop_accepting = [&] { std::visit([](auto& server) { server->stop_accepting(); }, model); };
   std::atomic<bool> finished{false};

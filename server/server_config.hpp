@@ -18,6 +18,7 @@ struct ServerConfig {
   double idle_timeout = 5;     // seconds a kept-alive connection may wait for its next request
   double drain = 5;       // seconds in-flight requests get after SIGINT/SIGTERM
   bool quiet = false;     // no access log
+  std::string tls_certificate, tls_key;  // PEM files: serve https
   AppConfig app;
 };
 

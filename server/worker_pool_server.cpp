@@ -20,22 +20,30 @@ std::string worker_name() {
 }  // namespace
 
 WorkerPoolServer::WorkerPoolServer(const ServerConfig& config) : config_(config) {
+  if (config_.tls_certificate.empty()) {
+    server_ = std::make_unique<httplib::Server>();
+  } else {
+    server_ = std::make_unique<httplib::SSLServer>(config_.tls_certificate.c_str(), config_.tls_key.c_str());
+    if (!server_->is_valid()) {
+      throw ListenError("cannot use certificate " + config_.tls_certificate + " and key " + config_.tls_key);
+    }
+  }
   const int workers = config_.workers;
-  server_.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  server_->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   // Like gunicorn's sync workers: one request per connection, so an idle
   // keep-alive client cannot hold a worker.
-  server_.set_keep_alive_max_count(1);
+  server_->set_keep_alive_max_count(1);
   // Our own options replace httplib's, which set SO_REUSEPORT and so let two
   // servers share a port silently; we want "address in use" reported.
-  server_.set_socket_options([this](socket_t fd) {
+  server_->set_socket_options([this](socket_t fd) {
     int yes = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     listen_fd_ = fd;
   });
 
-  server_.set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(
+  server_->set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::duration<double>(config_.header_timeout)));
-  server_.set_payload_max_length(max_body_bytes);
+  server_->set_payload_max_length(max_body_bytes);
   // httplib answers requests it cannot read with an empty 400 (or 413); give
   // them the same words the event-loop model uses. An unknown method is a 405.
   const httplib::Server::HandlerWithResponse answer_refusal = [this](const httplib::Request& request,
@@ -52,24 +60,24 @@ WorkerPoolServer::WorkerPoolServer(const ServerConfig& config) : config_(config)
     response.set_content(reply.body, std::string(AppResponse::content_type));
     return httplib::Server::HandlerResponse::Handled;
   };
-  server_.set_error_handler(answer_refusal);
+  server_->set_error_handler(answer_refusal);
 
   auto handler = [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response);
   };
   // Every method reaches the app, which answers 405 for all but GET and HEAD.
-  server_.Get(".*", handler);  // HEAD too: httplib drops the body
-  server_.Post(".*", handler);
-  server_.Put(".*", handler);
-  server_.Delete(".*", handler);
-  server_.Patch(".*", handler);
-  server_.Options(".*", handler);
+  server_->Get(".*", handler);  // HEAD too: httplib drops the body
+  server_->Post(".*", handler);
+  server_->Put(".*", handler);
+  server_->Delete(".*", handler);
+  server_->Patch(".*", handler);
+  server_->Options(".*", handler);
 
   errno = 0;
   if (config_.port == 0) {
-    port_ = server_.bind_to_any_port(config_.host);
+    port_ = server_->bind_to_any_port(config_.host);
   } else {
-    port_ = server_.bind_to_port(config_.host, config_.port) ? config_.port : -1;
+    port_ = server_->bind_to_port(config_.host, config_.port) ? config_.port : -1;
   }
   if (port_ <= 0) {
     throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) +
@@ -79,7 +87,7 @@ WorkerPoolServer::WorkerPoolServer(const ServerConfig& config) : config_(config)
   ::listen(listen_fd_, SOMAXCONN);
 }
 
-void WorkerPoolServer::run() { server_.listen_after_bind(); }
+void WorkerPoolServer::run() { server_->listen_after_bind(); }
 
 void WorkerPoolServer::stop_accepting() {
   // Shutting the listening socket down ends httplib's accept loop but, unlike

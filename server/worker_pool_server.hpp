@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <memory>
 
 #include "server_config.hpp"
 
@@ -20,7 +21,7 @@ class WorkerPoolServer {
   void handle(const httplib::Request& request, httplib::Response& response);
 
   ServerConfig config_;
-  httplib::Server server_;
+  std::unique_ptr<httplib::Server> server_;  // an httplib::SSLServer for https
   std::atomic<int> listen_fd_{-1};
   int port_ = 0;
 };

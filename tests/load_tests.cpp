@@ -112,7 +112,8 @@ TEST_P(BothClients, KeepAliveReconnectsWhenTheServerCloses) {
   ASSERT_EQ(kept.exit_code, 0) << kept.err;
   const TimedRun run_keeping = read_json(kept.out);
   EXPECT_EQ(run_keeping.ok, 20);
-  EXPECT_EQ(run_keeping.opened, 2);
+  // One connection per lane that got to run (a fast lane may take all 20).
+  EXPECT_EQ(run_keeping.opened, static_cast<int>(run_keeping.lanes.size()));
 }
 
 TEST(Load, PastMaxConnectionsNewOnesGet503) {

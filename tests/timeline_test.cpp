@@ -146,9 +146,10 @@ TEST(RecordsCsv, OneRowPerRecordAndTheSummaryAsComments) {
   const auto records = async_run();
   const auto lines = lines_of(records_csv(records, summarize(records, Seconds(1))));
   ASSERT_GE(lines.size(), 4u);
-  EXPECT_EQ(lines[0], "number,lane,start,end,duration,status,bytes,new_connection,ok,failure,error");
-  EXPECT_EQ(lines[1], "1,1,0.000000,1.000000,1.000000,200,22,false,true,,");
-  EXPECT_EQ(lines[3], "3,3,0.000000,1.000000,1.000000,0,0,false,false,timeout,timed out after 1 s");
+  EXPECT_EQ(lines[0], "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,ok,failure,error");
+  EXPECT_EQ(lines[1], "1,1,0.000000,1.000000,1.000000,200,22,false,0.000000,0.000000,true,,");
+  EXPECT_EQ(lines[3],
+            "3,3,0.000000,1.000000,1.000000,0,0,false,0.000000,0.000000,false,timeout,timed out after 1 s");
   EXPECT_EQ(lines[4], "# requests,3");
 }
 

@@ -1,0 +1,25 @@
+#pragma once
+// --tls-self-signed: a throw-away certificate so a class can try HTTPS with
+// no setup. Made with OpenSSL at start-up, removed when the server exits.
+#include <string>
+
+namespace kit {
+
+class SelfSignedCertificate {
+ public:
+  // An EC P-256 key and a certificate for localhost, 127.0.0.1 and ::1,
+  // valid for 7 days, written as PEM files into a new temporary folder.
+  // Throws std::runtime_error when OpenSSL or the file system says no.
+  SelfSignedCertificate();
+  ~SelfSignedCertificate();  // deletes the files
+  SelfSignedCertificate(const SelfSignedCertificate&) = delete;
+  SelfSignedCertificate& operator=(const SelfSignedCertificate&) = delete;
+
+  const std::string& certificate_file() const { return certificate_file_; }
+  const std::string& key_file() const { return key_file_; }
+
+ private:
+  std::string folder_, certificate_file_, key_file_;
+};
+
+}  // namespace kit

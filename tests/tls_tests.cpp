@@ -1,0 +1,140 @@
+// HTTPS end to end: both clients against both server models with a
+// certificate made at start-up (server --tls-self-signed), on loopback only.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "process.hpp"
+
+namespace kit::test {
+
+namespace {
+
+constexpr double delay = 0.2;
+const std::string body_line = "This is a slow web api\n";
+
+struct Model {
+  std::string name;
+  std::vector<std::string> flags;
+};
+void PrintTo(const Model& model, std::ostream* out) { *out << model.name; }
+
+// The server says where its throw-away certificate is on stderr.
+std::string certificate_of(const ServerProcess& server) {
+  const std::string marker = " and ::1 in ";
+  for (int i = 0; i < 100; ++i) {
+    const std::string log = server.log();
+    if (const auto at = log.find(marker); at != std::string::npos) {
+      const auto start = at + marker.size();
+      return log.substr(start, log.find('\n', start) - start);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return "";
+}
+
+std::string https_url(const ServerProcess& server, const std::string& host = "127.0.0.1") {
+  return "https://" + host + ":" + std::to_string(server.port()) + "/";
+}
+
+class Tls : public ::testing::TestWithParam<Model> {
+ protected:
+  ServerProcess start(std::vector<std::string> more = {}) const {
+    std::vector<std::string> flags = GetParam().flags;
+    flags.insert(flags.end(), {"--tls-self-signed", "--delay", std::to_string(delay), "--quiet"});
+    flags.insert(flags.end(), more.begin(), more.end());
+    return ServerProcess(flags);
+  }
+};
+
+}  // namespace
+
+TEST_P(Tls, BothClientsFetchOverHttpsWithTheTalksTiming) {
+  ServerProcess server = start();
+  ASSERT_TRUE(server.started()) << server.log();
+  EXPECT_EQ(server.serving_line().rfind("Serving on https://127.0.0.1:", 0), 0u) << server.serving_line();
+  const std::string certificate = certificate_of(server);
+  ASSERT_FALSE(certificate.empty()) << server.log();
+
+  const ProgramResult sync = run_program("client_sync", {https_url(server), "--cacert", certificate});
+  const ProgramResult async =
+      run_program("client_async", {https_url(server, "localhost"), "--cacert", certificate, "--summary"});
+  ASSERT_EQ(sync.exit_code, 0) << sync.err;
+  ASSERT_EQ(async.exit_code, 0) << async.err;
+  EXPECT_EQ(sync.out, body_line + body_line);
+  EXPECT_EQ(async.out.find(body_line + body_line), 0u) << async.out;
+  EXPECT_NE(async.out.find("TLS handshake:"), std::string::npos) << async.out;
+  EXPECT_GE(sync.seconds, 2 * delay);
+  EXPECT_LT(async.seconds, 0.75 * sync.seconds);
+}
+
+TEST_P(Tls, UntrustedCertificateIsRefusedUnlessInsecure) {
+  ServerProcess server = start();
+  ASSERT_TRUE(server.started()) << server.log();
+  for (const std::string program : {"client_sync", "client_async"}) {
+    const ProgramResult refused = run_program(program, {https_url(server), "-n", "1"});
+    EXPECT_EQ(refused.exit_code, 1) << program;
+    EXPECT_NE(refused.err.find("request 1: certificate not trusted"), std::string::npos) << refused.err;
+    EXPECT_EQ(refused.out, "");
+
+    const ProgramResult insecure = run_program(program, {https_url(server), "-n", "1", "--insecure"});
+    EXPECT_EQ(insecure.exit_code, 0) << insecure.err;
+    EXPECT_EQ(insecure.out, body_line);
+    EXPECT_NE(insecure.err.find("warning: --insecure"), std::string::npos) << insecure.err;
+  }
+}
+
+TEST_P(Tls, HostNameMismatchIsRefused) {
+  // The certificate names localhost, 127.0.0.1 and ::1; 127.0.0.2 is loopback too.
+  ServerProcess server = start({"--host", "127.0.0.2"});
+  if (!server.started()) GTEST_SKIP() << "cannot listen on 127.0.0.2 here: " << server.log();
+  const std::string certificate = certificate_of(server);
+  for (const std::string program : {"client_sync", "client_async"}) {
+    const ProgramResult result =
+        run_program(program, {https_url(server, "127.0.0.2"), "-n", "1", "--cacert", certificate});
+    EXPECT_EQ(result.exit_code, 1) << program;
+    EXPECT_NE(result.err.find("request 1: certificate host-name mismatch"), std::string::npos)
+        << program << ": " << result.err;
+  }
+}
+
+TEST_P(Tls, PlainHttpServerAtAnHttpsUrlIsNamed) {
+  std::vector<std::string> flags = GetParam().flags;
+  flags.insert(flags.end(), {"--delay", "0", "--quiet"});
+  ServerProcess plain(flags);
+  ASSERT_TRUE(plain.started()) << plain.log();
+  for (const std::string program : {"client_sync", "client_async"}) {
+    const ProgramResult result = run_program(program, {https_url(plain), "-n", "1", "--insecure"});
+    EXPECT_EQ(result.exit_code, 1) << program;
+    EXPECT_NE(result.err.find("request 1: TLS handshake failed"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("does the server speak TLS?"), std::string::npos) << result.err;
+  }
+}
+
+TEST(TlsServer, BadCertificateFilesExitTwo) {
+  const std::string not_a_certificate = ::testing::TempDir() + "/kit-not-a-certificate.pem";
+  std::ofstream(not_a_certificate) << "hello\n";
+  const ProgramResult missing = run_program("server", {"--tls-cert", "/no/such.pem", "--tls-key", "/no/key.pem"}, 10);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.err.rfind("server: ", 0), 0u) << missing.err;
+  const ProgramResult only_one = run_program("server", {"--tls-cert", not_a_certificate}, 10);
+  EXPECT_EQ(only_one.exit_code, 2) << only_one.err;
+  for (const std::vector<std::string>& model : {std::vector<std::string>{}, {"--async"}}) {
+    std::vector<std::string> args = model;
+    args.insert(args.end(), {"--port", "0", "--tls-cert", not_a_certificate, "--tls-key", not_a_certificate});
+    const ProgramResult not_pem = run_program("server", args, 10);
+    EXPECT_EQ(not_pem.exit_code, 2) << not_pem.err;
+    EXPECT_NE(not_pem.err.find("cannot use certificate " + not_a_certificate), std::string::npos) << not_pem.err;
+  }
+  std::remove(not_a_certificate.c_str());
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, Tls,
+                         ::testing::Values(Model{"WorkerPool", {}}, Model{"EventLoop", {"--async"}}),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace kit::test
