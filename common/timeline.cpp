@@ -134,13 +134,13 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
       << "\" viewBox=\"0 0 " << width << ' ' << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
       << "<style>.bar{stroke:#fff;stroke-width:1}.ok{fill:#3b8e3b}.failed{fill:#c83737}.lane{fill:#555}.grid{stroke:#ddd}"
-         ".label{fill:#fff;font-size:11px}</style>\n"
+         ".label{fill:#fff;font-size:11px}.setup{fill:#fff;fill-opacity:0.45}</style>\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
       << "<text x=\"" << left << "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">"
       << escape_xml(title) << "</text>\n"
       << "<text x=\"" << left << "\" y=\"40\" fill=\"#555\">" << records.size()
       << " requests on " << lane_count << " lanes in " << escape_xml(format_duration(span))
-      << "; one bar per request (hover for details)</text>\n";
+      << "; one bar per request (hover for details; a lighter start is connect and TLS set-up)</text>\n";
 
   const double step = tick_step(span, 10);
   for (int i = 0; i * step <= span * (1 + 1e-9); ++i) {
@@ -163,11 +163,19 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
     for (const RequestRecord* r : lane_records) {
       const double x = x_of(r->start.count());
       const double w = std::max(1.0, x_of(r->end.count()) - x);
-      const std::string outcome = r->ok() ? "HTTP " + std::to_string(r->status) : r->error;
-      svg << "<g><title>" << escape_xml("request " + std::to_string(r->number) + ": " + outcome +
-                                        ", " + format_duration(r->duration().count()))
+      std::string outcome = r->ok() ? "HTTP " + std::to_string(r->status) : r->error;
+      outcome += ", " + format_duration(r->duration().count());
+      if (r->connect.count() > 0) outcome += "; connect " + format_duration(r->connect.count());
+      if (r->handshake.count() > 0) outcome += ", TLS handshake " + format_duration(r->handshake.count());
+      svg << "<g><title>" << escape_xml("request " + std::to_string(r->number) + ": " + outcome)
           << "</title><rect class=\"bar " << (r->ok() ? "ok" : "failed") << "\" x=\"" << x
           << "\" y=\"" << y + 2 << "\" width=\"" << w << "\" height=\"" << lane_height - 4 << "\"/>";
+      // A new connection's set-up (connect, then TLS) in a lighter shade at the bar's start.
+      if (const double setup = (r->connect + r->handshake).count(); setup > 0) {
+        svg << "<rect class=\"setup\" x=\"" << x << "\" y=\"" << y + 2 << "\" width=\""
+            << std::min(w, std::max(1.0, x_of(r->start.count() + setup) - x)) << "\" height=\""
+            << lane_height - 4 << "\"/>";
+      }
       if (lane_height >= 14 && w >= 8.0 * std::to_string(r->number).size() + 6) {
         svg << "<text class=\"label\" x=\"" << x + 4 << "\" y=\"" << y + lane_height * 0.7 << "\">"
             << r->number << "</text>";

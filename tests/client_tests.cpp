@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "process.hpp"
+#include "text.hpp"
 
 namespace kit::test {
 
@@ -241,12 +242,6 @@ boost::json::array requests_in(const std::string& json_text) {
 std::string read_file(const std::string& path) {
   std::ifstream file(path);
   return std::string(std::istreambuf_iterator<char>(file), {});
-}
-
-int count_of(const std::string& text, const std::string& what) {
-  int count = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
-  return count;
 }
 
 }  // namespace

@@ -9,19 +9,12 @@
 #include <vector>
 
 #include "process.hpp"
+#include "text.hpp"
 
 namespace kit::test {
 
 namespace {
 
-struct Model {
-  std::string name;
-  std::vector<std::string> flags;
-};
-
-void PrintTo(const Model& model, std::ostream* out) { *out << model.name; }
-
-std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
 
 std::string closing(const std::string& request_line, const std::string& headers = "") {
   return request_line + "\r\nHost: h\r\n" + headers + "Connection: close\r\n\r\n";

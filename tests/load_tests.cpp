@@ -7,16 +7,11 @@
 #include <map>
 
 #include "process.hpp"
+#include "text.hpp"
 
 namespace kit::test {
 
 namespace {
-
-int count_of(const std::string& text, const std::string& what) {
-  int count = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
-  return count;
-}
 
 bool hard_limit_allows(rlim_t descriptors) {
   rlimit limit{};

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "process.hpp"
+#include "text.hpp"
 
 namespace kit::test {
 
@@ -14,13 +15,6 @@ namespace {
 const std::string delay = "0.2";  // seconds: short, but long enough to see
 const std::string body = "This is a slow web api";
 
-struct Model {
-  std::string name;
-  std::vector<std::string> flags;
-};
-
-void PrintTo(const Model& model, std::ostream* out) { *out << model.name; }
-
 std::vector<std::string> with(std::vector<std::string> flags, const std::vector<std::string>& more) {
   flags.insert(flags.end(), more.begin(), more.end());
   return flags;
@@ -28,10 +22,6 @@ std::vector<std::string> with(std::vector<std::string> flags, const std::vector<
 
 std::string get(const std::string& target, const std::string& extra_headers = "Connection: close\r\n") {
   return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
-}
-
-std::string status_line(const std::string& response) {
-  return response.substr(0, response.find("\r\n"));
 }
 
 double seconds_of(const std::function<void()>& work) {

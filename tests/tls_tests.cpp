@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "process.hpp"
+#include "text.hpp"
 
 namespace kit::test {
 
@@ -17,11 +18,6 @@ namespace {
 constexpr double delay = 0.2;
 const std::string body_line = "This is a slow web api\n";
 
-struct Model {
-  std::string name;
-  std::vector<std::string> flags;
-};
-void PrintTo(const Model& model, std::ostream* out) { *out << model.name; }
 
 // The server says where its throw-away certificate is on stderr.
 std::string certificate_of(const ServerProcess& server) {

@@ -1,0 +1,29 @@
+#pragma once
+// Small helpers the end-to-end tests share: reading what came back, and
+// naming the server model a parameterised test runs against.
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace kit::test {
+
+// How often `what` occurs in `text`.
+inline int count_of(const std::string& text, const std::string& what) {
+  int count = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+// "HTTP/1.1 200 OK" from a raw response.
+inline std::string status_line(const std::string& response) {
+  return response.substr(0, response.find("\r\n"));
+}
+
+// A server model and the flags that select it.
+struct Model {
+  std::string name;
+  std::vector<std::string> flags;
+};
+inline void PrintTo(const Model& model, std::ostream* out) { *out << model.name; }
+
+}  // namespace kit::test
