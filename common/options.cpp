@@ -57,8 +57,8 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   for (int i = 0; i < argc; ++i) options.command += (i ? " " : "") + std::string(i ? argv[i] : program.c_str());
   std::string url = default_url;
   app.add_option("url", url, "URL to fetch")->capture_default_str();
-  app.add_option("-n,--requests", options.requests, "number of requests")
-      ->capture_default_str()->check(CLI::Range(1, 10'000'000));
+  auto* requests = app.add_option("-n,--requests", options.requests, "number of requests")
+                      ->capture_default_str()->check(CLI::Range(1, 10'000'000));
   app.add_option("--timeout", options.timeout, "seconds allowed per request")
       ->capture_default_str()->check(CLI::Range(0.001, 86'400.0));
   std::optional<double> duration_seconds;
@@ -69,7 +69,8 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
                                             CLI::AsNumberWithUnit::CASE_SENSITIVE |
                                             CLI::AsNumberWithUnit::UNIT_REQUIRED),
                                         "DURATION"))
-      ->check(CLI::Range(0.001, 86'400.0));
+      ->check(CLI::Range(0.001, 86'400.0))
+      ->excludes(requests);
   bool keep_alive = false, no_keep_alive = false;
   auto* keep_alive_flag =
       app.add_flag("--keep-alive", keep_alive, "reuse each lane's connection (default with -z)");

@@ -178,7 +178,8 @@ TEST_P(BothClients, BadUrlsExitTwo) {
 TEST_P(BothClients, BadFlagsExitTwo) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--bogus"}, {"-n", "0"}, {"-n", "many"}, {"--timeout", "-1"},
-        {"--timeout", "0"}, {"-n", "1", "http://a/", "http://b/"}}) {
+        {"--timeout", "0"}, {"-n", "1", "http://a/", "http://b/"}, {"-n", "3", "-z", "1s"},
+        {"-z", "soon"}, {"-z", "10"}, {"--max-body", "lots"}, {"--cacert", "/no/such/ca.pem"}}) {
     const ProgramResult result = run(args, 10);
     EXPECT_EQ(result.exit_code, 2) << args[0];
     EXPECT_EQ(result.err.rfind(GetParam() + ": ", 0), 0u) << result.err;
