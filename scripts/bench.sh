@@ -81,9 +81,9 @@ nginx_static="http://127.0.0.1:$nginx_port/"
 measure() {
   local name=$1; shift
   local start end
-  start=$(date +%s.%N)
+  start=$EPOCHREALTIME
   /usr/bin/time -f '%M' -o "$work/$name.kb" timeout 120 "$@" >"$work/$name.out" 2>&1 || true
-  end=$(date +%s.%N)
+  end=$EPOCHREALTIME
   awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }' >"$work/$name.wall"
   tail -n 1 "$work/$name.kb" | awk '{ printf "%.0f", $1 / 1024 }' >"$work/$name.rss"
 }

@@ -39,10 +39,11 @@ start_server() {
 
 # seconds_of COMMAND...: runs it and prints its wall time in seconds ("2.004").
 # The command's own output goes to stderr so the caller can capture the time.
+# Timed with bash's own clock, as `time` does: no extra process in the measurement.
 seconds_of() {
   local start end
-  start=$(date +%s.%N)
+  start=$EPOCHREALTIME
   "$@" >&2 || echo "(exit status $?)" >&2
-  end=$(date +%s.%N)
+  end=$EPOCHREALTIME
   awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }'
 }
