@@ -52,7 +52,7 @@ pid $work/nginx/nginx.pid;
 error_log $work/nginx/error.log;
 load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
 worker_rlimit_nofile $hard;
-events { worker_connections $((most + 1000)); }
+events { worker_connections $((most * 2)); }  # nginx needs slack above the connections it serves
 http {
   access_log off;
   client_body_temp_path $work/nginx/body;
@@ -94,6 +94,8 @@ hey_rps() { awk '/Requests\/sec:/ { printf "%.0f", $2 }' "$work/$1.out"; }
 hey_ok() { awk '/\[200\]/ { print $2; found = 1 } END { if (!found) print 0 }' "$work/$1.out"; }
 wrk_rps() { awk '/Requests\/sec:/ { printf "%.0f", $2 }' "$work/$1.out"; }
 kit_ok() { sed -n 's/^\([0-9]*\) requests*, \([0-9]*\) ok.*/\2/p' "$work/$1.out" | tail -1; }
+# The failures by kind, from --summary's error distribution: ", 12 timeout".
+kit_errors() { awk '/^Error distribution:/ { on = 1; next } on && /^  \[/ { gsub(/[\[\]]/, ""); printf ", %s %s", $1, $2 } on && !/^  \[/ { on = 0 }' "$work/$1.out"; }
 kit_rps() { sed -n 's/^\([0-9]*\) requests*, .* in \([0-9.]*\) s.*/\1 \2/p' "$work/$1.out" | tail -1 | awk '{ printf "%.0f", $1 / $2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.2f", a / b }'; }
 verdict() { awk -v v="$1" -v op="$2" -v goal="$3" 'BEGIN {
@@ -104,18 +106,18 @@ row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); printf '%s\n' "${rows[-1]}" >
 
 say "1. $many requests at once against nginx echo_sleep 1 s"
 measure hey_many hey -n "$many" -c "$many" "$nginx_sleep"
-measure kit_many ./build/client_async "$nginx_sleep" -n "$many" -q
+measure kit_many ./build/client_async "$nginx_sleep" -n "$many" -q --summary
 hey_over=$(awk -v w="$(wall hey_many)" 'BEGIN { printf "%.3f", w - 1 }')
 kit_over=$(awk -v w="$(wall kit_many)" 'BEGIN { printf "%.3f", w - 1 }')
 over_ratio=$(ratio "$kit_over" "$hey_over")
 row "$many at once, 1 s nginx" "hey -n $many -c $many" "$(wall hey_many) s, $(rss hey_many) MB" "$(hey_ok hey_many) x 200" "" ""
-row "$many at once, 1 s nginx" "client_async -n $many" "$(wall kit_many) s, $(rss kit_many) MB" "$(kit_ok kit_many) x 200" \
+row "$many at once, 1 s nginx" "client_async -n $many" "$(wall kit_many) s, $(rss kit_many) MB" "$(kit_ok kit_many) x 200$(kit_errors kit_many)" \
   "time above 1 s: ${over_ratio}x hey's (goal <= 0.35x); RSS <= 40 MB" \
   "$(verdict "$over_ratio" "<=" 0.35), $(verdict "$(rss kit_many)" "<=" 40)"
 
 say "2. as many at once as the descriptors allow: $most"
-measure kit_most ./build/client_async "http://127.0.0.2:$nginx_port/sleep" -n "$most" -q
-row "$most at once, 1 s nginx" "client_async -n $most" "$(wall kit_most) s, $(rss kit_most) MB" "$(kit_ok kit_most) x 200" \
+measure kit_most ./build/client_async "http://127.0.0.2:$nginx_port/sleep" -n "$most" -q --summary
+row "$most at once, 1 s nginx" "client_async -n $most" "$(wall kit_most) s, $(rss kit_most) MB" "$(kit_ok kit_most) x 200$(kit_errors kit_most)" \
   "no failures" "$(verdict "$(kit_ok kit_most)" ">=" "$most")"
 
 say "3. server --async under hey -n $many -c $many, next to nginx echo_sleep"
