@@ -169,14 +169,20 @@ int main(int argc, char** argv) {
                  signal_number == SIGINT ? "SIGINT" : "SIGTERM", config.drain);
     stop_accepting();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(config.drain);
+    // Leaving without unwinding: the serving threads may still be busy. Only
+    // the throw-away certificate's files need removing by hand.
+    auto exit_now = [&](int code) {
+      throwaway.reset();
+      std::_Exit(code);
+    };
     while (!finished) {
       if (sigtimedwait(&stop_signals, nullptr, &slice) >= 0) {
         std::fprintf(stderr, "server: second signal, exiting now\n");
-        std::_Exit(1);
+        exit_now(1);
       }
       if (std::chrono::steady_clock::now() >= deadline) {
         std::fprintf(stderr, "server: gave up waiting for requests after %g s\n", config.drain);
-        std::_Exit(0);
+        exit_now(0);
       }
     }
   });

@@ -152,6 +152,19 @@ TEST_P(BothModels, SigtermLetsRequestsInFlightFinishThenExitsZero) {
   EXPECT_NE(server.log().find("SIGTERM received"), std::string::npos) << server.log();
 }
 
+TEST_P(BothModels, SecondSignalExitsAtOnce) {
+  ServerProcess server(flags({"--delay", "3", "--drain", "30"}));
+  ASSERT_TRUE(server.started()) << server.log();
+  RawConnection waiting(server.port());
+  ASSERT_TRUE(waiting.send(get("/")));  // will wait 3 s
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(server.stop(SIGTERM, 0.3), -1) << "the first signal waits for the request";
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(server.stop(SIGTERM, 5), 1) << server.log();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
+  EXPECT_NE(server.log().find("second signal, exiting now"), std::string::npos) << server.log();
+}
+
 TEST_P(BothModels, SigintWithAnIdleKeepAliveConnectionExitsZeroAtOnce) {
   ServerProcess server(flags({"--delay", "0", "--drain", "30"}));
   ASSERT_TRUE(server.started()) << server.log();
