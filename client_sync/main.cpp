@@ -7,6 +7,7 @@
 #include <openssl/x509_vfy.h>
 #include <unistd.h>
 
+#include <latch>
 #include <optional>
 #include <iostream>
 #include <thread>
@@ -159,10 +160,16 @@ int main(int argc, char** argv) {
       // The talk's client: one request after another.
       run_lane(1, options, plan, progress, clock);
     } else {
-      // The threading variant: each thread takes the next request until none are left.
+      // The threading variant: each thread takes the next request until none
+      // are left. They start together, so that a thread that happens to start
+      // first cannot take a request meant to run beside it.
+      std::latch all_started(options.threads);
       std::vector<std::jthread> threads;
       for (int lane = 1; lane <= options.threads; ++lane) {
-        threads.emplace_back([&, lane] { run_lane(lane, options, plan, progress, clock); });
+        threads.emplace_back([&, lane] {
+          all_started.arrive_and_wait();
+          run_lane(lane, options, plan, progress, clock);
+        });
       }
     }  // the threads join here
   }
