@@ -53,6 +53,7 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
 
   CommandLine result;
   ClientOptions& options = result.options;
+  options.kind = kind;
   options.program = program;
   for (int i = 0; i < argc; ++i) options.command += (i ? " " : "") + std::string(i ? argv[i] : program.c_str());
   std::string url = default_url;

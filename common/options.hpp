@@ -11,6 +11,7 @@ namespace kit {
 enum class ClientKind { sync, async };
 
 struct ClientOptions {
+  ClientKind kind = ClientKind::async;
   HttpTarget target;
   int requests = 2;     // -n
   int threads = 1;      // client_sync --threads
@@ -35,7 +36,7 @@ struct ClientOptions {
   bool data_on_stdout() const { return json_path == "-" || csv_path == "-"; }
   bool keep_bodies() const { return !quiet && !data_on_stdout(); }
   // Lanes: threads for client_sync, concurrent requests for client_async.
-  int lanes() const { return program == "client_sync" ? threads : concurrency; }
+  int lanes() const { return kind == ClientKind::sync ? threads : concurrency; }
 };
 
 struct CommandLine {

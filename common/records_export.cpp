@@ -9,7 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
+#include <ostream>
 
 #include "units.hpp"
 
@@ -118,9 +118,10 @@ std::string records_csv(const std::vector<RequestRecord>& records, const Summary
   return csv;
 }
 
-std::string write_output(const std::string& path, const std::string& content) {
+std::string write_output(const std::string& path, const std::string& content,
+                         std::ostream& standard_output) {
   if (path == "-") {
-    std::cout << content << std::flush;
+    standard_output << content << std::flush;
     return "";
   }
   const std::string temporary = path + ".partial";

@@ -1,6 +1,7 @@
 #pragma once
 // Every record plus the summary figures, for other programs: JSON and CSV.
 // Times are seconds since the run started.
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,11 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
 // One row per request; the summary follows as "# name,value" comment lines.
 std::string records_csv(const std::vector<RequestRecord>& records, const Summary& summary);
 
-// Writes `content` to `path` ("-" is stdout) through a temporary file and a
-// rename, so a reader never sees half a file. Returns an error message, or "".
-std::string write_output(const std::string& path, const std::string& content);
+// Writes `content` to `path` through a temporary file and a rename, so a
+// reader never sees half a file; "-" writes to `standard_output` instead.
+// Returns an error message, or "".
+std::string write_output(const std::string& path, const std::string& content,
+                         std::ostream& standard_output);
 
 // "" when `path` can be written later; otherwise why not. Checked before a run.
 std::string check_writable(const std::string& path);

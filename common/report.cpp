@@ -112,7 +112,7 @@ int report_run(const RunResult& run, const ClientOptions& options, std::ostream&
   human.flush();
 
   auto write = [&](const std::string& path, const std::string& content) {
-    if (const std::string problem = write_output(path, content); !problem.empty()) {
+    if (const std::string problem = write_output(path, content, out); !problem.empty()) {
       err << options.program << ": " << problem << '\n';
       exit_code = 1;
     }

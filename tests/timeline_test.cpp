@@ -155,9 +155,13 @@ TEST(RecordsCsv, OneRowPerRecordAndTheSummaryAsComments) {
 
 TEST(WriteOutput, WholeFileOrNothing) {
   const std::string path = ::testing::TempDir() + "/kit-write-output-test.txt";
-  EXPECT_EQ(write_output(path, "hello\n"), "");
+  std::ostringstream standard_output;
+  EXPECT_EQ(write_output(path, "hello\n", standard_output), "");
+  EXPECT_EQ(standard_output.str(), "");
+  EXPECT_EQ(write_output("-", "to stdout\n", standard_output), "");
+  EXPECT_EQ(standard_output.str(), "to stdout\n");
   EXPECT_EQ(check_writable(path), "");
-  EXPECT_NE(write_output("/no/such/folder/x.json", "{}"), "");
+  EXPECT_NE(write_output("/no/such/folder/x.json", "{}", standard_output), "");
   EXPECT_NE(check_writable("/no/such/folder/x.json"), "");
   EXPECT_NE(check_writable(::testing::TempDir()), "");  // a directory
   std::remove(path.c_str());
