@@ -219,7 +219,7 @@ asio::awaitable<void> lane(int lane_number, Run& run) {
   Connection connection(co_await asio::this_coro::executor);
   while (const auto number = run.plan.next()) {
     kit::RequestRecord record = co_await fetch(run, connection, run.request, *number, lane_number);
-    if (record.failure == Failure::reset && !record.new_connection) {
+    if (record.failure == Failure::reset && !record.new_connection && run.plan.running()) {
       // The server closed a kept-alive connection while it sat idle (nginx
       // does after 1000 requests): open a new one and ask again.
       record = co_await fetch(run, connection, run.request, *number, lane_number);

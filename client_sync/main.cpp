@@ -139,7 +139,8 @@ void run_lane(int lane_number, const kit::ClientOptions& options, kit::RunPlan& 
   while (const auto number = plan.next()) {
     if (!lane || !options.keep_alive) lane.emplace(options, lane_number);
     kit::RequestRecord record = fetch(*lane, options, plan, *number, clock);
-    if (record.failure == kit::Failure::reset && !record.new_connection && options.keep_alive) {
+    if (record.failure == kit::Failure::reset && !record.new_connection && options.keep_alive &&
+        plan.running()) {
       // The server closed the kept-alive connection just as we reused it
       // (nginx does after 1000 requests): open a new one and ask again.
       record = fetch(*lane, options, plan, *number, clock);

@@ -9,12 +9,14 @@ RunPlan::RunPlan(const ClientOptions& options, const RunClock& clock)
   if (!options_.duration) records_.reserve(static_cast<std::size_t>(options_.requests));
 }
 
+bool RunPlan::running() const {
+  // A timed run starts no request in its last millisecond: it could not finish.
+  return !options_.duration || clock_.now() + Seconds(0.001) < *options_.duration;
+}
+
 std::optional<int> RunPlan::next() {
   std::lock_guard lock(mutex_);
-  // A timed run starts no request in its last millisecond: it could not finish.
-  const bool over = options_.duration ? clock_.now() + Seconds(0.001) >= *options_.duration
-                                      : started_ >= options_.requests;
-  if (over) return std::nullopt;
+  if (!running() || (!options_.duration && started_ >= options_.requests)) return std::nullopt;
   return ++started_;
 }
 

@@ -18,6 +18,9 @@ class RunPlan {
   // The next request's number (1-based), or nullopt once the run is over.
   std::optional<int> next();
 
+  // False once a -z run's time is up: nothing new should start, not even a retry.
+  bool running() const;
+
   // How long the request about to start may take: --timeout, cut short by the
   // end of a -z run so that no request outlives it.
   Seconds time_allowed() const;
