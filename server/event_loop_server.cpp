@@ -188,12 +188,13 @@ asio::awaitable<void> EventLoopServer::accept_connections() {
 }
 
 asio::awaitable<void> EventLoopServer::refuse(std::shared_ptr<Connection> connection) {
-  // Past --max-connections: a short 503 without reading the request, then close.
-  static const std::string busy =
-      "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 12\r\n"
-      "Content-Type: text/plain; charset=utf-8\r\n\r\nserver busy\n";
-  connection->stream.expires_after(std::chrono::seconds(5));
-  co_await asio::async_write(connection->stream, asio::buffer(busy), use_tuple);
+  // Past --max-connections: a short 503 without reading the request, then
+  // close. Over TLS there is no handshake to answer through: just close.
+  static const std::string busy = response_bytes(refusal(503), http::verb::get, 11, false);
+  if (!tls_) {
+    connection->stream.expires_after(std::chrono::seconds(5));
+    co_await asio::async_write(connection->stream, asio::buffer(busy), use_tuple);
+  }
   boost::system::error_code ignored;
   connection->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
@@ -218,8 +219,7 @@ asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connect
 }
 
 template <class Stream>
-asio::awaitable<void> EventLoopServer::serve_requests(Connection& connection_state, Stream& stream) {
-  Connection* const connection = &connection_state;
+asio::awaitable<void> EventLoopServer::serve_requests(Connection& connection, Stream& stream) {
   beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   bool keep_alive = true;
@@ -247,7 +247,7 @@ asio::awaitable<void> EventLoopServer::serve_requests(Connection& connection_sta
     first_request = false;
     http::request<http::string_body>& request = parser.get();
 
-    connection->busy = true;
+    connection.busy = true;
     const auto started = std::chrono::steady_clock::now();
     const std::string method(request.method_string());
     const std::string target(request.target());
@@ -273,7 +273,7 @@ asio::awaitable<void> EventLoopServer::serve_requests(Connection& connection_sta
                                        : response_bytes(reply, request.method(), request.version(), keep_alive);
     const std::string& bytes = everyday ? everyday_response_[keep_alive] : other;
     auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(bytes), use_tuple);
-    connection->busy = false;
+    connection.busy = false;
 
     if (!config_.quiet) {
       const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;

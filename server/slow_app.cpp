@@ -41,6 +41,7 @@ AppResponse refusal(int status) {
   switch (status) {
     case 413: response.body = "request body too large: GET and HEAD take none, others at most 1 MiB\n"; break;
     case 431: response.body = "request headers too large: at most 8 KiB\n"; break;
+    case 503: response.body = "server busy\n"; break;
     default: response.status = 400; response.body = "malformed request\n";
   }
   return response;

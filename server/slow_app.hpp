@@ -30,8 +30,9 @@ struct AppResponse {
 AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target,
                     std::size_t body_bytes = 0);
 
-// The answer to a request that could not be read at all: 400 (malformed),
-// 413 (body over the limit) or 431 (headers over the limit).
+// The answer to a request that could not be read or taken at all: 400
+// (malformed), 413 (body over the limit), 431 (headers over the limit) or
+// 503 (too many connections).
 AppResponse refusal(int status);
 
 inline constexpr std::size_t max_header_bytes = 8 * 1024;
