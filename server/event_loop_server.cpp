@@ -212,8 +212,7 @@ asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connect
     co_await serve_requests(*connection, connection->stream);
   }
 
-  boost::system::error_code ignored;
-  connection->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  // The socket closes with the last reference to the connection, just after.
   std::lock_guard lock(connections_mutex_);
   connections_.erase(connection);
 }
