@@ -3,8 +3,8 @@
 # on this machine, prints a markdown table with the ratios and writes it to
 # docs/benchmarks.md. Loopback only; every run is bounded in count and time.
 #
-#   ./scripts/bench.sh            10,000 connections, 3 s throughput runs (~1 min)
-#   ./scripts/bench.sh --quick    2,000 connections, 1 s runs (~20 s)
+#   ./scripts/bench.sh            10,000 connections, 3 s throughput runs (~2 min)
+#   ./scripts/bench.sh --quick    2,000 connections, 1 s runs (~30 s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -87,6 +87,27 @@ measure() {
   awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }' >"$work/$name.wall"
   tail -n 1 "$work/$name.kb" | awk '{ printf "%.0f", $1 / 1024 }' >"$work/$name.rss"
 }
+# settle PORT...: waits (at most 10 s) until no connection to these local
+# ports is still open. A run that starts while the server is still closing
+# the last run's 10,000 connections pays for them: client_async right after
+# hey took 1.86 s instead of 1.47 s.
+settle() {
+  local filter="" port _
+  for port in "$@"; do filter+="${filter:+ or }sport = :$port"; done
+  for _ in $(seq 100); do
+    [ -z "$(ss -Htn state connected exclude time-wait "( $filter )")" ] && break
+    sleep 0.1
+  done
+  sleep 0.3
+}
+
+# median_of_runs NAME: of NAME.1, NAME.2 and NAME.3, keeps the run with the
+# median wall time as NAME (its time, RSS and output together).
+median_of_runs() {
+  local name=$1 run
+  run=$(for i in 1 2 3; do echo "$(cat "$work/$name.$i.wall") $i"; done | sort -n | sed -n '2s/.* //p')
+  for part in wall rss out; do cp "$work/$name.$run.$part" "$work/$name.$part"; done
+}
 wall() { cat "$work/$1.wall"; }
 rss() { cat "$work/$1.rss"; }
 # Requests/s and ok counts, read from each tool's own report.
@@ -115,9 +136,15 @@ talk_async=$(median_of_3 ./build/client_async "$slow" -n 2 -q)
 row "2 requests, 1 s server" "time client_sync" "$talk_sync s" "" "<= 2.01 s" "$(verdict "$talk_sync" "<=" 2.01)"
 row "2 requests, 1 s server" "time client_async" "$talk_async s" "" "<= 1.01 s" "$(verdict "$talk_async" "<=" 1.01)"
 
-say "2. $many requests at once against nginx echo_sleep 1 s"
-measure hey_many hey -n "$many" -c "$many" "$nginx_sleep"
-measure kit_many ./build/client_async "$nginx_sleep" -n "$many" -q --summary
+say "2. $many requests at once against nginx echo_sleep 1 s (median of 3, taking turns)"
+for run in 1 2 3; do
+  settle "$nginx_port"
+  measure "hey_many.$run" hey -n "$many" -c "$many" "$nginx_sleep"
+  settle "$nginx_port"
+  measure "kit_many.$run" ./build/client_async "$nginx_sleep" -n "$many" -q --summary
+done
+median_of_runs hey_many
+median_of_runs kit_many
 hey_over=$(awk -v w="$(wall hey_many)" 'BEGIN { printf "%.3f", w - 1 }')
 kit_over=$(awk -v w="$(wall kit_many)" 'BEGIN { printf "%.3f", w - 1 }')
 over_ratio=$(ratio "$kit_over" "$hey_over")
@@ -127,15 +154,23 @@ row "$many at once, 1 s nginx" "client_async -n $many" "$(wall kit_many) s, $(rs
   "$(verdict "$over_ratio" "<=" 0.35), $(verdict "$(rss kit_many)" "<=" 40)"
 
 say "3. as many at once as the descriptors allow: $most"
+settle "$nginx_port"
 measure kit_most ./build/client_async "http://127.0.0.2:$nginx_port/sleep" -n "$most" -q --summary
 row "$most at once, 1 s nginx" "client_async -n $most" "$(wall kit_most) s, $(rss kit_most) MB" "$(kit_ok kit_most) x 200$(kit_errors kit_most)" \
   "no failures" "$(verdict "$(kit_ok kit_most)" ">=" "$most")"
 
-say "4. server --async under hey -n $many -c $many, next to nginx echo_sleep"
+say "4. server --async under hey -n $many -c $many, next to nginx echo_sleep (median of 3, taking turns)"
 start_server kit_server --async --delay 1 --max-connections "$((most + 1000))"
 kit_server_pid=${kit_server_pids[-1]}
-measure hey_on_nginx hey -n "$many" -c "$many" "$nginx_sleep"
-measure hey_on_kit hey -n "$many" -c "$many" "$kit_server"
+kit_port=${kit_server##*:}; kit_port=${kit_port%/}
+for run in 1 2 3; do
+  settle "$nginx_port" "$kit_port"
+  measure "hey_on_nginx.$run" hey -n "$many" -c "$many" "$nginx_sleep"
+  settle "$nginx_port" "$kit_port"
+  measure "hey_on_kit.$run" hey -n "$many" -c "$many" "$kit_server"
+done
+median_of_runs hey_on_nginx
+median_of_runs hey_on_kit
 server_mb=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$kit_server_pid/status")
 row "hey -n $many -c $many, 1 s" "nginx echo_sleep" "$(wall hey_on_nginx) s" "$(hey_ok hey_on_nginx) x 200" "" ""
 row "hey -n $many -c $many, 1 s" "server --async" "$(wall hey_on_kit) s, server peak $server_mb MB" "$(hey_ok hey_on_kit) x 200" \
@@ -143,8 +178,11 @@ row "hey -n $many -c $many, 1 s" "server --async" "$(wall hey_on_kit) s, server 
   "$(verdict "$(wall hey_on_kit)" "<=" "$(wall hey_on_nginx)")"
 
 say "5. keep-alive, 50 connections, ${seconds} s against nginx's static 200"
+settle "$nginx_port" "$kit_port"
 measure wrk_static wrk -t1 -c50 -d"${seconds}s" "$nginx_static"
+settle "$nginx_port"
 measure hey_static hey -z "${seconds}s" -c 50 "$nginx_static"
+settle "$nginx_port"
 measure kit_static ./build/client_async "$nginx_static" -z "${seconds}s" -c 50
 wrk_static=$(wrk_rps wrk_static); hey_static=$(hey_rps hey_static); kit_static=$(kit_rps kit_static)
 row "50 kept-alive connections" "wrk -t1" "$wrk_static req/s" "" "" ""
@@ -155,7 +193,9 @@ row "50 kept-alive connections" "client_async -z -c 50" "$kit_static req/s, $(rs
 
 say "6. server --async --delay 0 under wrk -t1 -c50, next to nginx"
 start_server kit_fast --async --delay 0
+settle "$nginx_port"
 measure wrk_on_nginx wrk -t1 -c50 -d"${seconds}s" "$nginx_static"
+settle "$nginx_port"
 measure wrk_on_kit wrk -t1 -c50 -d"${seconds}s" "$kit_fast"
 row "wrk -t1 -c50, delay 0" "nginx, one worker" "$(wrk_rps wrk_on_nginx) req/s" "" "" ""
 row "wrk -t1 -c50, delay 0" "server --async" "$(wrk_rps wrk_on_kit) req/s" "" \
@@ -173,8 +213,9 @@ mkdir -p docs
   echo
   echo "Written by \`scripts/bench.sh${1:+ $1}\` on $(date -u +%Y-%m-%d), $(nproc) cores"
   echo "($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), loopback only."
-  echo "Every figure is one run; the machines here are shared and noisy, so compare"
-  echo "tools within a table, not across tables."
+  echo "The machines here are shared and noisy, so compare tools within a table,"
+  echo "not across tables. The rows with $many requests at once are the median of"
+  echo "three runs, the tools taking turns; every other figure is one run."
   echo
   echo "$table"
 } >docs/benchmarks.md

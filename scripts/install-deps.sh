@@ -31,7 +31,7 @@ packages=(g++ cmake ninja-build pkg-config libcpp-httplib-dev libcli11-dev
           libgtest-dev libgmock-dev libssl-dev
           clang libclang-rt-dev util-linux)  # clang + libFuzzer for the fuzz runs; prlimit for tests
 if [ "${1:-}" = bench ]; then
-  packages+=(hey wrk nginx-light libnginx-mod-http-echo time)
+  packages+=(hey wrk nginx-light libnginx-mod-http-echo time iproute2)  # iproute2: ss
 fi
 
 missing=()
