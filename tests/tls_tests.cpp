@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -48,6 +49,20 @@ class Tls : public ::testing::TestWithParam<Model> {
 };
 
 }  // namespace
+
+// The generated certificate and key live only as long as the server.
+TEST_P(Tls, SelfSignedFilesAreRemovedWhenTheServerStops) {
+  ServerProcess server = start();
+  ASSERT_TRUE(server.started()) << server.log();
+  const std::string certificate = certificate_of(server);
+  ASSERT_FALSE(certificate.empty()) << server.log();
+  const std::filesystem::path folder = std::filesystem::path(certificate).parent_path();
+  ASSERT_TRUE(std::filesystem::exists(certificate));
+  ASSERT_TRUE(std::filesystem::exists(folder / "key.pem"));
+
+  EXPECT_EQ(server.stop(SIGTERM, 10), 0) << server.log();
+  EXPECT_FALSE(std::filesystem::exists(folder)) << folder;
+}
 
 TEST_P(Tls, BothClientsFetchOverHttpsWithTheTalksTiming) {
   ServerProcess server = start();

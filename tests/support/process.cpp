@@ -159,8 +159,13 @@ ServerProcess::ServerProcess(std::vector<std::string> args) {
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
+    // Stopped as a user would stop it, so that it cleans up after itself
+    // (--tls-self-signed's files); killed if it does not go within a second.
+    ::kill(pid_, SIGTERM);
+    if (wait_for(pid_, 1.0) < 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
   }
   if (stdout_fd_ >= 0) ::close(stdout_fd_);
   ::unlink(log_path_.c_str());
