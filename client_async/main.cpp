@@ -362,6 +362,6 @@ int main(int argc, char** argv) {
     event_loop.run();  // returns when every lane is done: asyncio.gather
   }
 
-  return kit::report_run({plan.take_records(), clock.now(), plan.cancelled()}, options, std::cout,
+  return kit::report_run(plan.take_result(clock.now()), options, std::cout,
                          std::cerr, kit::terminal_style(STDOUT_FILENO));
 }

@@ -14,19 +14,21 @@ std::string failure_line(const RequestRecord& record) {
   return "request " + std::to_string(record.number) + ": " + record.error;
 }
 
-std::string recap_line(const std::vector<RequestRecord>& records, Seconds elapsed) {
-  const auto ok = std::count_if(records.begin(), records.end(),
-                                [](const RequestRecord& r) { return r.ok(); });
-  const auto failed = static_cast<long>(records.size()) - ok;
-  return std::to_string(records.size()) + (records.size() == 1 ? " request, " : " requests, ") +
-         std::to_string(ok) + " ok, " + std::to_string(failed) + " failed in " +
+std::string recap_line(const Tally& tally, Seconds elapsed) {
+  return std::to_string(tally.requests) + (tally.requests == 1 ? " request, " : " requests, ") +
+         std::to_string(tally.ok) + " ok, " + std::to_string(tally.failed) + " failed in " +
          format_fixed(elapsed.count(), 3) + " s";
 }
 
-int exit_code_for(const std::vector<RequestRecord>& records) {
-  return std::all_of(records.begin(), records.end(), [](const RequestRecord& r) { return r.ok(); })
-             ? 0
-             : 1;
+int exit_code_for(const Tally& tally) { return tally.failed == 0 ? 0 : 1; }
+
+RunResult RunResult::of(std::vector<RequestRecord> records, Seconds elapsed) {
+  RunResult run{.tally = tally_of(records), .elapsed = elapsed};
+  for (const RequestRecord& record : records) {
+    if (!record.ok() && run.failures_shown.size() < most_failure_lines) run.failures_shown.push_back(record);
+  }
+  run.records = std::move(records);
+  return run;
 }
 
 std::string summary_text(const Summary& s, const TerminalStyle& style) {
@@ -81,32 +83,28 @@ std::string summary_text(const Summary& s, const TerminalStyle& style) {
   return out.str();
 }
 
-int report_run(const RunResult& run, const ClientOptions& options, std::ostream& out,
+int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
                std::ostream& err, const TerminalStyle& style) {
   const std::vector<RequestRecord>& records = run.records;
   const Seconds elapsed = run.elapsed;
   std::ostream& human = options.data_on_stdout() ? err : out;
 
-  // Every failure gets its line, up to a screenful; --summary counts the rest by kind.
-  constexpr int most_failure_lines = 100;
-  int failures = 0;
-  for (const RequestRecord& record : records) {
-    if (!record.ok()) {
-      if (++failures <= most_failure_lines) err << failure_line(record) << '\n';
-    } else if (options.keep_bodies()) {
-      out << record.body << '\n';
+  if (options.keep_bodies()) {
+    for (const RequestRecord& record : records) {
+      if (record.ok()) out << record.body << '\n';
     }
   }
   out.flush();
-  if (failures > most_failure_lines) {
-    err << "... and " << failures - most_failure_lines << " more failed requests (--summary counts them by kind)\n";
+  for (const RequestRecord& record : run.failures_shown) err << failure_line(record) << '\n';
+  if (const auto more = run.tally.failed - static_cast<int>(run.failures_shown.size()); more > 0) {
+    err << "... and " << more << " more failed requests (--summary counts them by kind)\n";
   }
-  err << recap_line(records, elapsed);
+  err << recap_line(run.tally, elapsed);
   if (run.cancelled > 0) err << " (" << run.cancelled << " cut off by the end of the run, not counted)";
   err << std::endl;
-  int exit_code = exit_code_for(records);
+  int exit_code = exit_code_for(run.tally);
 
-  const Summary summary = summarize(records, elapsed);
+  const Summary summary = summarize(std::move(run.tally), elapsed);
   if (options.summary) human << summary_text(summary, style);
   if (options.timeline) human << timeline_text(records, elapsed, style);
   human.flush();

@@ -15,25 +15,35 @@ namespace kit {
 std::string failure_line(const RequestRecord& record);
 
 // "2 requests, 2 ok, 0 failed in 1.003 s"
-std::string recap_line(const std::vector<RequestRecord>& records, Seconds elapsed);
+std::string recap_line(const Tally& tally, Seconds elapsed);
 
 // 0 when every request succeeded, 1 otherwise.
-int exit_code_for(const std::vector<RequestRecord>& records);
+int exit_code_for(const Tally& tally);
 
 // The hey-style report: totals, histogram, percentiles, status and error counts.
 std::string summary_text(const Summary& summary, const TerminalStyle& style);
 
+// One line per failure, up to a screenful; --summary counts the rest by kind.
+inline constexpr int most_failure_lines = 100;
+
 struct RunResult {
-  std::vector<RequestRecord> records;  // in request order
+  Tally tally;  // every request counted: the recap, the exit code and --summary
+  // In request order: every record when a report shows each request (bodies,
+  // --timeline, --svg, --json, --csv), and none otherwise.
+  std::vector<RequestRecord> records;
+  std::vector<RequestRecord> failures_shown;  // the first failures by request number, at most most_failure_lines
   Seconds elapsed{};
   int cancelled = 0;  // requests cut off by the end of a -z run, not counted
+
+  // A run whose every record was kept.
+  static RunResult of(std::vector<RequestRecord> records, Seconds elapsed);
 };
 
 // Bodies to `out` in request order (unless quiet), one line per failure and
 // the recap to `err`, then the reports the options ask for. When JSON or CSV
 // goes to stdout, bodies are left out and the human reports go to `err`.
 // Returns the exit code.
-int report_run(const RunResult& run, const ClientOptions& options, std::ostream& out,
+int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
                std::ostream& err, const TerminalStyle& style = {});
 
 }  // namespace kit

@@ -4,9 +4,25 @@
 
 namespace kit {
 
+namespace {
+
+bool by_number(const RequestRecord& a, const RequestRecord& b) { return a.number < b.number; }
+
+// Keeps the failures with the lowest request numbers, as many as are shown.
+void keep_if_shown(std::vector<RequestRecord>& shown, const RequestRecord& failure) {
+  if (shown.size() == most_failure_lines && failure.number > shown.back().number) return;
+  shown.insert(std::upper_bound(shown.begin(), shown.end(), failure, by_number), failure);
+  if (shown.size() > most_failure_lines) shown.pop_back();
+}
+
+}  // namespace
+
 RunPlan::RunPlan(const ClientOptions& options, const RunClock& clock)
-    : options_(options), clock_(clock) {
-  if (!options_.duration) records_.reserve(static_cast<std::size_t>(options_.requests));
+    : options_(options),
+      clock_(clock),
+      keep_records_(options.keep_bodies() || options.timeline || !options.svg_path.empty() ||
+                    !options.json_path.empty() || !options.csv_path.empty()) {
+  if (keep_records_ && !options_.duration) result_.records.reserve(static_cast<std::size_t>(options_.requests));
 }
 
 bool RunPlan::running() const {
@@ -36,17 +52,19 @@ void RunPlan::finish(RequestRecord record) {
                        record.start + Seconds(options_.timeout) > *options_.duration &&
                        record.end >= *options_.duration - Seconds(0.01);
   if (cut_off) {
-    ++cancelled_;
+    ++result_.cancelled;
     return;
   }
-  records_.push_back(std::move(record));
+  result_.tally.add(record);
+  if (!record.ok()) keep_if_shown(result_.failures_shown, record);
+  if (keep_records_) result_.records.push_back(std::move(record));
 }
 
-std::vector<RequestRecord> RunPlan::take_records() {
+RunResult RunPlan::take_result(Seconds elapsed) {
   std::lock_guard lock(mutex_);
-  std::sort(records_.begin(), records_.end(),
-            [](const RequestRecord& a, const RequestRecord& b) { return a.number < b.number; });
-  return std::move(records_);
+  std::sort(result_.records.begin(), result_.records.end(), by_number);
+  result_.elapsed = elapsed;
+  return std::move(result_);
 }
 
 }  // namespace kit

@@ -8,6 +8,7 @@
 
 #include "options.hpp"
 #include "record.hpp"
+#include "report.hpp"
 
 namespace kit {
 
@@ -25,21 +26,21 @@ class RunPlan {
   // end of a -z run so that no request outlives it.
   Seconds time_allowed() const;
 
-  // Keeps a finished record. A request cut off by the end of a -z run is not
-  // a failure of the server: it is counted as cancelled instead.
+  // Counts a finished request, and keeps its record when a report will show
+  // it. A request cut off by the end of a -z run is not a failure of the
+  // server: it is counted as cancelled instead.
   void finish(RequestRecord record);
 
-  // Every kept record, in request order.
-  std::vector<RequestRecord> take_records();
-  int cancelled() const { return cancelled_; }
+  // What the reports need, records in request order.
+  RunResult take_result(Seconds elapsed);
 
  private:
   const ClientOptions& options_;
   const RunClock& clock_;
+  const bool keep_records_;  // a report shows each request; else counting them is enough
   std::mutex mutex_;
   int started_ = 0;
-  int cancelled_ = 0;
-  std::vector<RequestRecord> records_;
+  RunResult result_;
 };
 
 }  // namespace kit

@@ -40,31 +40,43 @@ std::vector<HistogramBucket> histogram(const std::vector<double>& values, int bu
   return result;
 }
 
-Summary summarize(const std::vector<RequestRecord>& records, Seconds elapsed) {
+void Tally::add(const RequestRecord& r) {
+  ++requests;
+  if (r.connect.count() > 0) connect_total += r.connect.count(), ++connects;
+  if (r.handshake.count() > 0) handshake_total += r.handshake.count(), ++handshakes;
+  total_bytes += r.bytes;
+  connections_opened += r.new_connection;
+  if (r.status != 0) ++status_counts[r.status];
+  if (r.ok()) {
+    ++ok;
+    latencies.push_back(r.duration().count());
+  } else {
+    ++failed;
+    ++error_counts[std::string(failure_name(r.failure))];
+  }
+}
+
+Tally tally_of(const std::vector<RequestRecord>& records) {
+  Tally tally;
+  for (const RequestRecord& r : records) tally.add(r);
+  return tally;
+}
+
+Summary summarize(Tally tally, Seconds elapsed) {
   Summary s;
-  s.requests = static_cast<int>(records.size());
+  s.requests = tally.requests;
+  s.ok = tally.ok;
+  s.failed = tally.failed;
   s.total_seconds = elapsed.count();
   s.requests_per_second = s.total_seconds > 0 ? s.requests / s.total_seconds : 0;
+  s.total_bytes = tally.total_bytes;
+  s.connections_opened = tally.connections_opened;
+  if (tally.connects > 0) s.connect_average = tally.connect_total / tally.connects;
+  if (tally.handshakes > 0) s.handshake_average = tally.handshake_total / tally.handshakes;
+  s.status_counts = std::move(tally.status_counts);
+  s.error_counts = std::move(tally.error_counts);
 
-  std::vector<double> latencies;
-  double connect_total = 0, handshake_total = 0;
-  int connects = 0, handshakes = 0;
-  for (const RequestRecord& r : records) {
-    if (r.connect.count() > 0) connect_total += r.connect.count(), ++connects;
-    if (r.handshake.count() > 0) handshake_total += r.handshake.count(), ++handshakes;
-    s.total_bytes += r.bytes;
-    s.connections_opened += r.new_connection;
-    if (r.status != 0) ++s.status_counts[r.status];
-    if (r.ok()) {
-      ++s.ok;
-      latencies.push_back(r.duration().count());
-    } else {
-      ++s.failed;
-      ++s.error_counts[std::string(failure_name(r.failure))];
-    }
-  }
-  if (connects > 0) s.connect_average = connect_total / connects;
-  if (handshakes > 0) s.handshake_average = handshake_total / handshakes;
+  std::vector<double>& latencies = tally.latencies;
   if (!latencies.empty()) {
     std::sort(latencies.begin(), latencies.end());
     s.fastest = latencies.front();
@@ -74,6 +86,10 @@ Summary summarize(const std::vector<RequestRecord>& records, Seconds elapsed) {
     s.histogram = histogram(latencies);
   }
   return s;
+}
+
+Summary summarize(const std::vector<RequestRecord>& records, Seconds elapsed) {
+  return summarize(tally_of(records), elapsed);
 }
 
 }  // namespace kit

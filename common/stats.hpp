@@ -45,6 +45,27 @@ struct Summary {
 
 inline constexpr double reported_percentiles[] = {10, 25, 50, 75, 90, 95, 99, 99.9};
 
+// What the summary needs of each request, gathered as requests finish: a long
+// run need not keep every record (8 bytes per latency instead of a record of
+// about 170 bytes).
+struct Tally {
+  int requests = 0;
+  int ok = 0;
+  int failed = 0;
+  std::size_t total_bytes = 0;
+  int connections_opened = 0;
+  double connect_total = 0, handshake_total = 0;  // over `connects` and `handshakes` new connections
+  int connects = 0, handshakes = 0;
+  std::vector<double> latencies;  // of the successful requests, in the order they finished
+  std::map<int, int> status_counts;
+  std::map<std::string, int> error_counts;
+
+  void add(const RequestRecord& record);
+};
+
+Tally tally_of(const std::vector<RequestRecord>& records);
+
+Summary summarize(Tally tally, Seconds elapsed);
 Summary summarize(const std::vector<RequestRecord>& records, Seconds elapsed);
 
 }  // namespace kit

@@ -37,20 +37,20 @@ TEST(Record, StatusFourHundredAndUpIsAFailure) {
 
 TEST(RecapLine, CountsOkAndFailed) {
   const std::vector<RequestRecord> records{ok_record(1), failed_record(2, Failure::refused, "x")};
-  EXPECT_EQ(recap_line(records, Seconds(1.0034)), "2 requests, 1 ok, 1 failed in 1.003 s");
-  EXPECT_EQ(recap_line({ok_record(1)}, Seconds(0.5)), "1 request, 1 ok, 0 failed in 0.500 s");
+  EXPECT_EQ(recap_line(tally_of(records), Seconds(1.0034)), "2 requests, 1 ok, 1 failed in 1.003 s");
+  EXPECT_EQ(recap_line(tally_of({ok_record(1)}), Seconds(0.5)), "1 request, 1 ok, 0 failed in 0.500 s");
 }
 
 TEST(ExitCode, ZeroOnlyWhenAllSucceeded) {
-  EXPECT_EQ(exit_code_for({ok_record(1), ok_record(2)}), 0);
-  EXPECT_EQ(exit_code_for({ok_record(1), failed_record(2, Failure::timeout, "t")}), 1);
+  EXPECT_EQ(exit_code_for(tally_of({ok_record(1), ok_record(2)})), 0);
+  EXPECT_EQ(exit_code_for(tally_of({ok_record(1), failed_record(2, Failure::timeout, "t")})), 1);
 }
 
 TEST(ReportRun, BodiesInOrderOnStdoutFailuresAndRecapOnStderr) {
   const std::vector<RequestRecord> records{
       ok_record(1), failed_record(2, Failure::refused, "connection refused (h:1)"), ok_record(3)};
   std::ostringstream out, err;
-  const int code = report_run({records, Seconds(1)}, ClientOptions{}, out, err);
+  const int code = report_run(RunResult::of(records, Seconds(1)), ClientOptions{}, out, err);
   EXPECT_EQ(code, 1);
   EXPECT_EQ(out.str(), "This is a slow web api\nThis is a slow web api\n");
   EXPECT_EQ(err.str(),
@@ -61,7 +61,7 @@ TEST(ReportRun, QuietPrintsNoBodies) {
   ClientOptions quiet;
   quiet.quiet = true;
   std::ostringstream out, err;
-  EXPECT_EQ(report_run({{ok_record(1)}, Seconds(1)}, quiet, out, err), 0);
+  EXPECT_EQ(report_run(RunResult::of({ok_record(1)}, Seconds(1)), quiet, out, err), 0);
   EXPECT_EQ(out.str(), "");
 }
 

@@ -109,7 +109,7 @@ TEST(Summarize, AllFailedHasNoLatencyAndNoNan) {
 }
 
 TEST(Summarize, NothingAtAll) {
-  const Summary s = summarize({}, Seconds(0));
+  const Summary s = summarize(std::vector<RequestRecord>{}, Seconds(0));
   EXPECT_EQ(s.requests_per_second, 0);
   EXPECT_EQ(summary_text(s, TerminalStyle{}).find("nan"), std::string::npos);
 }
