@@ -53,6 +53,7 @@ void RunPlan::finish(RequestRecord record) {
                        record.end >= *options_.duration - Seconds(0.01);
   if (cut_off) {
     ++result_.cancelled;
+    result_.tally.connections_opened += record.new_connection;  // the connection did open
     return;
   }
   result_.tally.add(record);

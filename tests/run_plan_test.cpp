@@ -74,6 +74,23 @@ TEST(RunPlan, KeepsEveryRecordInOrderForPerRequestReports) {
   EXPECT_EQ(run.records[0].failure, Failure::refused);
 }
 
+TEST(RunPlan, ARequestCutOffByTheEndOfATimedRunIsNotCountedButItsConnectionIs) {
+  ClientOptions options = counting_only();
+  options.duration = Seconds(1);
+  options.timeout = 30;
+  const RunClock clock;
+  RunPlan plan(options, clock);
+  RequestRecord cut{.number = 1, .lane = 1, .start = Seconds(0.5), .end = Seconds(1), .new_connection = true};
+  cut.fail(Failure::timeout, "timed out after 30 s");
+  plan.finish(cut);
+
+  const RunResult run = plan.take_result(Seconds(1));
+  EXPECT_EQ(run.cancelled, 1);
+  EXPECT_EQ(run.tally.requests, 0);
+  EXPECT_EQ(run.tally.failed, 0);
+  EXPECT_EQ(run.tally.connections_opened, 1);
+}
+
 TEST(RunPlan, SummaryFromCountsMatchesSummaryFromRecords) {
   std::vector<RequestRecord> records;
   for (int n = 1; n <= 50; ++n) records.push_back(n % 7 == 0 ? refused(n) : answered(n, 0.01 * (n % 11 + 1)));
