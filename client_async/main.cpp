@@ -211,13 +211,17 @@ asio::awaitable<kit::RequestRecord> fetch(Run& run, Connection& connection, cons
     connection.open = record.new_connection = true;
   }
 
-  // Send the request, then wait for the answer's first bytes before making
-  // room for it: while the server takes its time, a request holds no buffer and no parser.
+  // Send the request. On a new connection, wait for the answer's first bytes
+  // before making room for it: while the server takes its time, a request
+  // holds no buffer and no parser. A kept-alive connection has its buffer
+  // already; reading at once there spares the system call a wait costs.
   if (const auto send_error = co_await send(connection, request)) {
     co_return failed(record, send_error, run, connection);
   }
-  auto [wait_error] = co_await connection.socket.async_wait(tcp::socket::wait_read, no_throw);
-  if (wait_error) co_return failed(record, wait_error, run, connection);
+  if (record.new_connection) {
+    auto [wait_error] = co_await connection.socket.async_wait(tcp::socket::wait_read, no_throw);
+    if (wait_error) co_return failed(record, wait_error, run, connection);
+  }
   const Answer answer = co_await read_answer(connection, record, run.options.max_body);
   if (answer.error) co_return failed(record, answer.error, run, connection, answer.headers_in);
 
