@@ -34,18 +34,20 @@ if [ "$most" -gt $((hard - 200)) ]; then most=$((hard - 200)); fi
 source scripts/lib/servers.sh
 work=$kit_workdir
 
+# A port below the kernel's ephemeral range: ports in that range may still be
+# held by the connections of earlier runs, and nginx then cannot bind them.
 free_port() {
-  local port
+  local first_ephemeral port
+  first_ephemeral=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$first_ephemeral" -gt 12000 ] || first_ephemeral=65000
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (first_ephemeral - 10000)))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
 
-say "starting nginx (one worker) on a free loopback port"
-nginx_port=$(free_port)
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<CONF
+write_nginx_conf() {
+  cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
 pid $work/nginx/nginx.pid;
@@ -70,9 +72,36 @@ http {
   }
 }
 CONF
-nginx -c "$work/nginx/nginx.conf" &
-kit_server_pids+=("$!")
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$nginx_port") 2>/dev/null && break; sleep 0.1; done
+}
+
+# Starts nginx and waits until it answers; tries another port if it cannot
+# listen on the one it got. Every figure below depends on it, so no nginx, no bench.
+start_nginx() {
+  local attempt pid _
+  mkdir -p "$work/nginx"
+  for attempt in 1 2 3 4 5; do
+    nginx_port=$(free_port)
+    write_nginx_conf
+    nginx -c "$work/nginx/nginx.conf" 2>>"$work/nginx/error.log" &
+    pid=$!
+    for _ in $(seq 50); do
+      if (exec 3<>"/dev/tcp/127.0.0.2/$nginx_port") 2>/dev/null; then
+        kit_server_pids+=("$pid")
+        return 0
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+    say "nginx did not start on port $nginx_port (attempt $attempt of 5)"
+  done
+  tail -n 5 "$work/nginx/error.log" >&2
+  echo "bench.sh: nginx did not start; see the lines above" >&2
+  exit 1
+}
+
+say "starting nginx (one worker) on a free loopback port"
+start_nginx
 nginx_sleep="http://127.0.0.1:$nginx_port/sleep"
 nginx_static="http://127.0.0.1:$nginx_port/"
 
@@ -118,8 +147,9 @@ kit_ok() { sed -n 's/^\([0-9]*\) requests*, \([0-9]*\) ok.*/\2/p' "$work/$1.out"
 # The failures by kind, from --summary's error distribution: ", 12 timeout".
 kit_errors() { awk '/^Error distribution:/ { on = 1; next } on && /^  \[/ { gsub(/[\[\]]/, ""); printf ", %s %s", $1, $2 } on && !/^  \[/ { on = 0 }' "$work/$1.out"; }
 kit_rps() { sed -n 's/^\([0-9]*\) requests*, .* in \([0-9.]*\) s.*/\1 \2/p' "$work/$1.out" | tail -1 | awk '{ printf "%.0f", $1 / $2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.2f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "") print "-"; else printf "%.2f", a / b }'; }
 verdict() { awk -v v="$1" -v op="$2" -v goal="$3" 'BEGIN {
+  if (v !~ /^[0-9.]+$/) { print "missed"; exit }  # no figure, no goal met
   ok = (op == "<=") ? (v <= goal) : (v >= goal); print (ok ? "met" : "missed") }'; }
 
 rows=()
