@@ -2,22 +2,17 @@
 
 #include <sstream>
 
+#include "records.hpp"
 #include "report.hpp"
 
 namespace kit {
 
 namespace {
 
-RequestRecord ok_record(int number) {
-  RequestRecord r{.number = number, .lane = 1};
-  r.set_response(200, "This is a slow web api");
-  return r;
-}
+RequestRecord ok_record(int number) { return test::answered(number, 0, 0); }
 
 RequestRecord failed_record(int number, Failure kind, const std::string& why) {
-  RequestRecord r{.number = number, .lane = 1};
-  r.fail(kind, why);
-  return r;
+  return test::failed(number, kind, why);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // one, otherwise only the counts and the failures that get a line.
 #include <gtest/gtest.h>
 
+#include "records.hpp"
 #include "run_plan.hpp"
 
 namespace kit {
@@ -16,17 +17,8 @@ ClientOptions counting_only() {
   return options;
 }
 
-RequestRecord answered(int number, double seconds) {
-  RequestRecord r{.number = number, .lane = 1, .start = Seconds(0), .end = Seconds(seconds)};
-  r.set_response(200, "This is a slow web api");
-  return r;
-}
-
-RequestRecord refused(int number) {
-  RequestRecord r{.number = number, .lane = 1};
-  r.fail(Failure::refused, "connection refused (h:1)");
-  return r;
-}
+using test::refused;
+RequestRecord answered(int number, double seconds) { return test::answered(number, 0, seconds); }
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "records.hpp"
 #include "report.hpp"
 #include "stats.hpp"
 
@@ -13,16 +14,9 @@ std::vector<double> one_to(int n) {
   return values;
 }
 
+using test::refused;
 RequestRecord finished(int number, double start, double end, int status = 200) {
-  RequestRecord r{.number = number, .lane = 1, .start = Seconds(start), .end = Seconds(end)};
-  r.set_response(status, "This is a slow web api");
-  return r;
-}
-
-RequestRecord refused(int number) {
-  RequestRecord r{.number = number, .lane = 1};
-  r.fail(Failure::refused, "connection refused (h:1)");
-  return r;
+  return test::answered(number, start, end, status);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <boost/property_tree/xml_parser.hpp>
 #include <sstream>
 
+#include "records.hpp"
 #include "records_export.hpp"
 #include "timeline.hpp"
 
@@ -13,13 +14,8 @@ namespace kit {
 namespace {
 
 RequestRecord bar(int number, int lane, double start, double end, bool ok = true) {
-  RequestRecord r{.number = number, .lane = lane, .start = Seconds(start), .end = Seconds(end)};
-  if (ok) {
-    r.set_response(200, "This is a slow web api");
-  } else {
-    r.fail(Failure::timeout, "timed out after 1 s");
-  }
-  return r;
+  return ok ? test::answered(number, start, end, 200, lane)
+            : test::failed(number, Failure::timeout, "timed out after 1 s", start, end, lane);
 }
 
 // The talk's pictures: sync is one lane of back-to-back bars, async one bar per lane.
