@@ -22,12 +22,23 @@ std::string recap_line(const Tally& tally, Seconds elapsed) {
 
 int exit_code_for(const Tally& tally) { return tally.failed == 0 ? 0 : 1; }
 
-RunResult RunResult::of(std::vector<RequestRecord> records, Seconds elapsed) {
-  RunResult run{.tally = tally_of(records), .elapsed = elapsed};
-  for (const RequestRecord& record : records) {
-    if (!record.ok() && run.failures_shown.size() < most_failure_lines) run.failures_shown.push_back(record);
+void RunResult::add(RequestRecord record, bool keep_record) {
+  tally.add(record);
+  if (!record.ok()) {
+    // The failures with the lowest request numbers, whatever order they finish in.
+    auto& shown = failures_shown;
+    if (shown.size() < most_failure_lines || record.number < shown.back().number) {
+      const auto by_number = [](const RequestRecord& a, const RequestRecord& b) { return a.number < b.number; };
+      shown.insert(std::upper_bound(shown.begin(), shown.end(), record, by_number), record);
+      if (shown.size() > most_failure_lines) shown.pop_back();
+    }
   }
-  run.records = std::move(records);
+  if (keep_record) records.push_back(std::move(record));
+}
+
+RunResult RunResult::of(std::vector<RequestRecord> records, Seconds elapsed) {
+  RunResult run{.elapsed = elapsed};
+  for (RequestRecord& record : records) run.add(std::move(record), true);
   return run;
 }
 

@@ -35,6 +35,10 @@ struct RunResult {
   Seconds elapsed{};
   int cancelled = 0;  // requests cut off by the end of a -z run, not counted
 
+  // Counts a finished request, keeps it if it is among the failures shown,
+  // and keeps its record when `keep_record`.
+  void add(RequestRecord record, bool keep_record);
+
   // A run whose every record was kept.
   static RunResult of(std::vector<RequestRecord> records, Seconds elapsed);
 };

@@ -4,19 +4,6 @@
 
 namespace kit {
 
-namespace {
-
-bool by_number(const RequestRecord& a, const RequestRecord& b) { return a.number < b.number; }
-
-// Keeps the failures with the lowest request numbers, as many as are shown.
-void keep_if_shown(std::vector<RequestRecord>& shown, const RequestRecord& failure) {
-  if (shown.size() == most_failure_lines && failure.number > shown.back().number) return;
-  shown.insert(std::upper_bound(shown.begin(), shown.end(), failure, by_number), failure);
-  if (shown.size() > most_failure_lines) shown.pop_back();
-}
-
-}  // namespace
-
 RunPlan::RunPlan(const ClientOptions& options, const RunClock& clock)
     : options_(options),
       clock_(clock),
@@ -56,14 +43,13 @@ void RunPlan::finish(RequestRecord record) {
     result_.tally.connections_opened += record.new_connection;  // the connection did open
     return;
   }
-  result_.tally.add(record);
-  if (!record.ok()) keep_if_shown(result_.failures_shown, record);
-  if (keep_records_) result_.records.push_back(std::move(record));
+  result_.add(std::move(record), keep_records_);
 }
 
 RunResult RunPlan::take_result(Seconds elapsed) {
   std::lock_guard lock(mutex_);
-  std::sort(result_.records.begin(), result_.records.end(), by_number);
+  std::sort(result_.records.begin(), result_.records.end(),
+            [](const RequestRecord& a, const RequestRecord& b) { return a.number < b.number; });
   result_.elapsed = elapsed;
   return std::move(result_);
 }
