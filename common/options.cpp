@@ -40,6 +40,7 @@ const char* examples(ClientKind kind) {
                "  client_async -n 9 -c 3 --timeline            # three waves of three\n"
                "  client_async -n 100 --summary --csv runs.csv # figures, and every record as CSV\n"
                "  client_async -z 10s -c 50 --summary          # a load test: 50 kept-alive connections for 10 s\n"
+               "  client_async -n 10000 --loops 2 --summary    # 10,000 at once on two threads, two cores\n"
                "  client_async https://localhost:8443/ --cacert cert.pem   # HTTPS with your own CA\n"
                "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage.";
 }
@@ -103,6 +104,9 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
     app.add_option("-c,--concurrency", options.concurrency,
                    "most requests in flight at once (default: all of them)")
         ->check(CLI::Range(1, 10'000'000));
+    app.add_option("--loops", options.loops,
+                   "event loops, each on a thread of its own, sharing the requests in flight")
+        ->capture_default_str()->check(CLI::Range(1, 64));
   }
 
   try {
@@ -143,6 +147,7 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
     options.concurrency = std::min(options.concurrency, options.requests);
     options.threads = std::min(options.threads, options.requests);
   }
+  options.loops = std::min(options.loops, options.concurrency);  // no loop without a lane
   return result;
 }
 

@@ -16,6 +16,7 @@ struct ClientOptions {
   int requests = 2;     // -n
   int threads = 1;      // client_sync --threads
   int concurrency = 0;  // client_async -c; 0 means all requests at once
+  int loops = 1;        // client_async --loops: event loops, each on a thread of its own
   std::optional<Seconds> duration;  // -z: send requests until this much time has passed
   double timeout = 30;  // seconds per request
   std::size_t max_body = 10 * 1024 * 1024;  // bytes; a larger body is a failure

@@ -187,6 +187,15 @@ TEST_P(BothClients, BadFlagsExitTwo) {
   }
 }
 
+TEST(AsyncClient, BadLoopsExitTwo) {
+  for (const std::string loops : {"0", "65", "two"}) {
+    const ProgramResult result = run_program("client_async", {"http://127.0.0.1:9/", "--loops", loops}, 10);
+    EXPECT_EQ(result.exit_code, 2) << loops;
+    EXPECT_NE(result.err.find("--loops"), std::string::npos) << result.err;
+    EXPECT_EQ(result.out, "");
+  }
+}
+
 TEST_P(BothClients, HelpShowsExamples) {
   const ProgramResult result = run({"--help"}, 10);
   EXPECT_EQ(result.exit_code, 0);

@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <boost/json/parse.hpp>
+#include <cstdlib>
 #include <map>
 
 #include "process.hpp"
@@ -53,6 +54,58 @@ TEST(Load, TwoThousandRequestsAtOnceAllSucceed) {
   const ProgramResult result = run_program("client_async", {server.url(), "-n", "2000", "-q"});
   EXPECT_EQ(result.exit_code, 0) << result.err.substr(0, 2000);
   EXPECT_EQ(result.err.find("2000 requests, 2000 ok, 0 failed in "), 0u) << result.err.substr(0, 2000);
+}
+
+// Runs a program and, while it runs, watches how many threads it has; the
+// most seen goes to stderr as "threads N".
+const std::vector<std::string> counting_threads = {
+    "/bin/bash", "-c",
+    "\"$@\" & pid=$!; most=0\n"
+    "while kill -0 $pid 2>/dev/null; do\n"
+    "  now=$(awk '/^Threads:/ { print $2 }' /proc/$pid/status 2>/dev/null || true)\n"
+    "  [ \"${now:-0}\" -gt \"$most\" ] && most=$now\n"
+    "  sleep 0.02\n"
+    "done\n"
+    "echo \"threads $most\" >&2; wait $pid",
+    "bash"};
+
+// The "threads N" line counting_threads leaves on stderr, or -1.
+int threads_seen(const std::string& err) {
+  const auto at = err.rfind("threads ");
+  return at == std::string::npos ? -1 : std::atoi(err.c_str() + at + 8);
+}
+
+TEST(Load, LoopsShareTheRequestsOnThreadsOfTheirOwn) {
+  ServerProcess server({"--async", "--delay", "1"});
+  ASSERT_TRUE(server.started()) << server.log();
+  // The default, one loop: the threads any run has.
+  const ProgramResult one_loop =
+      run_program("client_async", {server.url("/?delay=0.3"), "-n", "20", "-q"}, 60, counting_threads);
+  ASSERT_EQ(one_loop.exit_code, 0) << one_loop.err;
+  const int baseline = threads_seen(one_loop.err);
+  ASSERT_GE(baseline, 1) << one_loop.err;
+
+  const ProgramResult result =
+      run_program("client_async", {server.url(), "-n", "200", "--loops", "3", "--json", "-"}, 60, counting_threads);
+  ASSERT_EQ(result.exit_code, 0) << result.err.substr(0, 2000);
+  // Two loops besides the main thread's (ThreadSanitizer starts a thread of
+  // its own once a program has a second one).
+  EXPECT_GE(threads_seen(result.err), baseline + 2) << result.err;
+  EXPECT_LE(threads_seen(result.err), baseline + 3) << result.err;
+  TimedRun run;
+  ASSERT_NO_THROW(run = read_json(result.out)) << result.out.substr(0, 2000);
+  EXPECT_EQ(run.ok, 200);
+  ASSERT_EQ(run.lanes.size(), 200u) << "every lane ran, on one loop or another";
+  double last_start = 0, first_end = 1e9;
+  for (const auto& [lane, spans] : run.lanes) {
+    ASSERT_EQ(spans.size(), 1u) << "lane " << lane;
+    last_start = std::max(last_start, spans[0].first);
+    first_end = std::min(first_end, spans[0].second);
+  }
+  EXPECT_LT(last_start, first_end) << "all 200 were on their way before the first answer came back";
+
+  ASSERT_EQ(server.stop(SIGTERM), 0);
+  EXPECT_EQ(count_of(server.log(), "GET / 200"), 200) << "the 200 of the three loops, each once";
 }
 
 TEST_P(BothClients, TooFewDescriptorsAreExplainedBeforeTheRun) {
