@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <array>
+#include <deque>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -24,7 +25,17 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using Executor = asio::io_context::executor_type;
+using Stream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;  // beast::tcp_stream
+using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
+                                         asio::wait_traits<std::chrono::steady_clock>, Executor>;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable_t<Executor>{});
+
+std::deque<asio::io_context> make_loops(int count) {
+  std::deque<asio::io_context> loops;
+  for (int i = 0; i < count; ++i) loops.emplace_back(1);  // each run by one thread
+  return loops;
+}
 
 // Each loop thread names itself the first time it serves a request.
 std::string thread_name() {
@@ -71,7 +82,7 @@ int refusal_status(const boost::system::error_code& error) {
 // Closes after a refusal without losing it: a client still sending the body
 // we refused would get a reset, and a reset can destroy our answer before the
 // client reads it. So: stop sending, then read and discard for a moment.
-asio::awaitable<void> drain_and_close(beast::tcp_stream& stream) {
+asio::awaitable<void, Executor> drain_and_close(Stream& stream) {
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream.expires_after(std::chrono::seconds(2));
@@ -86,15 +97,16 @@ asio::awaitable<void> drain_and_close(beast::tcp_stream& stream) {
 }  // namespace
 
 struct EventLoopServer::Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
-  beast::tcp_stream stream;
-  bool busy = false;  // between reading a request and writing its answer; touched on its strand only
+  explicit Connection(asio::basic_stream_socket<tcp, Executor> socket) : stream(std::move(socket)) {}
+  Stream stream;
+  bool busy = false;  // between reading a request and writing its answer; touched by its loop only
 };
 
 EventLoopServer::EventLoopServer(const ServerConfig& config)
-    : config_(config), acceptor_(asio::make_strand(io_)) {
+    : config_(config), loops_(make_loops(config.threads)), acceptor_(loops_.front().get_executor()) {
+  for (std::size_t i = 1; i < loops_.size(); ++i) keep_running_.emplace_back(loops_[i].get_executor());
   boost::system::error_code error;
-  tcp::resolver resolver(io_);
+  tcp::resolver resolver(loops_.front());
   auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port),
                                     tcp::resolver::passive, error);
   if (error || endpoints.empty()) {
@@ -132,11 +144,11 @@ EventLoopServer::EventLoopServer(const ServerConfig& config)
 EventLoopServer::~EventLoopServer() = default;
 
 void EventLoopServer::run() {
-  asio::co_spawn(acceptor_.get_executor(), accept_connections(), asio::detached);
+  asio::co_spawn(loops_.front(), accept_connections(), asio::detached);
   std::vector<std::jthread> helpers;
-  for (int i = 1; i < config_.threads; ++i) helpers.emplace_back([this] { io_.run(); });
-  io_.run();  // returns once the acceptor is closed and every connection has ended
-}
+  for (std::size_t i = 1; i < loops_.size(); ++i) helpers.emplace_back([&loop = loops_[i]] { loop.run(); });
+  loops_.front().run();  // returns once the acceptor is closed and its connections have ended
+}  // and the helpers join here, once theirs have too
 
 void EventLoopServer::stop_accepting() {
   stopping_ = true;
@@ -152,21 +164,16 @@ void EventLoopServer::stop_accepting() {
   }
 }
 
-asio::any_io_executor EventLoopServer::connection_executor() {
-  // With one thread everything already runs in sequence; a strand per
-  // connection is only needed (and only paid for) with --threads > 1.
-  if (config_.threads == 1) return io_.get_executor();
-  return asio::make_strand(io_);
-}
-
-asio::awaitable<void> EventLoopServer::accept_connections() {
+EventLoopServer::Awaitable<void> EventLoopServer::accept_connections() {
   while (!stopping_) {
-    auto [error, socket] = co_await acceptor_.async_accept(connection_executor(), use_tuple);
+    // Each new connection goes to the next loop in turn and stays there.
+    asio::io_context& loop = loops_[next_loop_++ % loops_.size()];
+    auto [error, socket] = co_await acceptor_.async_accept(loop.get_executor(), use_tuple);
     if (error == asio::error::operation_aborted || !acceptor_.is_open()) break;
     if (error == asio::error::no_descriptors || error == asio::error::no_buffer_space) {
       // Out of file descriptors: the waiting connections stay in the backlog
       // until some close. Pause briefly rather than spin.
-      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      Timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(use_tuple);
       continue;
     }
@@ -180,14 +187,15 @@ asio::awaitable<void> EventLoopServer::accept_connections() {
       if (!over_limit) connections_.insert(connection);
     }
     if (over_limit) {
-      asio::co_spawn(connection->stream.get_executor(), refuse(connection), asio::detached);
+      asio::co_spawn(loop, refuse(connection), asio::detached);
     } else {
-      asio::co_spawn(connection->stream.get_executor(), serve(connection), asio::detached);
+      asio::co_spawn(loop, serve(connection), asio::detached);
     }
   }
+  keep_running_.clear();  // the other loops end once their connections have
 }
 
-asio::awaitable<void> EventLoopServer::refuse(std::shared_ptr<Connection> connection) {
+EventLoopServer::Awaitable<void> EventLoopServer::refuse(std::shared_ptr<Connection> connection) {
   // Past --max-connections: a short 503 without reading the request, then
   // close. Over TLS there is no handshake to answer through: just close.
   static const std::string busy = response_bytes(refusal(503), http::verb::get, 11, false);
@@ -199,11 +207,11 @@ asio::awaitable<void> EventLoopServer::refuse(std::shared_ptr<Connection> connec
   connection->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
-asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connection) {
+EventLoopServer::Awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connection) {
   if (tls_) {
     // https: the TLS handshake first, within the header timeout, then the
     // same requests and answers through the encrypting stream.
-    beast::ssl_stream<beast::tcp_stream&> stream(connection->stream, *tls_);
+    beast::ssl_stream<Stream&> stream(connection->stream, *tls_);
     connection->stream.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(config_.header_timeout)));
     auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
@@ -217,9 +225,9 @@ asio::awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connect
   connections_.erase(connection);
 }
 
-template <class Stream>
-asio::awaitable<void> EventLoopServer::serve_requests(Connection& connection, Stream& stream) {
-  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
+template <class AnyStream>
+EventLoopServer::Awaitable<void> EventLoopServer::serve_requests(Connection& connection, AnyStream& stream) {
+  Stream& tcp = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   bool keep_alive = true;
   bool first_request = true;
@@ -257,8 +265,7 @@ asio::awaitable<void> EventLoopServer::serve_requests(Connection& connection, St
       block_for(reply.delay);
     } else if (reply.delay.count() > 0) {
       // The event loop's sleep: this coroutine waits, the loop serves others.
-      asio::steady_timer timer(tcp.get_executor(),
-                               std::chrono::duration_cast<asio::steady_timer::duration>(reply.delay));
+      Timer timer(tcp.get_executor(), std::chrono::duration_cast<Timer::duration>(reply.delay));
       co_await timer.async_wait(use_tuple);
     }
 

@@ -1,18 +1,21 @@
 #pragma once
-// The non-blocking model: one event loop (Boost.Asio) serves every connection.
+// The non-blocking model: an event loop (Boost.Asio) serves every connection.
 // A request's delay is a timer, not a sleep, so any number of requests can be
 // waiting at once while the loop goes on accepting and answering others.
+// --threads N runs N loops, one per thread; each connection stays on one.
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/strand.hpp>
 #include <atomic>
-#include <string>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "server_config.hpp"
 
@@ -27,17 +30,25 @@ class EventLoopServer {
   void stop_accepting();  // safe to call from any thread
 
  private:
+  // Sockets, timers and coroutines name the io_context's own executor: no
+  // type-erased executor to copy at every wait, and no strands, since a
+  // connection is only ever touched by its own loop's thread.
+  using Executor = boost::asio::io_context::executor_type;
+  template <class T>
+  using Awaitable = boost::asio::awaitable<T, Executor>;
   struct Connection;
-  boost::asio::any_io_executor connection_executor();
-  boost::asio::awaitable<void> accept_connections();
-  boost::asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
+  Awaitable<void> accept_connections();
+  Awaitable<void> serve(std::shared_ptr<Connection> connection);
   template <class Stream>
-  boost::asio::awaitable<void> serve_requests(Connection& connection, Stream& stream);
-  boost::asio::awaitable<void> refuse(std::shared_ptr<Connection> connection);
+  Awaitable<void> serve_requests(Connection& connection, Stream& stream);
+  Awaitable<void> refuse(std::shared_ptr<Connection> connection);
 
   ServerConfig config_;
-  boost::asio::io_context io_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  std::deque<boost::asio::io_context> loops_;  // one per thread; the first also accepts
+  // The other loops keep running while there is nothing to serve, until accepting stops.
+  std::vector<boost::asio::executor_work_guard<Executor>> keep_running_;
+  std::size_t next_loop_ = 0;  // where the next connection goes
+  boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor> acceptor_;
   int port_ = 0;
   std::string everyday_response_[2];  // GET 200, [keep_alive]; see serve()
   std::optional<boost::asio::ssl::context> tls_;  // https

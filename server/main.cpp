@@ -50,7 +50,8 @@ std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& 
                       ->capture_default_str()->check(CLI::Range(1, 10000));
   auto* event_loop = app.add_flag("--async", config.event_loop,
                                   "event-loop model (Boost.Beast): delays are timers, not sleeps");
-  app.add_option("--threads", config.threads, "event-loop model: threads running the loop")
+  app.add_option("--threads", config.threads,
+                 "event-loop model: event loops, one per thread, taking new connections in turn")
       ->capture_default_str()->check(CLI::Range(1, 256))->needs(event_loop);
   app.add_flag("--blocking", config.blocking,
                "event-loop model with a blocking sleep in the handler: the classic mistake")
