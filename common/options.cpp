@@ -17,7 +17,7 @@ const char* description(ClientKind kind) {
   return kind == ClientKind::sync
              ? "Blocking HTTP client: sends the requests one after another (cpp-httplib)."
              : "Concurrent HTTP client: starts the requests at once on one thread "
-               "(Boost.Beast, C++20 coroutines) and gathers the answers in order.";
+               "(Boost.Beast, C++20 coroutines; --loops for more) and gathers the answers in order.";
 }
 
 const char* examples(ClientKind kind) {
