@@ -1,6 +1,8 @@
 #include "fd_limit.hpp"
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <climits>
@@ -10,6 +12,18 @@ namespace kit {
 namespace {
 // stdin/out/err, the event loop's own descriptors, an output file: a few more.
 constexpr rlim_t spare_descriptors = 32;
+
+// Makes the kernel's descriptor table hold `size` descriptors now. It grows
+// by doubling as descriptors are opened, and once a program has several
+// threads every growth waits for an RCU grace period, stalling the thread
+// that opened the socket: with client_async --loops 2 and 10,000 requests,
+// about 0.07 s. Growing it up front, while there is one thread, costs nothing.
+void grow_descriptor_table(rlim_t size) {
+  const int highest = static_cast<int>(std::min<rlim_t>(size, INT_MAX)) - 1;
+  if (highest < 3) return;
+  const int probe = ::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, highest);
+  if (probe >= 0) ::close(probe);
+}
 }  // namespace
 
 int make_room_for_connections(int connections) {
@@ -20,6 +34,7 @@ int make_room_for_connections(int connections) {
     limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? needed : std::min(limit.rlim_max, std::max(needed, limit.rlim_cur));
     if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::getrlimit(RLIMIT_NOFILE, &limit);
   }
+  grow_descriptor_table(std::min(needed, limit.rlim_cur));
   if (limit.rlim_cur == RLIM_INFINITY) return connections;
   const rlim_t fit = limit.rlim_cur > spare_descriptors ? limit.rlim_cur - spare_descriptors : 0;
   return static_cast<int>(std::min<rlim_t>(fit, INT_MAX));

@@ -6,7 +6,8 @@
 namespace kit {
 
 // Raises RLIMIT_NOFILE's soft limit, up to the hard limit, so that
-// `connections` sockets fit next to the few other files a program keeps open.
+// `connections` sockets fit next to the few other files a program keeps open,
+// and grows the descriptor table to match. Call it before starting threads.
 // Returns how many connections fit now (at least `connections` on success).
 int make_room_for_connections(int connections);
 
