@@ -212,7 +212,7 @@ median_of_runs hey_on_kit
 server_mb=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$kit_server_pid/status")
 row "hey -n $many -c $many, 1 s" "nginx echo_sleep" "$(wall hey_on_nginx) s" "$(hey_ok hey_on_nginx) x 200" "" ""
 row "hey -n $many -c $many, 1 s" "server --async" "$(wall hey_on_kit) s, server peak $server_mb MB" "$(hey_ok hey_on_kit) x 200" \
-  "no slower than nginx: $(ratio "$(wall hey_on_kit)" "$(wall hey_on_nginx)")x" \
+  "no slower than nginx: $(ratio "$(wall hey_on_kit)" "$(wall hey_on_nginx)")x ($(awk -v k="$(wall hey_on_kit)" -v n="$(wall hey_on_nginx)" 'BEGIN { printf "%+.3f s", k - n }'))" \
   "$(verdict "$(wall hey_on_kit)" "<=" "$(wall hey_on_nginx)")"
 
 say "5. keep-alive, 50 connections, ${seconds} s against nginx's static 200"
