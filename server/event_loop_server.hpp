@@ -39,8 +39,8 @@ class EventLoopServer {
   struct Connection;
   Awaitable<void> accept_connections();
   Awaitable<void> serve(std::shared_ptr<Connection> connection);
-  template <class Stream>
-  Awaitable<void> serve_requests(Connection& connection, Stream& stream);
+  template <class AnyStream>  // plain TCP or TLS
+  Awaitable<void> serve_requests(Connection& connection, AnyStream& stream);
   Awaitable<void> refuse(std::shared_ptr<Connection> connection);
 
   ServerConfig config_;
