@@ -57,7 +57,8 @@ constexpr auto use_awaitable = asio::use_awaitable_t<Executor>{};
 // Every co_await hands back an error code instead of throwing.
 constexpr auto no_throw = asio::as_tuple(use_awaitable);
 
-// What all the requests of a run share.
+// What all the requests of a run share. With --loops, every loop's thread
+// does: the plan and the progress line are made for that, the rest is only read.
 struct Run {
   const kit::ClientOptions& options;
   const tcp::resolver::results_type& addresses;  // looked up once, as a connection pool would
