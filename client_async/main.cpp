@@ -341,7 +341,7 @@ Awaitable<void> start_lanes(Run& run, EventLoop& loop, int first_lane, std::atom
 // returns when every lane is done: asyncio.gather. One loop, the default, is
 // the talk's single thread. Opening a connection is mostly the kernel's work,
 // and a loop does it on one core: with 10,000 at once, one loop sends them
-// in about 0.45 s and two loops on two cores in about 0.38 s. Each loop is
+// in about 0.4 s and two loops on two cores in about 0.25 s. Each loop is
 // handed its first batch here, so every thread has work from the start.
 void run_lanes(Run& run, std::deque<EventLoop>& loops) {
   std::atomic<int> next_batch = 1;
