@@ -3,15 +3,12 @@
 // loop runs the others, so two one-second requests take one second.
 //
 //   time ./build/client_async             # ~1 s against ./build/server
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -26,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "event_loop_types.hpp"
 #include "fd_limit.hpp"
 #include "options.hpp"
 #include "progress.hpp"
@@ -42,20 +40,12 @@ namespace http = beast::http;
 using asio::ip::tcp;
 using kit::Failure;
 
-// Sockets, timers and coroutines name the event loop they run on. Asio's
-// defaults (tcp::socket, asio::awaitable<T>) can run on any executor, at the
-// price of a type-erased copy at every wait and larger coroutine frames: with
-// 10,000 requests at once, 4 MB more memory.
-using Executor = asio::io_context::executor_type;
-using Socket = asio::basic_stream_socket<tcp, Executor>;
-using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
-                                         asio::wait_traits<std::chrono::steady_clock>, Executor>;
-template <class T>
-using Awaitable = asio::awaitable<T, Executor>;
-constexpr auto use_awaitable = asio::use_awaitable_t<Executor>{};
-
-// Every co_await hands back an error code instead of throwing.
-constexpr auto no_throw = asio::as_tuple(use_awaitable);
+using kit::event_loop::Awaitable;
+using kit::event_loop::Executor;
+using kit::event_loop::no_throw;  // every co_await hands back an error code instead of throwing
+using kit::event_loop::Socket;
+using kit::event_loop::Timer;
+using kit::event_loop::use_awaitable;
 
 // What all the requests of a run share. With --loops, every loop's thread
 // does: the plan and the progress line are made for that, the rest is only read.

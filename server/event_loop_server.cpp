@@ -1,11 +1,8 @@
 #include "event_loop_server.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -25,11 +22,9 @@ using asio::ip::tcp;
 
 namespace {
 
-using Executor = asio::io_context::executor_type;
-using Stream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;  // beast::tcp_stream
-using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
-                                         asio::wait_traits<std::chrono::steady_clock>, Executor>;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable_t<Executor>{});
+using event_loop::no_throw;
+using event_loop::Timer;
+using Stream = beast::basic_stream<tcp, event_loop::Executor, beast::unlimited_rate_policy>;  // beast::tcp_stream
 
 std::deque<asio::io_context> make_loops(int count) {
   std::deque<asio::io_context> loops;
@@ -82,13 +77,13 @@ int refusal_status(const boost::system::error_code& error) {
 // Closes after a refusal without losing it: a client still sending the body
 // we refused would get a reset, and a reset can destroy our answer before the
 // client reads it. So: stop sending, then read and discard for a moment.
-asio::awaitable<void, Executor> drain_and_close(Stream& stream) {
+event_loop::Awaitable<void> drain_and_close(Stream& stream) {
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream.expires_after(std::chrono::seconds(2));
   std::array<char, 16384> discard;
   for (std::size_t drained = 0; drained < 4 * max_body_bytes;) {
-    auto [error, n] = co_await stream.async_read_some(asio::buffer(discard), use_tuple);
+    auto [error, n] = co_await stream.async_read_some(asio::buffer(discard), no_throw);
     if (error) break;
     drained += n;
   }
@@ -97,7 +92,7 @@ asio::awaitable<void, Executor> drain_and_close(Stream& stream) {
 }  // namespace
 
 struct EventLoopServer::Connection {
-  explicit Connection(asio::basic_stream_socket<tcp, Executor> socket) : stream(std::move(socket)) {}
+  explicit Connection(event_loop::Socket socket) : stream(std::move(socket)) {}
   Stream stream;
   bool busy = false;  // between reading a request and writing its answer; touched by its loop only
 };
@@ -168,13 +163,13 @@ EventLoopServer::Awaitable<void> EventLoopServer::accept_connections() {
   while (!stopping_) {
     // Each new connection goes to the next loop in turn and stays there.
     asio::io_context& loop = loops_[next_loop_++ % loops_.size()];
-    auto [error, socket] = co_await acceptor_.async_accept(loop.get_executor(), use_tuple);
+    auto [error, socket] = co_await acceptor_.async_accept(loop.get_executor(), no_throw);
     if (error == asio::error::operation_aborted || !acceptor_.is_open()) break;
     if (error == asio::error::no_descriptors || error == asio::error::no_buffer_space) {
       // Out of file descriptors: the waiting connections stay in the backlog
       // until some close. Pause briefly rather than spin.
       Timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
-      co_await pause.async_wait(use_tuple);
+      co_await pause.async_wait(no_throw);
       continue;
     }
     if (error) continue;  // e.g. the peer gave up before we accepted; keep accepting
@@ -201,7 +196,7 @@ EventLoopServer::Awaitable<void> EventLoopServer::refuse(std::shared_ptr<Connect
   static const std::string busy = response_bytes(refusal(503), http::verb::get, 11, false);
   if (!tls_) {
     connection->stream.expires_after(std::chrono::seconds(5));
-    co_await asio::async_write(connection->stream, asio::buffer(busy), use_tuple);
+    co_await asio::async_write(connection->stream, asio::buffer(busy), no_throw);
   }
   boost::system::error_code ignored;
   connection->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -214,7 +209,7 @@ EventLoopServer::Awaitable<void> EventLoopServer::serve(std::shared_ptr<Connecti
     beast::ssl_stream<Stream&> stream(connection->stream, *tls_);
     connection->stream.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(config_.header_timeout)));
-    auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+    auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, no_throw);
     if (!handshake_error) co_await serve_requests(*connection, stream);
   } else {
     co_await serve_requests(*connection, connection->stream);
@@ -240,11 +235,11 @@ EventLoopServer::Awaitable<void> EventLoopServer::serve_requests(Connection& con
     const bool waiting_idle = !first_request && buffer.size() == 0;
     tcp.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(waiting_idle ? config_.idle_timeout : config_.header_timeout)));
-    auto [read_error, request_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    auto [read_error, request_bytes] = co_await http::async_read(stream, buffer, parser, no_throw);
     if (read_error) {
       if (const int status = refusal_status(read_error)) {
         co_await asio::async_write(stream, asio::buffer(response_bytes(refusal(status), http::verb::get, 11, false)),
-                                   use_tuple);
+                                   no_throw);
         if (!config_.quiet) write_log_line(access_log_line("-", "-", status, 0, thread_name()));
         co_await drain_and_close(tcp);
       }
@@ -269,7 +264,7 @@ EventLoopServer::Awaitable<void> EventLoopServer::serve_requests(Connection& con
     } else if (reply.delay.count() > 0) {
       // The event loop's sleep: this coroutine waits, the loop serves others.
       Timer timer(tcp.get_executor(), std::chrono::duration_cast<Timer::duration>(reply.delay));
-      co_await timer.async_wait(use_tuple);
+      co_await timer.async_wait(no_throw);
     }
 
     keep_alive = request.keep_alive() && !stopping_;
@@ -281,7 +276,7 @@ EventLoopServer::Awaitable<void> EventLoopServer::serve_requests(Connection& con
     const std::string other = everyday ? std::string()
                                        : response_bytes(reply, request.method(), request.version(), keep_alive);
     const std::string& bytes = everyday ? everyday_response_[keep_alive] : other;
-    auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(bytes), use_tuple);
+    auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(bytes), no_throw);
     connection.busy = false;
 
     if (!config_.quiet) {

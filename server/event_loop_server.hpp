@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "event_loop_types.hpp"
 #include "server_config.hpp"
 
 namespace kit {
@@ -30,12 +31,10 @@ class EventLoopServer {
   void stop_accepting();  // safe to call from any thread
 
  private:
-  // Sockets, timers and coroutines name the io_context's own executor: no
-  // type-erased executor to copy at every wait, and no strands, since a
-  // connection is only ever touched by its own loop's thread.
-  using Executor = boost::asio::io_context::executor_type;
+  // No strands: a connection is only ever touched by its own loop's thread.
+  using Executor = event_loop::Executor;
   template <class T>
-  using Awaitable = boost::asio::awaitable<T, Executor>;
+  using Awaitable = event_loop::Awaitable<T>;
   struct Connection;
   Awaitable<void> accept_connections();
   Awaitable<void> serve(std::shared_ptr<Connection> connection);
