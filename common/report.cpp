@@ -36,12 +36,6 @@ void RunResult::add(RequestRecord record, bool keep_record) {
   if (keep_record) records.push_back(std::move(record));
 }
 
-RunResult RunResult::of(std::vector<RequestRecord> records, Seconds elapsed) {
-  RunResult run{.elapsed = elapsed};
-  for (RequestRecord& record : records) run.add(std::move(record), true);
-  return run;
-}
-
 std::string summary_text(const Summary& s, const TerminalStyle& style) {
   const bool ascii = !style.utf8;
   auto duration = [ascii](double seconds) { return format_duration(seconds, ascii); };

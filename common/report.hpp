@@ -38,9 +38,6 @@ struct RunResult {
   // Counts a finished request, keeps it if it is among the failures shown,
   // and keeps its record when `keep_record`.
   void add(RequestRecord record, bool keep_record);
-
-  // A run whose every record was kept.
-  static RunResult of(std::vector<RequestRecord> records, Seconds elapsed);
 };
 
 // Bodies to `out` in request order (unless quiet), one line per failure and

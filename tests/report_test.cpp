@@ -45,7 +45,7 @@ TEST(ReportRun, BodiesInOrderOnStdoutFailuresAndRecapOnStderr) {
   const std::vector<RequestRecord> records{
       ok_record(1), failed_record(2, Failure::refused, "connection refused (h:1)"), ok_record(3)};
   std::ostringstream out, err;
-  const int code = report_run(RunResult::of(records, Seconds(1)), ClientOptions{}, out, err);
+  const int code = report_run(test::run_of(records, Seconds(1)), ClientOptions{}, out, err);
   EXPECT_EQ(code, 1);
   EXPECT_EQ(out.str(), "This is a slow web api\nThis is a slow web api\n");
   EXPECT_EQ(err.str(),
@@ -56,7 +56,7 @@ TEST(ReportRun, QuietPrintsNoBodies) {
   ClientOptions quiet;
   quiet.quiet = true;
   std::ostringstream out, err;
-  EXPECT_EQ(report_run(RunResult::of({ok_record(1)}, Seconds(1)), quiet, out, err), 0);
+  EXPECT_EQ(report_run(test::run_of({ok_record(1)}, Seconds(1)), quiet, out, err), 0);
   EXPECT_EQ(out.str(), "");
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 // Records for the unit tests of the reports: requests that were answered and
-// requests that failed, as the clients would have recorded them.
+// requests that failed, as the clients would have recorded them, and runs of them.
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "record.hpp"
+#include "report.hpp"
 
 namespace kit::test {
 
@@ -23,6 +25,13 @@ inline RequestRecord failed(int number, Failure kind, std::string why, double st
 
 inline RequestRecord refused(int number) {
   return failed(number, Failure::refused, "connection refused (h:1)");
+}
+
+// A run whose every record was kept, as RunPlan hands one to the reports.
+inline RunResult run_of(std::vector<RequestRecord> records, Seconds elapsed) {
+  RunResult run{.elapsed = elapsed};
+  for (RequestRecord& record : records) run.add(std::move(record), true);
+  return run;
 }
 
 }  // namespace kit::test
