@@ -148,6 +148,7 @@ kit_ok() { sed -n 's/^\([0-9]*\) requests*, \([0-9]*\) ok.*/\2/p' "$work/$1.out"
 kit_errors() { awk '/^Error distribution:/ { on = 1; next } on && /^  \[/ { gsub(/[\[\]]/, ""); printf ", %s %s", $1, $2 } on && !/^  \[/ { on = 0 }' "$work/$1.out"; }
 kit_rps() { sed -n 's/^\([0-9]*\) requests*, .* in \([0-9.]*\) s.*/\1 \2/p' "$work/$1.out" | tail -1 | awk '{ printf "%.0f", $1 / $2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "") print "-"; else printf "%.2f", a / b }'; }
+difference() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", a - b }'; }
 verdict() { awk -v v="$1" -v op="$2" -v goal="$3" 'BEGIN {
   if (v !~ /^[0-9.]+$/) { print "missed"; exit }  # no figure, no goal met
   ok = (op == "<=") ? (v <= goal) : (v >= goal); print (ok ? "met" : "missed") }'; }
@@ -212,7 +213,7 @@ median_of_runs hey_on_kit
 server_mb=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$kit_server_pid/status")
 row "hey -n $many -c $many, 1 s" "nginx echo_sleep" "$(wall hey_on_nginx) s" "$(hey_ok hey_on_nginx) x 200" "" ""
 row "hey -n $many -c $many, 1 s" "server --async" "$(wall hey_on_kit) s, server peak $server_mb MB" "$(hey_ok hey_on_kit) x 200" \
-  "no slower than nginx: $(ratio "$(wall hey_on_kit)" "$(wall hey_on_nginx)")x ($(awk -v k="$(wall hey_on_kit)" -v n="$(wall hey_on_nginx)" 'BEGIN { printf "%+.3f s", k - n }'))" \
+  "no slower than nginx: $(ratio "$(wall hey_on_kit)" "$(wall hey_on_nginx)")x ($(difference "$(wall hey_on_kit)" "$(wall hey_on_nginx)") s)" \
   "$(verdict "$(wall hey_on_kit)" "<=" "$(wall hey_on_nginx)")"
 
 say "5. keep-alive, 50 connections, ${seconds} s against nginx's static 200"
