@@ -2,7 +2,9 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <charconv>
 #include <cstring>
 
@@ -43,6 +45,9 @@ WorkerPoolServer::WorkerPoolServer(const ServerConfig& config) : config_(config)
 
   server_->set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::duration<double>(config_.header_timeout)));
+  // A client that connects and says nothing is timed by httplib's keep-alive
+  // wait (5 s unless told), which takes whole seconds: round up, at least 1.
+  server_->set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(std::ceil(config_.header_timeout))));
   server_->set_payload_max_length(max_body_bytes);
   // httplib answers requests it cannot read with an empty 400 (or 413); give
   // them the same words the event-loop model uses. An unknown method is a 405.

@@ -111,6 +111,17 @@ TEST_P(Hardening, SlowSenderIsClosedAfterTheHeaderTimeout) {
   EXPECT_LT(seconds_since(start), 3.0);
 }
 
+TEST_P(Hardening, SilentClientIsClosedInTheEnd) {
+  // The event loop takes a connection once its first bytes arrive, or after
+  // about a second of silence; then the header timeout applies as above.
+  RawConnection silent(server->port());
+  ASSERT_TRUE(silent.connected());
+  const auto start = std::chrono::steady_clock::now();
+  silent.receive(8);  // returns when the server gives up
+  EXPECT_GE(seconds_since(start), 0.4);
+  EXPECT_LT(seconds_since(start), 4.0) << "closed by the server, not left open";
+}
+
 TEST_P(Hardening, HalfSentRequestsDoNotStopOthersForLong) {
   std::vector<std::unique_ptr<RawConnection>> slowloris;
   for (int i = 0; i < 30; ++i) {
