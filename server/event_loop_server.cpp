@@ -7,6 +7,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <array>
 #include <deque>
 #include <sstream>
@@ -64,6 +68,19 @@ std::string response_bytes(const AppResponse& reply, http::verb method, unsigned
   return bytes.str();
 }
 
+// Hands a connection to accept only once its first bytes have arrived, as
+// Apache does by default and nginx with `listen ... deferred`. A client
+// connects and then writes, a moment later: without this the loop would
+// accept it, find nothing to read, and wake again for the request. A client
+// that stays silent is handed over anyway after about a second, and then the
+// header timeout applies. Linux only; elsewhere connections come at once.
+void accept_when_data_arrives(tcp::acceptor::native_handle_type listener) {
+#ifdef TCP_DEFER_ACCEPT
+  const int seconds = 1;
+  ::setsockopt(listener, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds);  // a saving, not a need
+#endif
+}
+
 // A request that could not be read: which status tells the client why, or 0
 // when there is nobody to tell (closed, reset, timed out, cancelled).
 int refusal_status(const boost::system::error_code& error) {
@@ -112,6 +129,7 @@ EventLoopServer::EventLoopServer(const ServerConfig& config)
   acceptor_.open(endpoint.protocol(), error);
   if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
   if (!error) acceptor_.bind(endpoint, error);
+  if (!error) accept_when_data_arrives(acceptor_.native_handle());
   if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
     throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) +

@@ -176,6 +176,18 @@ TEST(Load, PastMaxConnectionsNewOnesGet503) {
   EXPECT_EQ(after.exit_code, 0) << after.err;
 }
 
+TEST(Load, ASilentConnectionTakesNoPlaceWhileSilent) {
+  // The event loop accepts a connection once its request arrives: one that
+  // has said nothing yet does not count against --max-connections.
+  ServerProcess server({"--async", "--delay", "0", "--max-connections", "1", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  RawConnection silent(server.port());
+  ASSERT_TRUE(silent.connected());
+  const std::string response =
+      raw_exchange(server.port(), "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", 5);
+  EXPECT_EQ(status_line(response), "HTTP/1.1 200 OK") << response;
+}
+
 INSTANTIATE_TEST_SUITE_P(Load, BothClients, ::testing::Values("client_sync", "client_async"),
                          [](const auto& info) { return info.param; });
 
