@@ -112,8 +112,10 @@ TEST_P(Hardening, SlowSenderIsClosedAfterTheHeaderTimeout) {
 }
 
 TEST_P(Hardening, SilentClientIsClosedInTheEnd) {
-  // The event loop takes a connection once its first bytes arrive, or after
-  // about a second of silence; then the header timeout applies as above.
+  // A client that never writes is closed too. The worker pool times its
+  // first bytes from the accept; the event loop takes a connection once its
+  // first bytes arrive, or after about a second of silence, and then the
+  // header timeout applies as above.
   RawConnection silent(server->port());
   ASSERT_TRUE(silent.connected());
   const auto start = std::chrono::steady_clock::now();
