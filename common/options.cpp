@@ -6,6 +6,7 @@
 #include <map>
 
 #include "records_export.hpp"
+#include "version.hpp"
 
 namespace kit {
 
@@ -51,6 +52,7 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   const std::string program = kind == ClientKind::sync ? "client_sync" : "client_async";
   CLI::App app{description(kind), program};
   app.footer(examples(kind));
+  app.set_version_flag("--version", version_text(program), "print the kit's and its libraries' versions");
 
   CommandLine result;
   ClientOptions& options = result.options;
@@ -128,6 +130,9 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
     }
   } catch (const CLI::CallForHelp&) {
     std::cout << app.help();
+    result.exit_code = 0;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << "\n";
     result.exit_code = 0;
   } catch (const CLI::ParseError& e) {
     std::cerr << program << ": " << e.what() << " (see --help)\n";

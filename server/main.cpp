@@ -10,12 +10,13 @@
 #include <memory>
 #include <optional>
 #include <thread>
-#include <variant>
 
-#include "event_loop_server.hpp"
+#include "event_loop_model.hpp"
 #include "fd_limit.hpp"
+#include "http_front_end.hpp"
 #include "self_signed.hpp"
-#include "worker_pool_server.hpp"
+#include "version.hpp"
+#include "worker_pool.hpp"
 
 namespace {
 
@@ -37,6 +38,7 @@ std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& 
                                       bool& self_signed) {
   CLI::App app{"Slow HTTP server: every request waits, then answers a short text.", "server"};
   app.footer(examples);
+  app.set_version_flag("--version", kit::version_text("server"), "print the kit's and its libraries' versions");
   app.add_option("--host", config.host, "address to listen on")->capture_default_str();
   app.add_option("--port", config.port, "port to listen on; 0 picks a free one")
       ->capture_default_str()->check(CLI::Range(0, 65535));
@@ -58,8 +60,8 @@ std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& 
       ->needs(event_loop);
   workers->excludes(event_loop);
   app.add_option("--max-connections", config.max_connections,
-                 "event-loop model: open connections at most; past it new ones get 503")
-      ->capture_default_str()->check(CLI::Range(1, 10'000'000))->needs(event_loop);
+                 "open connections at most; past it new ones get 503")
+      ->capture_default_str()->check(CLI::Range(1, 10'000'000));
   app.add_option("--header-timeout", config.header_timeout,
                  "seconds a client gets to send its request; slower ones are closed")
       ->capture_default_str()->check(CLI::Range(0.001, 3600.0));
@@ -83,6 +85,9 @@ std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& 
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
     std::cout << app.help();
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
     std::cerr << "server: " << e.what() << " (see --help)\n";
@@ -113,8 +118,7 @@ int main(int argc, char** argv) {
     config.tls_certificate = throwaway->certificate_file();
     config.tls_key = throwaway->key_file();
   }
-  if (const int fit = kit::make_room_for_connections(config.max_connections);
-      config.event_loop && fit < config.max_connections) {
+  if (const int fit = kit::make_room_for_connections(config.max_connections); fit < config.max_connections) {
     // A class on laptops with a low limit still gets a server, with a note.
     std::cerr << "server: " << kit::too_few_descriptors(config.max_connections, fit)
               << "; serving at most " << fit << " at once\n";
@@ -129,27 +133,24 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  std::variant<std::unique_ptr<kit::WorkerPoolServer>, std::unique_ptr<kit::EventLoopServer>> model;
-  std::string model_name;
-  int port = 0;
+  // The two models differ only in how the app's wait runs; one front end serves both.
+  std::unique_ptr<kit::AppModel> model;
+  if (config.event_loop) {
+    model = std::make_unique<kit::EventLoopModel>(config.app, config.threads, config.blocking);
+  } else {
+    config.threads = 1;  // one loop reads requests for the whole pool
+    model = std::make_unique<kit::WorkerPool>(config.app, config.workers);
+  }
+  std::optional<kit::HttpFrontEnd> front_end;
   try {
-    if (config.event_loop) {
-      auto& server = model.emplace<1>(std::make_unique<kit::EventLoopServer>(config));
-      port = server->port();
-      model_name = std::string(config.blocking ? "blocking event loop, " : "event loop, ") +
-                   std::to_string(config.threads) + (config.threads == 1 ? " thread" : " threads");
-    } else {
-      auto& server = model.emplace<0>(std::make_unique<kit::WorkerPoolServer>(config));
-      port = server->port();
-      model_name = "worker pool, " + std::to_string(config.workers) +
-                   (config.workers == 1 ? " worker" : " workers");
-    }
+    front_end.emplace(config, *model);
   } catch (const kit::ListenError& e) {
     std::cerr << "server: " << e.what() << "\n";
     return 2;
   }
+  const int port = front_end->port();
   std::printf("Serving on %s://%s:%d (%s) ...\n", config.tls_certificate.empty() ? "http" : "https",
-              url_host(config.host).c_str(), port, model_name.c_str());
+              url_host(config.host).c_str(), port, model->description().c_str());
   std::fflush(stdout);
   if (throwaway) {
     std::fprintf(stderr,
@@ -158,7 +159,6 @@ int main(int argc, char** argv) {
                  throwaway->certificate_file().c_str(), port, throwaway->certificate_file().c_str());
   }
 
-  auto stop_accepting = [&] { std::visit([](auto& server) { server->stop_accepting(); }, model); };
   std::atomic<bool> finished{false};
   std::jthread signal_waiter([&] {
     // Short waits so this thread also ends when the server stops on its own.
@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
     if (finished) return;
     std::fprintf(stderr, "server: %s received, finishing requests in flight (up to %g s)\n",
                  signal_number == SIGINT ? "SIGINT" : "SIGTERM", config.drain);
-    stop_accepting();
+    front_end->stop_accepting();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(config.drain);
     // Leaving without unwinding: the serving threads may still be busy. Only
     // the throw-away certificate's files need removing by hand.
@@ -188,7 +188,7 @@ int main(int argc, char** argv) {
     }
   });
 
-  std::visit([](auto& server) { server->run(); }, model);
+  front_end->run();
   finished = true;
   std::fprintf(stderr, "server: stopped\n");
   return 0;

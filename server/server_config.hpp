@@ -11,9 +11,9 @@ struct ServerConfig {
   int port = 8000;        // 0 picks a free port
   int workers = 8;        // worker-pool model: requests served at the same time
   bool event_loop = false;
-  int threads = 1;        // event-loop model: threads running the loop
+  int threads = 1;        // event-loop model: loops, one per thread (the pool has one)
   bool blocking = false;  // event-loop model with a blocking sleep: the classic mistake
-  int max_connections = 10000;  // event-loop model: past it, new connections get a 503
+  int max_connections = 10000;  // past it, new connections get a 503
   double header_timeout = 10;  // seconds a client has to send its request's headers
   double idle_timeout = 5;     // seconds a kept-alive connection may wait for its next request
   double drain = 5;       // seconds in-flight requests get after SIGINT/SIGTERM

@@ -5,7 +5,9 @@
 
 #include <boost/json/parse.hpp>
 #include <fstream>
+#include <memory>
 #include <regex>
+#include <thread>
 
 #include "process.hpp"
 #include "text.hpp"
@@ -74,6 +76,26 @@ TEST(Clients, OneWorkerMakesAsyncAsSlowAsSync) {
   EXPECT_GE(on_one.seconds, 2 * delay);
   EXPECT_LT(on_two.seconds, 0.75 * on_one.seconds);
   EXPECT_LT(on_loop.seconds, 0.75 * on_one.seconds);
+}
+
+// Silent clients hold no worker: the front end reads requests, and only
+// complete ones reach the two workers. Four requests still take two delays.
+TEST(Clients, SilentConnectionsHoldNoWorker) {
+  ServerProcess server({"--workers", "2", "--delay", "0.5", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  std::vector<std::unique_ptr<RawConnection>> silent;
+  for (int i = 0; i < 50; ++i) {
+    silent.push_back(std::make_unique<RawConnection>(server.port()));
+    ASSERT_TRUE(silent.back()->connected()) << i;
+  }
+  // The server takes a silent connection after about a second (deferred
+  // accept); wait until it has them all, then the header timeout (10 s) runs.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const ProgramResult result = run_program("client_async", {server.url(), "-n", "4"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, repeat(body_line, 4));
+  EXPECT_GE(result.seconds, 2 * 0.5);
+  EXPECT_LT(result.seconds, 3 * 0.5) << "a third delay: a silent connection held a worker";
 }
 
 // The classic mistake: a blocking sleep inside the event loop serialises everything.

@@ -202,6 +202,16 @@ TEST(Server, BadFlagsExitTwoWithOneLine) {
   }
 }
 
+TEST(Server, VersionNamesTheKitAndItsLibraries) {
+  for (const std::string program : {"server", "client_sync", "client_async"}) {
+    const ProgramResult result = run_program(program, {"--version"}, 10);
+    EXPECT_EQ(result.exit_code, 0) << program;
+    const std::regex text(program + R"( \d+\.\d+\.\d+ \(slow-server demo kit\)\n)"
+                          R"(built with Boost 1\.\d+\.\d+, cpp-httplib 0\.\d+\.\d+, OpenSSL \d+\.\d+\.\d+.*\n)");
+    EXPECT_TRUE(std::regex_match(result.out, text)) << result.out;
+  }
+}
+
 TEST(Server, HelpShowsExamples) {
   const ProgramResult result = run_program("server", {"--help"}, 10);
   EXPECT_EQ(result.exit_code, 0);

@@ -1,7 +1,10 @@
 #pragma once
-// The non-blocking model: an event loop (Boost.Asio) serves every connection.
-// A request's delay is a timer, not a sleep, so any number of requests can be
-// waiting at once while the loop goes on accepting and answering others.
+// The one HTTP front end both server models share (Boost.Beast on Asio):
+// accept, read and check each request, refuse what cannot be served
+// (400/405/413/431/503), time out slow and idle clients, keep connections
+// alive, drain on stop. Complete, valid requests go to the model, which runs
+// the app and waits (server/app_model.hpp); the answer is written here, so
+// both models send the same bytes for the same request.
 // --threads N runs N loops, one per thread; each connection stays on one.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -17,16 +20,19 @@
 #include <unordered_set>
 #include <vector>
 
+#include "app_model.hpp"
 #include "event_loop_types.hpp"
 #include "server_config.hpp"
 
 namespace kit {
 
-class EventLoopServer {
+class HttpFrontEnd {
  public:
-  explicit EventLoopServer(const ServerConfig& config);  // binds; throws ListenError
-  ~EventLoopServer();
+  HttpFrontEnd(const ServerConfig& config, AppModel& model);  // binds; throws ListenError
+  ~HttpFrontEnd();
   int port() const { return port_; }
+  // Serves until stop_accepting(), then returns once the requests already
+  // received have been answered.
   void run();
   void stop_accepting();  // safe to call from any thread
 
@@ -43,13 +49,14 @@ class EventLoopServer {
   Awaitable<void> refuse(std::shared_ptr<Connection> connection);
 
   ServerConfig config_;
+  AppModel& model_;
   std::deque<boost::asio::io_context> loops_;  // one per thread; the first also accepts
   // The other loops keep running while there is nothing to serve, until accepting stops.
   std::vector<boost::asio::executor_work_guard<Executor>> keep_running_;
   std::size_t next_loop_ = 0;  // where the next connection goes
   boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor> acceptor_;
   int port_ = 0;
-  std::string everyday_response_[2];  // GET 200, [keep_alive]; see serve()
+  std::string everyday_response_[2];  // GET 200, [keep_alive]; see serve_requests()
   std::optional<boost::asio::ssl::context> tls_;  // https
   std::atomic<bool> stopping_{false};
 

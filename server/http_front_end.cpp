@@ -1,4 +1,4 @@
-#include "event_loop_server.hpp"
+#include "http_front_end.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -36,19 +36,10 @@ std::deque<asio::io_context> make_loops(int count) {
   return loops;
 }
 
-// Each loop thread names itself the first time it serves a request.
-std::string thread_name() {
-  static std::atomic<int> threads_seen{0};
-  thread_local const std::string name = "thread " + std::to_string(++threads_seen);
-  return name;
-}
-
-// The same bytes as the worker-pool model sends for the same request: httplib's
-// header order, HTTP/1.1 always; only keep-alive differs (the pool closes).
+// An answer as it goes on the wire: HTTP/1.1 always, as most servers do.
 std::string response_bytes(const AppResponse& reply, http::verb method, unsigned version,
                            bool keep_alive) {
   http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
-  if (method == http::verb::head) response.set(http::field::accept_ranges, "bytes");
   if (!reply.allow.empty()) response.set(http::field::allow, reply.allow);
   if (!keep_alive) {
     response.set(http::field::connection, "close");
@@ -108,14 +99,14 @@ event_loop::Awaitable<void> drain_and_close(Stream& stream) {
 
 }  // namespace
 
-struct EventLoopServer::Connection {
+struct HttpFrontEnd::Connection {
   explicit Connection(event_loop::Socket socket) : stream(std::move(socket)) {}
   Stream stream;
   bool busy = false;  // between reading a request and writing its answer; touched by its loop only
 };
 
-EventLoopServer::EventLoopServer(const ServerConfig& config)
-    : config_(config), loops_(make_loops(config.threads)), acceptor_(loops_.front().get_executor()) {
+HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model)
+    : config_(config), model_(model), loops_(make_loops(config.threads)), acceptor_(loops_.front().get_executor()) {
   for (std::size_t i = 1; i < loops_.size(); ++i) keep_running_.emplace_back(loops_[i].get_executor());
   boost::system::error_code error;
   tcp::resolver resolver(loops_.front());
@@ -154,16 +145,19 @@ EventLoopServer::EventLoopServer(const ServerConfig& config)
   }
 }
 
-EventLoopServer::~EventLoopServer() = default;
+HttpFrontEnd::~HttpFrontEnd() = default;
 
-void EventLoopServer::run() {
+void HttpFrontEnd::run() {
   asio::co_spawn(loops_.front(), accept_connections(), asio::detached);
-  std::vector<std::jthread> helpers;
-  for (std::size_t i = 1; i < loops_.size(); ++i) helpers.emplace_back([&loop = loops_[i]] { loop.run(); });
-  loops_.front().run();  // returns once the acceptor is closed and its connections have ended
-}  // and the helpers join here, once theirs have too
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t i = 1; i < loops_.size(); ++i) helpers.emplace_back([&loop = loops_[i]] { loop.run(); });
+    loops_.front().run();  // returns once the acceptor is closed and its connections have ended
+  }  // and the helpers join here, once theirs have too
+  model_.finish();
+}
 
-void EventLoopServer::stop_accepting() {
+void HttpFrontEnd::stop_accepting() {
   stopping_ = true;
   asio::post(acceptor_.get_executor(), [this] {
     boost::system::error_code ignored;
@@ -177,7 +171,7 @@ void EventLoopServer::stop_accepting() {
   }
 }
 
-EventLoopServer::Awaitable<void> EventLoopServer::accept_connections() {
+HttpFrontEnd::Awaitable<void> HttpFrontEnd::accept_connections() {
   while (!stopping_) {
     // Each new connection goes to the next loop in turn and stays there.
     asio::io_context& loop = loops_[next_loop_++ % loops_.size()];
@@ -208,7 +202,7 @@ EventLoopServer::Awaitable<void> EventLoopServer::accept_connections() {
   keep_running_.clear();  // the other loops end once their connections have
 }
 
-EventLoopServer::Awaitable<void> EventLoopServer::refuse(std::shared_ptr<Connection> connection) {
+HttpFrontEnd::Awaitable<void> HttpFrontEnd::refuse(std::shared_ptr<Connection> connection) {
   // Past --max-connections: a short 503 without reading the request, then
   // close. Over TLS there is no handshake to answer through: just close.
   static const std::string busy = response_bytes(refusal(503), http::verb::get, 11, false);
@@ -220,7 +214,7 @@ EventLoopServer::Awaitable<void> EventLoopServer::refuse(std::shared_ptr<Connect
   connection->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
-EventLoopServer::Awaitable<void> EventLoopServer::serve(std::shared_ptr<Connection> connection) {
+HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve(std::shared_ptr<Connection> connection) {
   if (tls_) {
     // https: the TLS handshake first, within the header timeout, then the
     // same requests and answers through the encrypting stream.
@@ -239,7 +233,7 @@ EventLoopServer::Awaitable<void> EventLoopServer::serve(std::shared_ptr<Connecti
 }
 
 template <class AnyStream>
-EventLoopServer::Awaitable<void> EventLoopServer::serve_requests(Connection& connection, AnyStream& stream) {
+HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connection, AnyStream& stream) {
   Stream& tcp = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   bool keep_alive = true;
@@ -258,7 +252,7 @@ EventLoopServer::Awaitable<void> EventLoopServer::serve_requests(Connection& con
       if (const int status = refusal_status(read_error)) {
         co_await asio::async_write(stream, asio::buffer(response_bytes(refusal(status), http::verb::get, 11, false)),
                                    no_throw);
-        if (!config_.quiet) write_log_line(access_log_line("-", "-", status, 0, thread_name()));
+        if (!config_.quiet) write_log_line(access_log_line("-", "-", status, 0, "refused"));
         co_await drain_and_close(tcp);
       }
       break;  // closed by the client, timed out, cancelled by stop, or refused
@@ -272,34 +266,28 @@ EventLoopServer::Awaitable<void> EventLoopServer::serve_requests(Connection& con
 
     connection.busy = true;
     const auto started = std::chrono::steady_clock::now();
-    const std::string method(request.method_string());
-    const std::string target(request.target());
-    AppResponse reply = respond(config_.app, method, target, request.body().size());
-    if (config_.blocking) {
-      // The classic mistake (--blocking): a blocking sleep inside the event
-      // loop stops the whole loop, so every other request waits behind it.
-      block_for(reply.delay);
-    } else if (reply.delay.count() > 0) {
-      // The event loop's sleep: this coroutine waits, the loop serves others.
-      Timer timer(tcp.get_executor(), std::chrono::duration_cast<Timer::duration>(reply.delay));
-      co_await timer.async_wait(no_throw);
-    }
+    const http::verb method = request.method();
+    const unsigned version = request.version();
+    const AppRequest app_request{std::string(request.method_string()), std::string(request.target()),
+                                 request.body().size()};
+    const Served served = co_await model_.serve(app_request);
+    const AppResponse& reply = served.reply;
 
-    keep_alive = request.keep_alive() && !stopping_;
+    keep_alive = request.keep_alive() && model_.keeps_connections() && !stopping_;
     // The everyday answer (GET, 200, the configured body, HTTP/1.1) was
     // written once at start-up: serialising it per request cost a fifth of
     // the server's time at --delay 0.
-    const bool everyday = request.method() == http::verb::get && request.version() == 11 &&
-                          reply.status == 200 && reply.body == config_.app.body;
-    const std::string other = everyday ? std::string()
-                                       : response_bytes(reply, request.method(), request.version(), keep_alive);
+    const bool everyday = method == http::verb::get && version == 11 && reply.status == 200 &&
+                          reply.body == config_.app.body;
+    const std::string other = everyday ? std::string() : response_bytes(reply, method, version, keep_alive);
     const std::string& bytes = everyday ? everyday_response_[keep_alive] : other;
     auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(bytes), no_throw);
     connection.busy = false;
 
     if (!config_.quiet) {
       const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-      write_log_line(access_log_line(method, target, reply.status, took.count(), thread_name()));
+      write_log_line(access_log_line(app_request.method, app_request.target, reply.status, took.count(),
+                                     served.lane));
     }
     if (write_error) break;
   }

@@ -1,0 +1,39 @@
+#include "event_loop_model.hpp"
+
+#include <boost/asio/this_coro.hpp>
+#include <atomic>
+
+namespace kit {
+
+namespace {
+
+// Each loop thread names itself the first time it serves a request.
+const std::string& thread_name() {
+  static std::atomic<int> threads_seen{0};
+  thread_local const std::string name = "thread " + std::to_string(++threads_seen);
+  return name;
+}
+
+}  // namespace
+
+std::string EventLoopModel::description() const {
+  return std::string(blocking_ ? "blocking event loop, " : "event loop, ") + std::to_string(threads_) +
+         (threads_ == 1 ? " thread" : " threads");
+}
+
+event_loop::Awaitable<Served> EventLoopModel::serve(const AppRequest& request) {
+  Served served{respond(app_, request.method, request.target, request.body_bytes), thread_name()};
+  if (blocking_) {
+    // The classic mistake (--blocking): the whole loop sleeps with this
+    // request, so every other request waits behind it.
+    block_for(served.reply.delay);
+  } else if (served.reply.delay.count() > 0) {
+    // The event loop's sleep: this coroutine waits, the loop serves others.
+    event_loop::Timer timer(co_await boost::asio::this_coro::executor,
+                            std::chrono::duration_cast<event_loop::Timer::duration>(served.reply.delay));
+    co_await timer.async_wait(event_loop::no_throw);
+  }
+  co_return served;
+}
+
+}  // namespace kit

@@ -1,0 +1,51 @@
+#include "worker_pool.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <atomic>
+
+namespace kit {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Each worker thread names itself the first time it serves a request.
+const std::string& worker_name() {
+  static std::atomic<int> workers_seen{0};
+  thread_local const std::string name = "worker " + std::to_string(++workers_seen);
+  return name;
+}
+
+}  // namespace
+
+WorkerPool::WorkerPool(const AppConfig& app, int workers)
+    : app_(app), worker_count_(workers), workers_(static_cast<std::size_t>(workers)) {}
+
+std::string WorkerPool::description() const {
+  return "worker pool, " + std::to_string(worker_count_) + (worker_count_ == 1 ? " worker" : " workers");
+}
+
+event_loop::Awaitable<Served> WorkerPool::serve(const AppRequest& request) {
+  // The request waits in the pool's queue for a free worker. That worker runs
+  // the app and sleeps, like time.sleep(1): it can do nothing else meanwhile.
+  // Then the answer goes back to the connection's event loop.
+  // The request stays in the caller's coroutine frame until it resumes.
+  auto hand_to_a_worker = [this, &request](auto resume) {
+    // The event loop must not run out of work while the request is away.
+    auto loop = asio::make_work_guard(asio::get_associated_executor(resume));
+    asio::post(workers_, [this, &request, resume = std::move(resume),
+                          loop = std::move(loop)]() mutable {
+      Served served{respond(app_, request.method, request.target, request.body_bytes), worker_name()};
+      block_for(served.reply.delay);
+      asio::post(loop.get_executor(), [resume = std::move(resume), served = std::move(served)]() mutable {
+        std::move(resume)(std::move(served));
+      });
+    });
+  };
+  return asio::async_initiate<const decltype(event_loop::use_awaitable)&, void(Served)>(
+      std::move(hand_to_a_worker), event_loop::use_awaitable);
+}
+
+}  // namespace kit
