@@ -4,7 +4,6 @@
 //   time ./build/client_sync              # ~2 s against ./build/server
 #include <httplib.h>
 #include <netdb.h>
-#include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "fd_limit.hpp"
+#include "httplib_tls.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -82,7 +82,7 @@ struct Lane {
       // OpenSSL checks the host name too. httplib 0.11.4's own check compares
       // an IPv4 host with uninitialised memory and was seen passing a
       // certificate for 127.0.0.1 at 127.0.0.2.
-      X509_VERIFY_PARAM* check = SSL_CTX_get0_param(client.ssl_context());
+      X509_VERIFY_PARAM* check = SSL_CTX_get0_param(kit::httplib_tls::openssl_context(client));
       const std::string& host = options.target.host;
       if (X509_VERIFY_PARAM_set1_ip_asc(check, host.c_str()) != 1) {
         X509_VERIFY_PARAM_set1_host(check, host.c_str(), host.size());
@@ -127,7 +127,8 @@ kit::RequestRecord fetch(Lane& lane, const kit::ClientOptions& options, const ki
   } else if (result) {
     record.set_response(result->status, std::move(body), result->get_header_value("Location"));
   } else {
-    describe_failure(record, result.error(), options, allowed, lane.client.get_openssl_verify_result());
+    describe_failure(record, result.error(), options, allowed,
+                     kit::httplib_tls::certificate_check(lane.client, result));
   }
   return record;
 }

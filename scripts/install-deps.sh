@@ -1,38 +1,53 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages the kit needs to build and test, and only
-# those that are missing. Safe to run again: a second run installs nothing.
+# Installs the Debian/Ubuntu packages the kit needs, and only those that are
+# missing. Safe to run again: a second run installs nothing.
 #
 #   scripts/install-deps.sh            build + test packages
+#   scripts/install-deps.sh fuzz       also clang and libFuzzer (the full test.sh)
 #   scripts/install-deps.sh bench      also the load-tool peers (hey, wrk, nginx)
 set -euo pipefail
 
 say() { printf '==> %s\n' "$*" >&2; }
 
-# Boost.URL first shipped in 1.81. Debian 12's default Boost is 1.74, so it
-# needs the versioned 1.81 packages; newer systems (Ubuntu 24.04: 1.83) have
-# it under the unversioned names.
-boost_packages() {
-  if apt-cache show libboost1.81-dev >/dev/null 2>&1 || is_installed libboost1.81-dev; then
-    echo libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev
-  else
-    echo libboost-dev libboost-url-dev libboost-json-dev
-  fi
-}
-
 is_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# The version apt would install, or nothing. `apt-cache show` is no guide:
+# it also answers for a package that has no installation candidate.
+candidate() {
+  apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" && $2 != "(none)" { print $2 }'
 }
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# Boost.URL first shipped in 1.81. Take the unversioned packages when they
+# are new enough (Debian 13: 1.83, Ubuntu 24.04: 1.83, testing: newer), else
+# the versioned 1.81 ones (Debian 12, whose default Boost is 1.74).
+boost_packages() {
+  local default
+  default=$(candidate libboost-dev)
+  if [ -n "$default" ] && dpkg --compare-versions "$default" ge 1.81; then
+    echo libboost-dev libboost-url-dev libboost-json-dev
+  elif [ -n "$(candidate libboost1.81-dev)" ]; then
+    echo libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev
+  else
+    say "this system offers no Boost >= 1.81 (libboost-dev: ${default:-none}); the kit needs Boost.URL"
+    exit 1
+  fi
+}
+
 packages=(g++ cmake ninja-build pkg-config libcpp-httplib-dev libcli11-dev
-          libgtest-dev libgmock-dev libssl-dev
-          clang libclang-rt-dev util-linux)  # clang + libFuzzer for the fuzz runs; prlimit for tests
-if [ "${1:-}" = bench ]; then
-  packages+=(hey wrk nginx-light libnginx-mod-http-echo time iproute2)  # iproute2: ss
-fi
+          libgtest-dev libgmock-dev libssl-dev util-linux)  # util-linux: prlimit, for tests
+for extra in "$@"; do
+  case "$extra" in
+    fuzz) packages+=(clang libclang-rt-dev) ;;  # libFuzzer and the sanitizers' runtime for clang
+    bench) packages+=(hey wrk nginx-light libnginx-mod-http-echo time iproute2) ;;  # iproute2: ss
+    *) echo "install-deps.sh: unknown argument '$extra' (fuzz, bench)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do is_installed "$p" || missing+=("$p"); done
@@ -42,7 +57,7 @@ compgen -G '/usr/lib/*/cmake/boost_url-1.*' >/dev/null &&
   compgen -G '/usr/lib/*/cmake/boost_json-1.*' >/dev/null && boost_ok=true
 
 if [ ${#missing[@]} -eq 0 ] && $boost_ok; then
-  say "all build packages are installed"
+  say "all needed packages are installed"
   exit 0
 fi
 

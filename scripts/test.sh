@@ -17,9 +17,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 presets=(default asan tsan)
+deps=(fuzz)  # clang and libFuzzer for the fuzz runs
 case "${1:-}" in
   "") ;;
-  --quick) presets=(default) ;;
+  --quick) presets=(default); deps=() ;;
   -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "test.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 esac
@@ -27,7 +28,7 @@ esac
 say() { printf '\n==> %s\n' "$*"; }
 
 say "checking build packages"
-./scripts/install-deps.sh
+./scripts/install-deps.sh "${deps[@]}"
 
 for preset in "${presets[@]}"; do
   say "configure, build and test: preset '$preset'"
