@@ -9,10 +9,8 @@
 #   ./scripts/test.sh --quick    the plain build only
 #
 # TSan runs with ignore_noninstrumented_modules=1: Debian's libcpp-httplib.so
-# is not built with TSan, so its synchronisation is invisible and would be
-# reported as races; our own code is still fully checked. intercept_memcmp=0
-# because the memcmp check ignores that setting: a worker-pool thread comparing
-# a string that httplib's function-local static holds was reported as a race.
+# (client_sync's) is not built with TSan, so its synchronisation is invisible
+# and would be reported as races; our own code is still fully checked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,6 +1,6 @@
-// libFuzzer target: the event-loop server's request handling. Bytes from the
+// libFuzzer target: the server's request handling. Bytes from the
 // network go through Beast's request parser with the server's limits, then to
-// the app, exactly as in EventLoopServer::serve. Nothing may crash or hang.
+// the app, as in HttpFrontEnd::serve_requests. Nothing may crash or hang.
 #include <boost/beast/http.hpp>
 #include <cstddef>
 #include <cstdint>
