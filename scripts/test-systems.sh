@@ -2,7 +2,8 @@
 # Tries the kit as a new user would on today's systems: for each, a fresh
 # minimal Debian (debootstrap --variant=minbase) in a temporary folder, a
 # clean copy of this checkout (git archive HEAD), then the README's two
-# commands inside it with chroot: ./scripts/demo.sh and ./scripts/test.sh --quick.
+# commands inside it with chroot: ./scripts/demo.sh and ./scripts/test.sh --quick,
+# with compiler warnings as errors.
 # Everything mounted and made is removed on every exit path, Ctrl-C included.
 #
 #   ./scripts/test-systems.sh                  Debian 13 (trixie) and Debian testing
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 case "${1:-}" in
-  -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 systems=("$@")
 [ ${#systems[@]} -gt 0 ] || systems=(trixie testing)
@@ -93,8 +94,10 @@ step() {
   rm -f "$log"
 }
 
+# CXXFLAGS=-Werror: a newer compiler's warning about our code fails the run
+# (library headers are system headers, so theirs do not count).
 in_system() {
-  chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+  chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 CXXFLAGS=-Werror \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash -c "cd /kit && $1"
 }
 

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "event_loop_model.hpp"
@@ -139,7 +140,13 @@ int main(int argc, char** argv) {
     model = std::make_unique<kit::EventLoopModel>(config.app, config.threads, config.blocking);
   } else {
     config.threads = 1;  // one loop reads requests for the whole pool
-    model = std::make_unique<kit::WorkerPool>(config.app, config.workers);
+    try {
+      model = std::make_unique<kit::WorkerPool>(config.app, config.workers);
+    } catch (const std::system_error& e) {
+      // The system refused a thread (ulimit -u, memory).
+      std::cerr << "server: cannot start " << config.workers << " worker threads (" << e.what() << ")\n";
+      return 2;
+    }
   }
   std::optional<kit::HttpFrontEnd> front_end;
   try {
