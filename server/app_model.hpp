@@ -3,6 +3,7 @@
 // wait runs. The HTTP front end reads and checks a request, hands it to a
 // model, and writes whatever comes back; the model runs the app and waits out
 // its delay, in a blocked worker thread or on a timer.
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -11,17 +12,24 @@
 
 namespace kit {
 
+using ServerClock = std::chrono::steady_clock;
+
 // A complete, valid request, as the app sees it.
 struct AppRequest {
   std::string method;
   std::string target;
   std::size_t body_bytes = 0;
+  ServerClock::time_point received;  // when the front end had read all of it
 };
 
-// The app's answer, and who waited for it ("worker 3", "thread 1") for the access log.
+// The app's answer, who ran it ("worker 3", "thread 1") and where the time
+// went: waiting for a worker or the loop (queue), then in the app (app).
+// They go out as the Server-Timing header and into the access log.
 struct Served {
   AppResponse reply;
   std::string lane;
+  std::chrono::duration<double> queue{};
+  std::chrono::duration<double> app{};
 };
 
 class AppModel {
@@ -32,6 +40,10 @@ class AppModel {
   virtual event_loop::Awaitable<Served> serve(const AppRequest& request) = 0;
   // Whether a connection may carry another request after this one.
   virtual bool keeps_connections() const = 0;
+  // Whether serve() blocks the event loop's thread (--async --blocking).
+  // Requests then wait in the kernel, unread, and the front end dates them
+  // by when the kernel received them.
+  virtual bool blocks_the_loop() const { return false; }
   // For the "Serving on" line: "worker pool, 8 workers".
   virtual std::string description() const = 0;
   // Called once the front end has stopped: finish and join any threads.

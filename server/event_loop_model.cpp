@@ -22,7 +22,9 @@ std::string EventLoopModel::description() const {
 }
 
 event_loop::Awaitable<Served> EventLoopModel::serve(const AppRequest& request) {
+  const auto started = ServerClock::now();
   Served served{respond(app_, request.method, request.target, request.body_bytes), thread_name()};
+  served.queue = started - request.received;
   if (blocking_) {
     // The classic mistake (--blocking): the whole loop sleeps with this
     // request, so every other request waits behind it.
@@ -33,6 +35,7 @@ event_loop::Awaitable<Served> EventLoopModel::serve(const AppRequest& request) {
                             std::chrono::duration_cast<event_loop::Timer::duration>(served.reply.delay));
     co_await timer.async_wait(event_loop::no_throw);
   }
+  served.app = ServerClock::now() - started;
   co_return served;
 }
 

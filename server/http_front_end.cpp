@@ -10,8 +10,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <array>
+#include <cstring>
+#include <optional>
 #include <deque>
 #include <sstream>
 #include <thread>
@@ -37,8 +40,9 @@ std::deque<asio::io_context> make_loops(int count) {
 }
 
 // An answer as it goes on the wire: HTTP/1.1 always, as most servers do.
+// Answers the app gave carry its Server-Timing, as the last header.
 std::string response_bytes(const AppResponse& reply, http::verb method, unsigned version,
-                           bool keep_alive) {
+                           bool keep_alive, std::string_view server_timing = {}) {
   http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
   if (!reply.allow.empty()) response.set(http::field::allow, reply.allow);
   if (!keep_alive) {
@@ -48,6 +52,7 @@ std::string response_bytes(const AppResponse& reply, http::verb method, unsigned
   }
   response.set(http::field::content_length, std::to_string(reply.body.size()));
   response.set(http::field::content_type, AppResponse::content_type);
+  if (!server_timing.empty()) response.set("Server-Timing", server_timing);
   response.body() = reply.body;
 
   std::ostringstream bytes;
@@ -70,6 +75,33 @@ void accept_when_data_arrives(tcp::acceptor::native_handle_type listener) {
   const int seconds = 1;
   ::setsockopt(listener, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds);  // a saving, not a need
 #endif
+}
+
+// When the kernel received a connection's oldest unread bytes, on the steady
+// clock; nullopt when it cannot say (nothing there yet, no timestamp). The
+// listening socket has SO_TIMESTAMPNS, which accepted connections inherit.
+// A loop blocked in a sleep reads nothing meanwhile: this is how long a
+// request really waited for it.
+std::optional<ServerClock::time_point> kernel_arrival_time(int fd) {
+  char first_byte;
+  iovec data{&first_byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+  msghdr message{};
+  message.msg_iov = &data;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  if (::recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT) <= 0) return std::nullopt;
+  for (cmsghdr* part = CMSG_FIRSTHDR(&message); part; part = CMSG_NXTHDR(&message, part)) {
+    if (part->cmsg_level != SOL_SOCKET || part->cmsg_type != SCM_TIMESTAMPNS) continue;
+    timespec stamp;
+    std::memcpy(&stamp, CMSG_DATA(part), sizeof stamp);
+    const auto received = std::chrono::system_clock::time_point(std::chrono::duration_cast<
+        std::chrono::system_clock::duration>(std::chrono::seconds(stamp.tv_sec) + std::chrono::nanoseconds(stamp.tv_nsec)));
+    const auto age = std::chrono::system_clock::now() - received;
+    return ServerClock::now() - std::chrono::duration_cast<ServerClock::duration>(age);
+  }
+  return std::nullopt;
 }
 
 // A request that could not be read: which status tells the client why, or 0
@@ -121,6 +153,10 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model)
   if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
   if (!error) acceptor_.bind(endpoint, error);
   if (!error) accept_when_data_arrives(acceptor_.native_handle());
+  if (!error && model_.blocks_the_loop()) {
+    const int on = 1;  // see kernel_arrival_time()
+    ::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  }
   if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
     throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) +
@@ -141,7 +177,10 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model)
   AppResponse everyday;
   everyday.body = config_.app.body;
   for (bool keep_alive : {false, true}) {
-    everyday_response_[keep_alive] = response_bytes(everyday, http::verb::get, 11, keep_alive);
+    // Split where the header block ends, for the Server-Timing line to go between.
+    const std::string bytes = response_bytes(everyday, http::verb::get, 11, keep_alive);
+    const std::size_t blank_line = bytes.find("\r\n\r\n") + 2;
+    everyday_response_[keep_alive] = {bytes.substr(0, blank_line), bytes.substr(blank_line)};
   }
 }
 
@@ -245,6 +284,8 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     // A slow or silent client is closed: a new connection has --header-timeout
     // to send its request, a kept-alive one --idle-timeout to start the next.
     const bool waiting_idle = !first_request && buffer.size() == 0;
+    std::optional<ServerClock::time_point> arrived;
+    if (first_request && model_.blocks_the_loop()) arrived = kernel_arrival_time(tcp.socket().native_handle());
     tcp.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(waiting_idle ? config_.idle_timeout : config_.header_timeout)));
     auto [read_error, request_bytes] = co_await http::async_read(stream, buffer, parser, no_throw);
@@ -265,29 +306,37 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     http::request<http::string_body>& request = parser.get();
 
     connection.busy = true;
-    const auto started = std::chrono::steady_clock::now();
     const http::verb method = request.method();
     const unsigned version = request.version();
     const AppRequest app_request{std::string(request.method_string()), std::string(request.target()),
-                                 request.body().size()};
+                                 request.body().size(), arrived.value_or(ServerClock::now())};
     const Served served = co_await model_.serve(app_request);
     const AppResponse& reply = served.reply;
+    const std::string timing = server_timing_value(served.queue.count(), served.app.count());
 
     keep_alive = request.keep_alive() && model_.keeps_connections() && !stopping_;
     // The everyday answer (GET, 200, the configured body, HTTP/1.1) was
-    // written once at start-up: serialising it per request cost a fifth of
-    // the server's time at --delay 0.
+    // written once at start-up, all but its Server-Timing line: serialising
+    // it per request cost a fifth of the server's time at --delay 0.
     const bool everyday = method == http::verb::get && version == 11 && reply.status == 200 &&
                           reply.body == config_.app.body;
-    const std::string other = everyday ? std::string() : response_bytes(reply, method, version, keep_alive);
-    const std::string& bytes = everyday ? everyday_response_[keep_alive] : other;
-    auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(bytes), no_throw);
+    std::string other, timing_line;
+    std::array<asio::const_buffer, 3> bytes;
+    if (everyday) {
+      timing_line = "Server-Timing: " + timing + "\r\n";
+      const auto& [head, tail] = everyday_response_[keep_alive];
+      bytes = {asio::buffer(head), asio::buffer(timing_line), asio::buffer(tail)};
+    } else {
+      other = response_bytes(reply, method, version, keep_alive, timing);
+      bytes = {asio::buffer(other), asio::const_buffer(), asio::const_buffer()};
+    }
+    auto [write_error, written] = co_await asio::async_write(stream, bytes, no_throw);
     connection.busy = false;
 
     if (!config_.quiet) {
-      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      const std::chrono::duration<double> took = ServerClock::now() - app_request.received;
       write_log_line(access_log_line(app_request.method, app_request.target, reply.status, took.count(),
-                                     served.lane));
+                                     served.lane, served.queue.count()));
     }
     if (write_error) break;
   }

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "app_model.hpp"
@@ -56,7 +57,8 @@ class HttpFrontEnd {
   std::size_t next_loop_ = 0;  // where the next connection goes
   boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor> acceptor_;
   int port_ = 0;
-  std::string everyday_response_[2];  // GET 200, [keep_alive]; see serve_requests()
+  // GET 200, [keep_alive]: the bytes before and after the Server-Timing line; see serve_requests().
+  std::pair<std::string, std::string> everyday_response_[2];
   std::optional<boost::asio::ssl::context> tls_;  // https
   std::atomic<bool> stopping_{false};
 

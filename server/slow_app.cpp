@@ -92,13 +92,23 @@ void block_for(std::chrono::duration<double> delay) {
 }
 
 std::string access_log_line(std::string_view method, std::string_view target, int status,
-                            double seconds, std::string_view lane) {
-  char timing[32];
-  std::snprintf(timing, sizeof timing, "%.3f s", seconds);
+                            double seconds, std::string_view lane, double queued_seconds) {
+  char timing[64];
+  if (queued_seconds >= 0.0005) {  // shows as 0.001 s or more
+    std::snprintf(timing, sizeof timing, "%.3f s (queued %.3f s)", seconds, queued_seconds);
+  } else {
+    std::snprintf(timing, sizeof timing, "%.3f s", seconds);
+  }
   std::string line;
   line.append(method).append(" ").append(target).append(" ").append(std::to_string(status));
   line.append(" ").append(timing).append(" ").append(lane);
   return line;
+}
+
+std::string server_timing_value(double queue_seconds, double app_seconds) {
+  char value[80];
+  std::snprintf(value, sizeof value, "queue;dur=%.1f, app;dur=%.1f", queue_seconds * 1000, app_seconds * 1000);
+  return value;
 }
 
 void write_log_line(const std::string& line) {

@@ -41,9 +41,15 @@ inline constexpr std::size_t max_body_bytes = 1024 * 1024;
 // The worker pool's way to wait: the whole thread sleeps, like time.sleep(1).
 void block_for(std::chrono::duration<double> delay);
 
-// One access-log line: "GET /?delay=0.2 200 0.201 s worker 2"
+// One access-log line: "GET /?delay=0.2 200 0.201 s worker 2", and when the
+// request waited a millisecond or more for a worker or the loop,
+// "GET / 200 0.900 s (queued 0.600 s) worker 3". `seconds` includes the queue.
 std::string access_log_line(std::string_view method, std::string_view target, int status,
-                            double seconds, std::string_view lane);
+                            double seconds, std::string_view lane, double queued_seconds = 0);
+
+// The Server-Timing header's value (W3C Server Timing, durations in
+// milliseconds): "queue;dur=600.2, app;dur=300.1".
+std::string server_timing_value(double queue_seconds, double app_seconds);
 
 // Writes a line to stderr in one piece, so lines from many threads do not mix.
 void write_log_line(const std::string& line);

@@ -37,8 +37,11 @@ event_loop::Awaitable<Served> WorkerPool::serve(const AppRequest& request) {
     auto loop = asio::make_work_guard(asio::get_associated_executor(resume));
     asio::post(workers_, [this, &request, resume = std::move(resume),
                           loop = std::move(loop)]() mutable {
+      const auto started = ServerClock::now();
       Served served{respond(app_, request.method, request.target, request.body_bytes), worker_name()};
       block_for(served.reply.delay);
+      served.queue = started - request.received;
+      served.app = ServerClock::now() - started;
       asio::post(loop.get_executor(), [resume = std::move(resume), served = std::move(served)]() mutable {
         std::move(resume)(std::move(served));
       });

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <future>
+#include <memory>
 #include <regex>
 
 #include "process.hpp"
@@ -39,6 +41,11 @@ class BothModels : public ::testing::TestWithParam<Model> {
 
 }  // namespace
 
+// An answer with its Server-Timing durations, which differ from run to run, as "X".
+std::string with_timings_as_x(const std::string& response) {
+  return std::regex_replace(response, std::regex(R"(dur=\d+\.\d)"), "dur=X");
+}
+
 TEST(Server, BothModelsSendTheSameBytes) {
   ServerProcess pool({"--delay", "0"});
   ServerProcess loop({"--delay", "0", "--async"});
@@ -46,17 +53,18 @@ TEST(Server, BothModelsSendTheSameBytes) {
 
   const std::string expected =
       "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 22\r\n"
-      "Content-Type: text/plain; charset=utf-8\r\n\r\nThis is a slow web api";
-  EXPECT_EQ(raw_exchange(pool.port(), get("/")), expected);
-  EXPECT_EQ(raw_exchange(loop.port(), get("/")), expected);
+      "Content-Type: text/plain; charset=utf-8\r\nServer-Timing: queue;dur=X, app;dur=X\r\n\r\n"
+      "This is a slow web api";
+  EXPECT_EQ(with_timings_as_x(raw_exchange(pool.port(), get("/"))), expected);
+  EXPECT_EQ(with_timings_as_x(raw_exchange(loop.port(), get("/"))), expected);
 
   for (const std::string& request :
        {get("/any/path?x=1"), std::string("HEAD / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"),
         std::string("GET / HTTP/1.0\r\n\r\n"), get("/?delay=abc"), get("/?status=503"),
         std::string("DELETE / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")}) {
-    const std::string from_pool = raw_exchange(pool.port(), request);
+    const std::string from_pool = with_timings_as_x(raw_exchange(pool.port(), request));
     EXPECT_FALSE(from_pool.empty()) << request;
-    EXPECT_EQ(from_pool, raw_exchange(loop.port(), request)) << request;
+    EXPECT_EQ(from_pool, with_timings_as_x(raw_exchange(loop.port(), request))) << request;
   }
 }
 
@@ -200,6 +208,66 @@ TEST(Server, BadFlagsExitTwoWithOneLine) {
     EXPECT_EQ(result.err.rfind("server: ", 0), 0u) << result.err;
     EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
   }
+}
+
+// The queue;dur= and app;dur= of an answer's Server-Timing header, in
+// seconds, sorted by queue: for requests sent together, on connections of their own.
+std::vector<std::pair<double, double>> server_timings(int port, int requests) {
+  std::vector<std::unique_ptr<RawConnection>> connections;
+  for (int i = 0; i < requests; ++i) {
+    connections.push_back(std::make_unique<RawConnection>(port));
+    connections.back()->send(get("/"));
+  }
+  std::vector<std::pair<double, double>> timings;
+  const std::regex header(R"(\r\nServer-Timing: queue;dur=(\d+\.\d), app;dur=(\d+\.\d)\r\n)");
+  for (auto& connection : connections) {
+    const std::string response = connection->receive(10);
+    std::smatch match;
+    if (!std::regex_search(response, match, header)) {
+      ADD_FAILURE() << "no Server-Timing in: " << response;
+      continue;
+    }
+    timings.emplace_back(std::stod(match[1]) / 1000, std::stod(match[2]) / 1000);
+  }
+  std::sort(timings.begin(), timings.end());
+  return timings;
+}
+
+TEST(Server, ServerTimingShowsTheWaitForAFreeWorker) {
+  ServerProcess server({"--workers", "2", "--delay", delay});
+  ASSERT_TRUE(server.started()) << server.log();
+  const auto timings = server_timings(server.port(), 4);
+  ASSERT_EQ(timings.size(), 4u);
+  for (int i = 0; i < 4; ++i) {
+    const auto [queue, app] = timings[i];
+    EXPECT_GE(app, 0.2) << i;
+    EXPECT_LT(app, 0.3) << i;
+    if (i < 2) {
+      EXPECT_LT(queue, 0.05) << "two start at once";
+    } else {
+      EXPECT_GT(queue, 0.15) << "two wait for a worker";
+      EXPECT_LT(queue, 0.35);
+    }
+  }
+  ASSERT_EQ(server.stop(SIGTERM), 0);
+  EXPECT_TRUE(std::regex_search(server.log(), std::regex(R"(GET / 200 0\.\d{3} s \(queued 0\.\d{3} s\) worker \d)")))
+      << server.log();
+}
+
+TEST(Server, ServerTimingInTheEventLoopHasNoQueueUnlessItBlocks) {
+  ServerProcess event_loop({"--async", "--delay", delay, "--quiet"});
+  ServerProcess blocking({"--async", "--blocking", "--delay", delay, "--quiet"});
+  ASSERT_TRUE(event_loop.started() && blocking.started()) << event_loop.log() << blocking.log();
+  for (const auto& [queue, app] : server_timings(event_loop.port(), 3)) {
+    EXPECT_LT(queue, 0.05);
+    EXPECT_GE(app, 0.2);
+  }
+  // The blocked loop reads nothing while it sleeps: the others wait unread,
+  // one and two sleeps long.
+  const auto queued = server_timings(blocking.port(), 3);
+  ASSERT_EQ(queued.size(), 3u);
+  EXPECT_GT(queued[1].first, 0.15);
+  EXPECT_GT(queued[2].first, 0.35);
 }
 
 TEST(Server, VersionNamesTheKitAndItsLibraries) {

@@ -54,6 +54,13 @@ TEST(SlowApp, OtherMethodsGet405WithAllow) {
 TEST(SlowApp, AccessLogLine) {
   EXPECT_EQ(access_log_line("GET", "/?delay=0.2", 200, 0.2014, "worker 2"),
             "GET /?delay=0.2 200 0.201 s worker 2");
+  EXPECT_EQ(access_log_line("GET", "/", 200, 0.9004, "worker 3", 0.6002), "GET / 200 0.900 s (queued 0.600 s) worker 3");
+  EXPECT_EQ(access_log_line("GET", "/", 200, 0.3, "thread 1", 0.0001), "GET / 200 0.300 s thread 1");
+}
+
+TEST(SlowApp, ServerTimingValueIsInMilliseconds) {
+  EXPECT_EQ(server_timing_value(0.60021, 0.30009), "queue;dur=600.2, app;dur=300.1");
+  EXPECT_EQ(server_timing_value(0, 1), "queue;dur=0.0, app;dur=1000.0");
 }
 
 }  // namespace kit
