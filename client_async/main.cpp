@@ -29,6 +29,7 @@
 #include "progress.hpp"
 #include "report.hpp"
 #include "run_plan.hpp"
+#include "server_timing.hpp"
 #include "tls_errors.hpp"
 #include "units.hpp"
 
@@ -190,6 +191,12 @@ Awaitable<Answer> read_answer(Connection& connection, kit::RequestRecord& record
       connection.tls ? co_await http::async_read(*connection.tls, connection.buffer, response, no_throw)
                      : co_await http::async_read(connection.socket, connection.buffer, response, no_throw);
   if (error) co_return Answer{error, response.is_header_done()};
+  std::string server_timing;  // several headers read as one list
+  const auto [first, last] = response.get().equal_range("Server-Timing");
+  for (auto field = first; field != last; ++field) {
+    server_timing.append(server_timing.empty() ? "" : ", ").append(field->value());
+  }
+  kit::read_server_timing(record, server_timing);
   record.set_response(response.get().result_int(), std::move(response.get().body()),
                       response.get()[http::field::location]);
   co_return Answer{error, true, response.keep_alive()};

@@ -2,6 +2,7 @@
 // One request's record: what both clients produce and what every report reads.
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,9 @@ struct RequestRecord {
   Failure failure = Failure::none;
   std::string error;       // one sentence for people, set when failure != none
   std::string location;    // where a redirect points
+  // The server's own figures, when it sent a Server-Timing header: how long
+  // the request queued there, and how long its app took.
+  std::optional<Seconds> server_queue, server_app;
 
   bool ok() const { return failure == Failure::none; }
   Seconds duration() const { return end - start; }

@@ -21,6 +21,10 @@ boost::json::value optional_number(const std::optional<double>& value) {
   return value ? boost::json::value(*value) : boost::json::value(nullptr);
 }
 
+boost::json::value optional_number(const std::optional<Seconds>& value) {
+  return value ? boost::json::value(value->count()) : boost::json::value(nullptr);
+}
+
 boost::json::object summary_json(const Summary& s) {
   boost::json::object percentiles;
   for (const auto& [p, seconds] : s.percentiles) percentiles["p" + format_number(p, 1)] = seconds;
@@ -40,6 +44,8 @@ boost::json::object summary_json(const Summary& s) {
           {"connections_opened", s.connections_opened},
           {"connect_average", optional_number(s.connect_average)},
           {"handshake_average", optional_number(s.handshake_average)},
+          {"server_queue_average", optional_number(s.server_queue_average)},
+          {"server_queue_slowest", optional_number(s.server_queue_slowest)},
           {"fastest", optional_number(s.fastest)},
           {"slowest", optional_number(s.slowest)},
           {"average", optional_number(s.average)},
@@ -74,6 +80,8 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
                         {"new_connection", r.new_connection},
                         {"connect", r.connect.count()},
                         {"handshake", r.handshake.count()},
+                        {"server_queue", optional_number(r.server_queue)},
+                        {"server_app", optional_number(r.server_app)},
                         {"ok", r.ok()},
                         {"failure", r.ok() ? boost::json::value(nullptr)
                                            : boost::json::value(failure_name(r.failure))},
@@ -89,14 +97,16 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
 
 std::string records_csv(const std::vector<RequestRecord>& records, const Summary& summary) {
   std::string csv =
-      "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,ok,failure,error\n";
+      "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,server_queue,server_app,"
+      "ok,failure,error\n";
   for (const RequestRecord& r : records) {
     csv += std::to_string(r.number) + "," + std::to_string(r.lane) + "," +
            seconds_text(r.start.count()) + "," + seconds_text(r.end.count()) + "," +
            seconds_text(r.duration().count()) + "," + std::to_string(r.status) + "," +
            std::to_string(r.bytes) + "," + (r.new_connection ? "true" : "false") + "," +
            seconds_text(r.connect.count()) + "," + seconds_text(r.handshake.count()) + "," +
-           (r.ok() ? "true" : "false") + "," +
+           (r.server_queue ? seconds_text(r.server_queue->count()) : "") + "," +
+           (r.server_app ? seconds_text(r.server_app->count()) : "") + "," + (r.ok() ? "true" : "false") + "," +
            (r.ok() ? "" : std::string(failure_name(r.failure))) + "," + csv_field(r.error) + "\n";
   }
   auto line = [&](const std::string& name, const std::string& value) {
@@ -109,6 +119,10 @@ std::string records_csv(const std::vector<RequestRecord>& records, const Summary
   line("requests_per_second", format_fixed(summary.requests_per_second, 3));
   line("total_bytes", std::to_string(summary.total_bytes));
   line("connections_opened", std::to_string(summary.connections_opened));
+  if (summary.server_queue_average) {
+    line("server_queue_average", seconds_text(*summary.server_queue_average));
+    line("server_queue_slowest", seconds_text(*summary.server_queue_slowest));
+  }
   if (summary.average) {
     line("fastest", seconds_text(*summary.fastest));
     line("slowest", seconds_text(*summary.slowest));

@@ -52,6 +52,10 @@ std::string summary_text(const Summary& s, const TerminalStyle& style) {
       << "  Connections:    " << s.connections_opened << " opened\n";
   if (s.connect_average) out << "  Connect:        " << duration(*s.connect_average) << " average\n";
   if (s.handshake_average) out << "  TLS handshake:  " << duration(*s.handshake_average) << " average\n";
+  if (s.server_queue_average) {
+    out << "  Server queue:   " << duration(*s.server_queue_average) << " average, "
+        << duration(*s.server_queue_slowest) << " slowest (Server-Timing)\n";
+  }
   out
       << "  Success rate:   " << format_fixed(s.success_rate(), 1) << "% (" << s.ok << " of "
       << s.requests << ")\n";

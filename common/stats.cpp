@@ -44,6 +44,11 @@ void Tally::add(const RequestRecord& r) {
   ++requests;
   if (r.connect.count() > 0) connect_total += r.connect.count(), ++connects;
   if (r.handshake.count() > 0) handshake_total += r.handshake.count(), ++handshakes;
+  if (r.server_queue) {
+    server_queue_total += r.server_queue->count();
+    server_queue_slowest = std::max(server_queue_slowest, r.server_queue->count());
+    ++server_queues;
+  }
   total_bytes += r.bytes;
   connections_opened += r.new_connection;
   if (r.status != 0) ++status_counts[r.status];
@@ -73,6 +78,10 @@ Summary summarize(Tally tally, Seconds elapsed) {
   s.connections_opened = tally.connections_opened;
   if (tally.connects > 0) s.connect_average = tally.connect_total / tally.connects;
   if (tally.handshakes > 0) s.handshake_average = tally.handshake_total / tally.handshakes;
+  if (tally.server_queues > 0) {
+    s.server_queue_average = tally.server_queue_total / tally.server_queues;
+    s.server_queue_slowest = tally.server_queue_slowest;
+  }
   s.status_counts = std::move(tally.status_counts);
   s.error_counts = std::move(tally.error_counts);
 

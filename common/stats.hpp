@@ -34,6 +34,8 @@ struct Summary {
   int connections_opened = 0;      // fewer than requests when connections were kept alive
   // Averages over new connections, where the client measured them (client_async).
   std::optional<double> connect_average, handshake_average;
+  // Over the answers whose server sent Server-Timing with a queue figure.
+  std::optional<double> server_queue_average, server_queue_slowest;
   // Latency of the successful requests; empty when none succeeded.
   std::optional<double> fastest, slowest, average;
   std::vector<std::pair<double, double>> percentiles;  // (p, seconds)
@@ -56,6 +58,8 @@ struct Tally {
   int connections_opened = 0;
   double connect_total = 0, handshake_total = 0;  // over `connects` and `handshakes` new connections
   int connects = 0, handshakes = 0;
+  double server_queue_total = 0, server_queue_slowest = 0;  // over `server_queues` answers
+  int server_queues = 0;
   std::vector<double> latencies;  // of the successful requests, in the order they finished
   std::map<int, int> status_counts;
   std::map<std::string, int> error_counts;

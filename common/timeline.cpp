@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "units.hpp"
 
@@ -17,18 +18,44 @@ std::map<int, std::vector<const RequestRecord*>> by_lane(const std::vector<Reque
   return lanes;
 }
 
-// One character cell of the chart: a glyph and whether it belongs to a bar.
+// One character cell of the chart: a glyph and which part of a bar it shows.
 struct Cell {
   std::string glyph = " ";
-  enum Paint { none, ok, failed } paint = none;
+  enum Paint { none, ok, failed, setup, queued } paint = none;
 };
+
+const char* colour_of(Cell::Paint paint) {
+  switch (paint) {
+    case Cell::ok: return "\033[32m";      // green
+    case Cell::failed: return "\033[31m";  // red
+    case Cell::setup: return "\033[36m";   // cyan
+    case Cell::queued: return "\033[33m";  // yellow
+    case Cell::none: break;
+  }
+  return "\033[0m";
+}
+
+// The parts of a request's bar, in seconds since the start of the run: a new
+// connection's set-up (connect, then TLS), then the wait in the server's
+// queue when the server said (Server-Timing), then the rest (the app's time
+// and the transfer). Each part ends within the bar.
+struct BarParts {
+  double start, setup_end, queue_end, end;
+};
+
+BarParts parts_of(const RequestRecord& r) {
+  const double start = r.start.count(), end = std::max(start, r.end.count());
+  const double setup_end = std::min(end, start + (r.connect + r.handshake).count());
+  const double queue_end = std::min(end, setup_end + (r.server_queue ? r.server_queue->count() : 0.0));
+  return {start, setup_end, queue_end, end};
+}
 
 std::string paint_row(const std::vector<Cell>& cells, bool colour) {
   std::string row;
   Cell::Paint current = Cell::none;
   for (const Cell& cell : cells) {
     if (colour && cell.paint != current) {
-      row += cell.paint == Cell::ok ? "\033[32m" : cell.paint == Cell::failed ? "\033[31m" : "\033[0m";
+      row += colour_of(cell.paint);
       current = cell.paint;
     }
     row += cell.glyph;
@@ -72,6 +99,9 @@ std::string timeline_text(const std::vector<RequestRecord>& records, Seconds tot
   const int width = std::max(20, style.columns - label_width - 2);
   const std::string ok_glyph = style.utf8 ? "\u2588" : "=";
   const std::string failed_glyph = style.utf8 ? "\u2591" : "x";
+  const std::string setup_glyph = style.utf8 ? "\u2593" : "-";
+  const std::string queued_glyph = style.utf8 ? "\u2592" : "~";
+  bool any_setup = false, any_queued = false;
   const std::string border = style.utf8 ? "\u2502" : "|";
 
   std::ostringstream out;
@@ -88,11 +118,27 @@ std::string timeline_text(const std::vector<RequestRecord>& records, Seconds tot
       const int last = std::clamp(static_cast<int>(std::ceil(r->end.count() / span * width)) - 1,
                                   first, width - 1);
       const auto paint = r->ok() ? Cell::ok : Cell::failed;
-      for (int i = first; i <= last; ++i) cells[i] = {r->ok() ? ok_glyph : failed_glyph, paint};
+      const BarParts parts = parts_of(*r);
+      // A cell shows the part that covers most of it.
+      auto cell_of = [&](double seconds) { return static_cast<int>(std::lround(seconds / span * width)); };
+      const int setup_cells = cell_of(parts.setup_end) - cell_of(parts.start);
+      const int queued_cells = cell_of(parts.queue_end) - cell_of(parts.setup_end);
+      for (int i = first; i <= last; ++i) {
+        const int k = i - first;
+        if (k < setup_cells) {
+          cells[i] = {setup_glyph, Cell::setup};
+          any_setup = true;
+        } else if (k < setup_cells + queued_cells) {
+          cells[i] = {queued_glyph, Cell::queued};
+          any_queued = true;
+        } else {
+          cells[i] = {r->ok() ? ok_glyph : failed_glyph, paint};
+        }
+      }
       // The request number is written over its bar when the bar is wide enough.
       const std::string label = std::to_string(r->number);
       if (last - first + 1 >= static_cast<int>(label.size()) + 1) {
-        for (std::size_t k = 0; k < label.size(); ++k) cells[first + k] = {std::string(1, label[k]), paint};
+        for (std::size_t k = 0; k < label.size(); ++k) cells[first + k].glyph = std::string(1, label[k]);
       }
     }
     std::string name = "lane " + std::to_string(lane);
@@ -111,7 +157,10 @@ std::string timeline_text(const std::vector<RequestRecord>& records, Seconds tot
     axis.replace(axis.size() - 1 - end_mark.size(), end_mark.size(), end_mark);
   }
   out << std::string(static_cast<std::size_t>(label_width), ' ') << axis << '\n';
-  out << ok_glyph << " ok  " << failed_glyph << " failed  one bar per request\n";
+  out << ok_glyph << " ok  " << failed_glyph << " failed  ";
+  if (any_setup) out << setup_glyph << " connect/TLS  ";
+  if (any_queued) out << queued_glyph << " queued in the server  ";
+  out << "one bar per request\n";
   return out.str();
 }
 
@@ -134,13 +183,14 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
       << "\" viewBox=\"0 0 " << width << ' ' << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
       << "<style>.bar{stroke:#fff;stroke-width:1}.ok{fill:#3b8e3b}.failed{fill:#c83737}.lane{fill:#555}.grid{stroke:#ddd}"
-         ".label{fill:#fff;font-size:11px}.setup{fill:#fff;fill-opacity:0.45}</style>\n"
+         ".label{fill:#fff;font-size:11px}.setup{fill:#7fb8d8}.queued{fill:#e8b84a}</style>\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
       << "<text x=\"" << left << "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">"
       << escape_xml(title) << "</text>\n"
       << "<text x=\"" << left << "\" y=\"40\" fill=\"#555\">" << records.size()
       << " requests on " << lane_count << " lanes in " << escape_xml(format_duration(span))
-      << "; one bar per request (hover for details; a lighter start is connect and TLS set-up)</text>\n";
+      << "; one bar per request: blue is connect and TLS set-up, amber the wait in the server's queue"
+         " (Server-Timing), green the rest; hover for details</text>\n";
 
   const double step = tick_step(span, 10);
   for (int i = 0; i * step <= span * (1 + 1e-9); ++i) {
@@ -167,14 +217,18 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
       outcome += ", " + format_duration(r->duration().count());
       if (r->connect.count() > 0) outcome += "; connect " + format_duration(r->connect.count());
       if (r->handshake.count() > 0) outcome += ", TLS handshake " + format_duration(r->handshake.count());
+      if (r->server_queue) outcome += "; queued in the server " + format_duration(r->server_queue->count());
+      if (r->server_app) outcome += "; app " + format_duration(r->server_app->count());
       svg << "<g><title>" << escape_xml("request " + std::to_string(r->number) + ": " + outcome)
           << "</title><rect class=\"bar " << (r->ok() ? "ok" : "failed") << "\" x=\"" << x
           << "\" y=\"" << y + 2 << "\" width=\"" << w << "\" height=\"" << lane_height - 4 << "\"/>";
-      // A new connection's set-up (connect, then TLS) in a lighter shade at the bar's start.
-      if (const double setup = (r->connect + r->handshake).count(); setup > 0) {
-        svg << "<rect class=\"setup\" x=\"" << x << "\" y=\"" << y + 2 << "\" width=\""
-            << std::min(w, std::max(1.0, x_of(r->start.count() + setup) - x)) << "\" height=\""
-            << lane_height - 4 << "\"/>";
+      // The bar's first parts drawn over it: set-up, then the server's queue.
+      const BarParts parts = parts_of(*r);
+      for (const auto& [css, from, to] : {std::tuple{"setup", parts.start, parts.setup_end},
+                                          std::tuple{"queued", parts.setup_end, parts.queue_end}}) {
+        if (to <= from) continue;
+        svg << "<rect class=\"" << css << "\" x=\"" << x_of(from) << "\" y=\"" << y + 2 << "\" width=\""
+            << std::max(1.0, x_of(to) - x_of(from)) << "\" height=\"" << lane_height - 4 << "\"/>";
       }
       if (lane_height >= 14 && w >= 8.0 * std::to_string(r->number).size() + 6) {
         svg << "<text class=\"label\" x=\"" << x + 4 << "\" y=\"" << y + lane_height * 0.7 << "\">"

@@ -3,6 +3,7 @@
 #include <netdb.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <fstream>
 #include <memory>
@@ -136,6 +137,29 @@ TEST(Clients, ThreeThreadsTakeOneDelay) {
   EXPECT_EQ(threads.out, repeat(body_line, 3));
   EXPECT_GE(threads.seconds, delay);
   EXPECT_LT(threads.seconds, 0.6 * one_thread.seconds);
+}
+
+// Two workers, four requests at once: two wait a delay in the server's queue,
+// and the records say so (from the Server-Timing header).
+TEST_P(BothClients, RecordsTheServersQueueAndAppTime) {
+  ServerProcess server = slow_server({"--workers", "2"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const std::string lanes = GetParam() == "client_sync" ? "--threads" : "-c";
+  const ProgramResult result = run({server.url(), "-n", "4", lanes, "4", "--json", "-", "--summary"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto document = boost::json::parse(result.out);
+  std::vector<double> queues;
+  for (const auto& r : document.at("requests").as_array()) {
+    queues.push_back(r.at("server_queue").as_double());
+    EXPECT_GE(r.at("server_app").as_double(), delay);
+    EXPECT_LT(r.at("server_app").as_double(), 1.5 * delay);
+  }
+  std::sort(queues.begin(), queues.end());
+  ASSERT_EQ(queues.size(), 4u);
+  EXPECT_LT(queues[1], 0.25 * delay);
+  EXPECT_GT(queues[2], 0.75 * delay);
+  EXPECT_LT(queues[3], 1.75 * delay);
+  EXPECT_NE(result.err.find("Server queue: "), std::string::npos) << result.err;
 }
 
 TEST_P(BothClients, QuietPrintsNoBodiesButTheRecap) {

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
+#include <map>
 #include <sstream>
 
 #include "records.hpp"
@@ -142,11 +143,66 @@ TEST(RecordsCsv, OneRowPerRecordAndTheSummaryAsComments) {
   const auto records = async_run();
   const auto lines = lines_of(records_csv(records, summarize(records, Seconds(1))));
   ASSERT_GE(lines.size(), 4u);
-  EXPECT_EQ(lines[0], "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,ok,failure,error");
-  EXPECT_EQ(lines[1], "1,1,0.000000,1.000000,1.000000,200,22,false,0.000000,0.000000,true,,");
+  EXPECT_EQ(lines[0],
+            "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,server_queue,server_app,"
+            "ok,failure,error");
+  EXPECT_EQ(lines[1], "1,1,0.000000,1.000000,1.000000,200,22,false,0.000000,0.000000,,,true,,");
   EXPECT_EQ(lines[3],
-            "3,3,0.000000,1.000000,1.000000,0,0,false,0.000000,0.000000,false,timeout,timed out after 1 s");
+            "3,3,0.000000,1.000000,1.000000,0,0,false,0.000000,0.000000,,,false,timeout,timed out after 1 s");
   EXPECT_EQ(lines[4], "# requests,3");
+}
+
+// A request that waited 0.6 s in a worker pool's queue, then 0.3 s in the app.
+RequestRecord queued_bar(int number, int lane) {
+  RequestRecord r = bar(number, lane, 0, 0.9);
+  r.server_queue = Seconds(0.6);
+  r.server_app = Seconds(0.3);
+  return r;
+}
+
+TEST(ServerTimingInReports, JsonAndCsvCarryTheServersFigures) {
+  const std::vector<RequestRecord> records{bar(1, 1, 0, 0.3), queued_bar(2, 2)};
+  const Summary summary = summarize(records, Seconds(0.9));
+  const auto document = boost::json::parse(records_json({}, records, summary));
+  const auto& requests = document.at("requests").as_array();
+  EXPECT_TRUE(requests[0].at("server_queue").is_null());
+  EXPECT_DOUBLE_EQ(requests[1].at("server_queue").as_double(), 0.6);
+  EXPECT_DOUBLE_EQ(requests[1].at("server_app").as_double(), 0.3);
+  EXPECT_DOUBLE_EQ(document.at("summary").at("server_queue_slowest").as_double(), 0.6);
+  const auto lines = lines_of(records_csv(records, summary));
+  EXPECT_EQ(lines[2], "2,2,0.000000,0.900000,0.900000,200,22,false,0.000000,0.000000,0.600000,0.300000,true,,");
+}
+
+TEST(ServerTimingInReports, TimelineShowsTheQueueInItsOwnShade) {
+  const TerminalStyle style{.columns = 9 + 2 + 30, .utf8 = false, .colour = false};
+  const auto text = timeline_text({bar(1, 1, 0, 0.3), queued_bar(2, 2)}, Seconds(0.9), style);
+  const auto rows = lane_rows(text);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], "lane 1   |1=========                    |");
+  EXPECT_EQ(rows[1], "lane 2   |2~~~~~~~~~~~~~~~~~~~==========|");
+  EXPECT_NE(text.find("~ queued in the server"), std::string::npos);
+  const std::string colour = timeline_text({queued_bar(1, 1)}, Seconds(0.9), {.columns = 60, .colour = true});
+  EXPECT_NE(colour.find("\033[33m"), std::string::npos) << "the queue in yellow";
+}
+
+TEST(ServerTimingInReports, SvgDrawsSetupQueueAndRestAsThreeParts) {
+  RequestRecord r = queued_bar(1, 1);
+  r.connect = Seconds(0.09);  // then 0.6 s queued, then the rest up to 0.9 s
+  const std::string svg = timeline_svg({r}, Seconds(0.9), "pool");
+  std::istringstream in(svg);
+  boost::property_tree::ptree tree;
+  ASSERT_NO_THROW(boost::property_tree::read_xml(in, tree)) << svg;
+  std::map<std::string, double> width_of;  // class -> width
+  for (const auto& [name, child] : tree.get_child("svg")) {
+    if (name != "g") continue;
+    for (const auto& [part, rect] : child) {
+      if (part == "rect") width_of[rect.get<std::string>("<xmlattr>.class")] = rect.get<double>("<xmlattr>.width");
+    }
+  }
+  ASSERT_EQ(width_of.size(), 3u) << svg;
+  const double bar = width_of.at("bar ok");
+  EXPECT_NEAR(width_of.at("setup") / bar, 0.1, 0.01);
+  EXPECT_NEAR(width_of.at("queued") / bar, 0.6 / 0.9, 0.01);
 }
 
 TEST(WriteOutput, WholeFileOrNothing) {
