@@ -2,7 +2,8 @@
 # The talk's demonstration in one command: installs what is missing, builds,
 # starts the slow server on a free port, times client_sync and client_async
 # against it, prints both times and their ratio, draws both timelines
-# (build/sync.svg, build/async.svg) and stops the server.
+# (build/sync.svg, build/async.svg), shows the async client against a
+# one-worker server, where the server's queue appears, and stops the servers.
 #
 #   ./scripts/demo.sh                    2 requests, 1 s each
 #   ./scripts/demo.sh -n 4 --delay 0.5   4 requests, 0.5 s each
@@ -43,7 +44,12 @@ say "client_async: $requests requests at once"
 echo "\$ ./build/client_async $url -n $requests --timeline"
 async_seconds=$(seconds_of ./build/client_async "$url" -n "$requests" --timeline --svg build/async.svg)
 
+say "client_async against a one-worker server (like wsgiref): the requests queue there"
+start_server one_worker --delay "$delay" --workers 1
+echo "\$ ./build/client_async $one_worker -n $requests --timeline"
+./build/client_async "$one_worker" -n "$requests" --timeline --svg build/one_worker.svg
+
 say "result"
 awk -v s="$sync_seconds" -v a="$async_seconds" \
   'BEGIN { printf "sync %.2f s  async %.2f s  async is %.1fx faster\n", s, a, s / a }'
-echo "timelines: build/sync.svg and build/async.svg (open them in a browser)"
+echo "timelines: build/sync.svg, build/async.svg and build/one_worker.svg (open them in a browser)"

@@ -2,7 +2,7 @@
 # Replays the talk's demonstrations in order against our server, each with a
 # heading, the command, the talk's figure and ours side by side.
 #
-#   ./scripts/talk.sh           1 s per request, as in the talk (about 25 s)
+#   ./scripts/talk.sh           1 s per request, as in the talk (about 30 s)
 #   ./scripts/talk.sh --fast    0.2 s per request (the talk's figures scaled to match)
 #
 # Builds first if needed (run ./scripts/demo.sh or ./scripts/test.sh once to install).
@@ -54,6 +54,13 @@ demo() {
   fi
 }
 
+# show "what to look at" command...: runs it again and prints what it draws
+show() {
+  local what=$1; shift
+  printf '   %s\n   $ %s\n' "$what" "$*"
+  "$@" 2>&1 | sed 's/^/   /'
+}
+
 demo "Four requests, one at a time (hey -n 4 -c 1)" 4.0223 \
   ./build/client_async "$two_workers" -n 4 -c 1 -q
 demo "Four requests, two at a time (hey -n 4 -c 2)" 2.0088 \
@@ -64,6 +71,8 @@ demo "The asynchronous client, 2 requests (python async_client.py, gunicorn -w 2
   ./build/client_async "$two_workers" -q
 demo "The asynchronous client against one worker (wsgiref): no gain, the server is the limit" 2.24 \
   ./build/client_async "$one_worker" -q
+show "Both requests left at once; the second waited in the server's queue (Server-Timing):" \
+  ./build/client_async "$one_worker" -q --timeline
 demo "Threads: 3 requests on 3 threads (client_threading.py, gunicorn -w 3)" 1.199 \
   ./build/client_sync "$three_workers" --threads 3 -n 3 -q
 demo "9 requests, at most 3 at a time (asyncio.Semaphore(3), gunicorn -w 3)" 3.375 \
@@ -72,4 +81,6 @@ demo "An event-loop server: 3 requests wait on timers together" - \
   ./build/client_async "$event_loop" -n 3 -q
 demo "The classic mistake: a blocking sleep inside the event loop, 3 requests queue up" - \
   ./build/client_async "$blocking_loop" -n 3 -q
+show "The loop slept with each request; the others waited, unread, in its queue:" \
+  ./build/client_async "$blocking_loop" -n 3 -q --timeline
 echo
