@@ -4,6 +4,7 @@
 #
 #   scripts/install-deps.sh            build + test packages
 #   scripts/install-deps.sh fuzz       also clang and libFuzzer (the full test.sh)
+#   scripts/install-deps.sh browser    also headless Chromium, for the dashboard's page tests
 #   scripts/install-deps.sh bench      also the load-tool peers (hey, wrk, nginx)
 set -euo pipefail
 
@@ -44,8 +45,9 @@ packages=(g++ cmake ninja-build pkg-config libcpp-httplib-dev libcli11-dev
 for extra in "$@"; do
   case "$extra" in
     fuzz) packages+=(clang libclang-rt-dev) ;;  # libFuzzer and the sanitizers' runtime for clang
+    browser) packages+=(chromium) ;;
     bench) packages+=(hey wrk nginx-light libnginx-mod-http-echo time iproute2) ;;  # iproute2: ss
-    *) echo "install-deps.sh: unknown argument '$extra' (fuzz, bench)" >&2; exit 2 ;;
+    *) echo "install-deps.sh: unknown argument '$extra' (fuzz, browser, bench)" >&2; exit 2 ;;
   esac
 done
 

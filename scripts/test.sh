@@ -6,7 +6,8 @@
 # Any failure, sanitizer report or fuzzer crash stops the run with a non-zero exit.
 #
 #   ./scripts/test.sh            everything (what CI runs)
-#   ./scripts/test.sh --quick    the plain build only
+#   ./scripts/test.sh --quick    the plain build only (the browser tests run
+#                                only where Chromium is installed)
 #
 # TSan runs with ignore_noninstrumented_modules=1: Debian's libcpp-httplib.so
 # (client_sync's) is not built with TSan, so its synchronisation is invisible
@@ -15,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 presets=(default asan tsan)
-deps=(fuzz)  # clang and libFuzzer for the fuzz runs
+deps=(fuzz browser)  # clang and libFuzzer for the fuzz runs, Chromium for the dashboard's page
 case "${1:-}" in
   "") ;;
   --quick) presets=(default); deps=() ;;

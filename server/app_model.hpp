@@ -5,9 +5,11 @@
 // its delay, in a blocked worker thread or on a timer.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "event_loop_types.hpp"
+#include "request_events.hpp"
 #include "slow_app.hpp"
 
 namespace kit {
@@ -16,6 +18,7 @@ using ServerClock = std::chrono::steady_clock;
 
 // A complete, valid request, as the app sees it.
 struct AppRequest {
+  std::uint64_t id = 0;  // numbers requests in the order they were read, for the dashboard
   std::string method;
   std::string target;
   std::size_t body_bytes = 0;
@@ -35,6 +38,8 @@ struct Served {
 class AppModel {
  public:
   virtual ~AppModel() = default;
+  // Who is told when a request starts (the dashboard), or nobody.
+  void tell(RequestEvents* events) { events_ = events; }
   // Runs the app for one request and waits out its delay; resumes on the
   // caller's event loop with the answer.
   virtual event_loop::Awaitable<Served> serve(const AppRequest& request) = 0;
@@ -48,6 +53,14 @@ class AppModel {
   virtual std::string description() const = 0;
   // Called once the front end has stopped: finish and join any threads.
   virtual void finish() {}
+
+ protected:
+  void started(const AppRequest& request, std::string_view lane) const {
+    if (events_) events_->started(request.id, lane);
+  }
+
+ private:
+  RequestEvents* events_ = nullptr;
 };
 
 }  // namespace kit

@@ -23,6 +23,7 @@ std::string EventLoopModel::description() const {
 
 event_loop::Awaitable<Served> EventLoopModel::serve(const AppRequest& request) {
   const auto started = ServerClock::now();
+  this->started(request, thread_name());
   Served served{respond(app_, request.method, request.target, request.body_bytes), thread_name()};
   served.queue = started - request.received;
   if (blocking_) {

@@ -137,8 +137,8 @@ struct HttpFrontEnd::Connection {
   bool busy = false;  // between reading a request and writing its answer; touched by its loop only
 };
 
-HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model)
-    : config_(config), model_(model), loops_(make_loops(config.threads)), acceptor_(loops_.front().get_executor()) {
+HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestEvents* events)
+    : config_(config), model_(model), events_(events), loops_(make_loops(config.threads)), acceptor_(loops_.front().get_executor()) {
   for (std::size_t i = 1; i < loops_.size(); ++i) keep_running_.emplace_back(loops_[i].get_executor());
   boost::system::error_code error;
   tcp::resolver resolver(loops_.front());
@@ -163,6 +163,7 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model)
                       " (" + error.message() + ")");
   }
   port_ = acceptor_.local_endpoint().port();
+  address_ = acceptor_.local_endpoint().address();
 
   if (!config_.tls_certificate.empty()) {
     tls_.emplace(asio::ssl::context::tls_server);
@@ -308,8 +309,10 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     connection.busy = true;
     const http::verb method = request.method();
     const unsigned version = request.version();
-    const AppRequest app_request{std::string(request.method_string()), std::string(request.target()),
-                                 request.body().size(), arrived.value_or(ServerClock::now())};
+    const AppRequest app_request{++requests_read_, std::string(request.method_string()),
+                                 std::string(request.target()), request.body().size(),
+                                 arrived.value_or(ServerClock::now())};
+    if (events_) events_->received(app_request.id, app_request.method, app_request.target, app_request.received);
     const Served served = co_await model_.serve(app_request);
     const AppResponse& reply = served.reply;
     const std::string timing = server_timing_value(served.queue.count(), served.app.count());
@@ -332,6 +335,7 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     }
     auto [write_error, written] = co_await asio::async_write(stream, bytes, no_throw);
     connection.busy = false;
+    if (events_) events_->finished(app_request.id, reply.status, served.queue.count(), served.app.count());
 
     if (!config_.quiet) {
       const std::chrono::duration<double> took = ServerClock::now() - app_request.received;

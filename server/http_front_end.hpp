@@ -29,9 +29,12 @@ namespace kit {
 
 class HttpFrontEnd {
  public:
-  HttpFrontEnd(const ServerConfig& config, AppModel& model);  // binds; throws ListenError
+  // Binds; throws ListenError. `events`, when given, hears of every request.
+  HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestEvents* events = nullptr);
   ~HttpFrontEnd();
   int port() const { return port_; }
+  // The address it listens on (0.0.0.0 or :: for every interface).
+  boost::asio::ip::address address() const { return address_; }
   // Serves until stop_accepting(), then returns once the requests already
   // received have been answered.
   void run();
@@ -51,12 +54,15 @@ class HttpFrontEnd {
 
   ServerConfig config_;
   AppModel& model_;
+  RequestEvents* events_;
+  std::atomic<std::uint64_t> requests_read_{0};
   std::deque<boost::asio::io_context> loops_;  // one per thread; the first also accepts
   // The other loops keep running while there is nothing to serve, until accepting stops.
   std::vector<boost::asio::executor_work_guard<Executor>> keep_running_;
   std::size_t next_loop_ = 0;  // where the next connection goes
   boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor> acceptor_;
   int port_ = 0;
+  boost::asio::ip::address address_;
   // GET 200, [keep_alive]: the bytes before and after the Server-Timing line; see serve_requests().
   std::pair<std::string, std::string> everyday_response_[2];
   std::optional<boost::asio::ssl::context> tls_;  // https

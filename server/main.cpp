@@ -12,9 +12,11 @@
 #include <system_error>
 #include <thread>
 
+#include "dashboard.hpp"
 #include "event_loop_model.hpp"
 #include "fd_limit.hpp"
 #include "http_front_end.hpp"
+#include "network_addresses.hpp"
 #include "self_signed.hpp"
 #include "version.hpp"
 #include "worker_pool.hpp"
@@ -30,13 +32,15 @@ constexpr const char* examples =
     "  server --async --blocking       # event loop that sleeps: requests queue up again\n"
     "  server --port 0 --delay 0.2     # a free port, 0.2 s per request\n"
     "  server --tls-self-signed        # https with a throw-away certificate\n"
+    "  server --dashboard 8001         # and a live page of the requests on http://127.0.0.1:8001/\n"
+    "  server --host 0.0.0.0 --dashboard 8001   # a whole class: students reach it over the network\n"
     "\n"
     "Per request: /?delay=0.25 waits 0.25 s, /?status=503 answers 503.\n"
     "Stop with Ctrl-C: requests in flight are answered first (up to --drain seconds).";
 
 // Returns the exit code when the program should stop now (help: 0, bad usage: 2).
 std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& config,
-                                      bool& self_signed) {
+                                      bool& self_signed, std::optional<int>& dashboard_port) {
   CLI::App app{"Slow HTTP server: every request waits, then answers a short text.", "server"};
   app.footer(examples);
   app.set_version_flag("--version", kit::version_text("server"), "print the kit's and its libraries' versions");
@@ -81,6 +85,9 @@ std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& 
   app.add_flag("--tls-self-signed", self_signed,
                "serve https with a throw-away certificate for localhost/127.0.0.1 made at start-up")
       ->excludes(certificate)->excludes(key);
+  app.add_option("--dashboard", dashboard_port,
+                 "also serve a live page of the requests on this port (0 picks a free one)")
+      ->check(CLI::Range(0, 65535))->type_name("PORT");
   app.add_flag("-q,--quiet", config.quiet, "no access log on stderr");
   try {
     app.parse(argc, argv);
@@ -107,7 +114,8 @@ std::string url_host(const std::string& host) {
 int main(int argc, char** argv) {
   kit::ServerConfig config;
   bool self_signed = false;
-  if (auto exit_code = parse_command_line(argc, argv, config, self_signed)) return *exit_code;
+  std::optional<int> dashboard_port;
+  if (auto exit_code = parse_command_line(argc, argv, config, self_signed, dashboard_port)) return *exit_code;
   std::optional<kit::SelfSignedCertificate> throwaway;
   if (self_signed) {
     try {
@@ -148,17 +156,32 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  std::optional<kit::Dashboard> dashboard;  // on a thread of its own, never the model's
   std::optional<kit::HttpFrontEnd> front_end;
   try {
-    front_end.emplace(config, *model);
+    if (dashboard_port) {
+      dashboard.emplace(config.host, *dashboard_port, model->description(), config.event_loop ? 0 : config.workers);
+      model->tell(&*dashboard);
+    }
+    front_end.emplace(config, *model, dashboard ? &*dashboard : nullptr);
   } catch (const kit::ListenError& e) {
     std::cerr << "server: " << e.what() << "\n";
     return 2;
   }
   const int port = front_end->port();
-  std::printf("Serving on %s://%s:%d (%s) ...\n", config.tls_certificate.empty() ? "http" : "https",
-              url_host(config.host).c_str(), port, model->description().c_str());
+  const std::string scheme = config.tls_certificate.empty() ? "http" : "https";
+  std::printf("Serving on %s://%s:%d (%s) ...\n", scheme.c_str(), url_host(config.host).c_str(), port,
+              model->description().c_str());
+  if (dashboard) std::printf("Dashboard on http://%s:%d/\n", url_host(config.host).c_str(), dashboard->port());
   std::fflush(stdout);
+  if (!front_end->address().is_loopback()) {
+    std::fprintf(stderr, "server: listening beyond this machine: anyone on the network can reach it\n");
+    for (const std::string& address : kit::addresses_for_others(front_end->address())) {
+      std::fprintf(stderr, "server: students can use %s://%s:%d/", scheme.c_str(), address.c_str(), port);
+      if (dashboard) std::fprintf(stderr, " (dashboard http://%s:%d/)", address.c_str(), dashboard->port());
+      std::fprintf(stderr, "\n");
+    }
+  }
   if (throwaway) {
     std::fprintf(stderr,
                  "server: self-signed certificate for localhost, 127.0.0.1 and ::1 in %s\n"

@@ -38,6 +38,7 @@ event_loop::Awaitable<Served> WorkerPool::serve(const AppRequest& request) {
     asio::post(workers_, [this, &request, resume = std::move(resume),
                           loop = std::move(loop)]() mutable {
       const auto started = ServerClock::now();
+      this->started(request, worker_name());
       Served served{respond(app_, request.method, request.target, request.body_bytes), worker_name()};
       block_for(served.reply.delay);
       served.queue = started - request.received;

@@ -280,6 +280,26 @@ TEST(Server, VersionNamesTheKitAndItsLibraries) {
   }
 }
 
+TEST(Server, BeyondLoopbackItSaysSoOnceAndWhereStudentsCanConnect) {
+  ServerProcess everywhere({"--host", "0.0.0.0", "--delay", "0"});
+  ASSERT_TRUE(everywhere.started()) << everywhere.log();
+  // Reached here over loopback only.
+  EXPECT_EQ(status_line(raw_exchange(everywhere.port(), get("/"))), "HTTP/1.1 200 OK");
+  ASSERT_EQ(everywhere.stop(SIGTERM), 0);
+  const std::string log = everywhere.log();
+  EXPECT_EQ(count_of(log, "anyone on the network can reach it"), 1) << log;
+  const std::regex address(R"(server: students can use http://(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\]):(\d+)/\n)");
+  for (std::sregex_iterator it(log.begin(), log.end(), address), end; it != end; ++it) {
+    EXPECT_EQ(std::stoi((*it)[2]), everywhere.port());
+    EXPECT_NE((*it)[1], "127.0.0.1");
+  }
+
+  ServerProcess local({"--delay", "0"});  // 127.0.0.1, the default
+  ASSERT_TRUE(local.started()) << local.log();
+  ASSERT_EQ(local.stop(SIGTERM), 0);
+  EXPECT_EQ(local.log().find("anyone on the network"), std::string::npos) << local.log();
+}
+
 TEST(Server, HelpShowsExamples) {
   const ProgramResult result = run_program("server", {"--help"}, 10);
   EXPECT_EQ(result.exit_code, 0);

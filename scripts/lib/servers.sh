@@ -37,6 +37,19 @@ start_server() {
   printf -v "$var" '%s' "$served_url"
 }
 
+# dashboard_url VAR: the "Dashboard on http://HOST:PORT/" of the server
+# started last (with --dashboard), into VAR.
+dashboard_url() {
+  local out="$kit_workdir/serving.$((${#kit_server_pids[@]} - 1))" url="" _
+  for _ in $(seq 50); do
+    url=$(sed -n 's/^Dashboard on \(http:[^ ]*\)$/\1/p' "$out")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "the server did not say where its dashboard is" >&2; exit 1; }
+  printf -v "$1" '%s' "$url"
+}
+
 # seconds_of COMMAND...: runs it and prints its wall time in seconds ("2.004").
 # The command's own output goes to stderr so the caller can capture the time.
 # Timed with bash's own clock, as `time` does: no extra process in the measurement.

@@ -141,15 +141,7 @@ ServerProcess::ServerProcess(std::vector<std::string> args) {
   stdout_fd_ = out_pipe[0];
 
   // Read the first line: "Serving on http://127.0.0.1:PORT (...) ..."
-  const auto start = Clock::now();
-  std::string line;
-  while (line.find('\n') == std::string::npos && seconds_since(start) < 20) {
-    pollfd fd{stdout_fd_, POLLIN, 0};
-    if (::poll(&fd, 1, 100) <= 0) continue;
-    char c;
-    if (::read(stdout_fd_, &c, 1) != 1) break;
-    line.push_back(c);
-  }
+  const std::string line = next_line(20);
   serving_line_ = line;
   const auto colon = line.rfind(':', line.find(" ("));
   if (line.rfind("Serving on ", 0) == 0 && colon != std::string::npos) {
@@ -169,6 +161,20 @@ ServerProcess::~ServerProcess() {
   }
   if (stdout_fd_ >= 0) ::close(stdout_fd_);
   ::unlink(log_path_.c_str());
+}
+
+std::string ServerProcess::next_line(double timeout_seconds) {
+  // Byte by byte: what follows the line stays unread for the next call.
+  const auto start = Clock::now();
+  std::string line;
+  while (line.find('\n') == std::string::npos && seconds_since(start) < timeout_seconds) {
+    pollfd fd{stdout_fd_, POLLIN, 0};
+    if (::poll(&fd, 1, 100) <= 0) continue;
+    char c;
+    if (::read(stdout_fd_, &c, 1) != 1) break;
+    line.push_back(c);
+  }
+  return line;
 }
 
 std::string ServerProcess::url(const std::string& path_and_query) const {

@@ -36,6 +36,8 @@ class ServerProcess {
   bool started() const { return port_ > 0; }
   int port() const { return port_; }
   const std::string& serving_line() const { return serving_line_; }
+  // The next line the server prints on stdout after the serving line ("" if none comes in time).
+  std::string next_line(double timeout_seconds = 5);
   std::string url(const std::string& path_and_query = "/") const;
 
   // Sends a signal and waits for the exit code (-1 if it did not exit in time).

@@ -1,0 +1,285 @@
+#include "dashboard.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <deque>
+#include <sstream>
+
+#include "dashboard_assets.hpp"
+
+namespace kit {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+namespace json = boost::json;
+using asio::ip::tcp;
+using event_loop::no_throw;
+
+namespace {
+
+constexpr std::size_t most_queued_per_page = 2000;  // events a slow page may fall behind by
+constexpr std::size_t most_pages = 100;
+constexpr std::size_t most_requests_in_snapshot = 300;
+
+std::string sse(std::string_view event, const json::value& data) {
+  std::string message = "event: ";
+  message.append(event).append("\ndata: ").append(json::serialize(data)).append("\n\n");
+  return message;
+}
+
+std::string plain_response(http::status status, std::string_view content_type, std::string_view body,
+                           bool head) {
+  http::response<http::string_body> response{status, 11};
+  response.set(http::field::content_type, content_type);
+  response.set(http::field::cache_control, "no-store");
+  response.set(http::field::connection, "close");
+  response.body() = body;
+  response.prepare_payload();
+  std::ostringstream bytes;
+  if (head) {
+    bytes << response.base();
+  } else {
+    bytes << response;
+  }
+  return bytes.str();
+}
+
+}  // namespace
+
+// One request's news, as a serving thread hands it over.
+struct Dashboard::Event {
+  enum Kind { received, started, finished } kind;
+  std::uint64_t id;
+  double at;  // seconds since the dashboard started
+  std::string method, target, lane;
+  int status = 0;
+  double queue = 0, app = 0;
+};
+
+// A request that has been received and has not finished.
+struct Dashboard::Active {
+  std::string method, target, lane;
+  double received = 0;
+  double started = -1;  // -1: still queued
+};
+
+// An open page: its connection and the events it has yet to be sent.
+struct Dashboard::Page {
+  explicit Page(event_loop::Socket socket) : socket(std::move(socket)), wake(this->socket.get_executor()) {}
+  event_loop::Socket socket;
+  event_loop::Timer wake;  // cancelled when there is something to send
+  std::deque<std::shared_ptr<const std::string>> unsent;
+  bool gone = false;
+};
+
+Dashboard::Dashboard(const std::string& host, int port, std::string model, int workers)
+    : model_(std::move(model)), workers_(workers), acceptor_(io_.get_executor()) {
+  boost::system::error_code error;
+  tcp::resolver resolver(io_);
+  auto endpoints = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, error);
+  if (!error && !endpoints.empty()) {
+    const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+    acceptor_.open(endpoint.protocol(), error);
+    if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
+    if (!error) acceptor_.bind(endpoint, error);
+    if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
+  }
+  if (error || endpoints.empty()) {
+    throw ListenError("cannot serve the dashboard on " + host + ":" + std::to_string(port) + " (" +
+                      error.message() + ")");
+  }
+  port_ = acceptor_.local_endpoint().port();
+  asio::co_spawn(io_, accept_pages(), asio::detached);
+  asio::co_spawn(io_, heartbeat(), asio::detached);
+  thread_ = std::jthread([this] { io_.run(); });
+}
+
+Dashboard::~Dashboard() {
+  io_.stop();
+  thread_.join();
+}
+
+double Dashboard::seconds_at(std::chrono::steady_clock::time_point at) const {
+  return std::chrono::duration<double>(at - started_).count();
+}
+
+void Dashboard::received(std::uint64_t id, std::string_view method, std::string_view target,
+                         std::chrono::steady_clock::time_point at) {
+  publish({Event::received, id, seconds_at(at), std::string(method), std::string(target)});
+}
+
+void Dashboard::started(std::uint64_t id, std::string_view lane) {
+  publish({Event::started, id, seconds_at(std::chrono::steady_clock::now()), {}, {}, std::string(lane)});
+}
+
+void Dashboard::finished(std::uint64_t id, int status, double queue_seconds, double app_seconds) {
+  publish({Event::finished, id, seconds_at(std::chrono::steady_clock::now()), {}, {}, {}, status,
+           queue_seconds, app_seconds});
+}
+
+void Dashboard::publish(Event event) {
+  // The serving thread only appends; the page thread does the rest. One
+  // wake-up carries every event published until it runs.
+  bool first = false;
+  {
+    std::lock_guard lock(published_mutex_);
+    first = published_.empty();
+    published_.push_back(std::move(event));
+  }
+  if (first) asio::post(io_, [this] { apply_published(); });
+}
+
+void Dashboard::apply_published() {
+  std::vector<Event> events;
+  {
+    std::lock_guard lock(published_mutex_);
+    events.swap(published_);
+  }
+  std::string messages;
+  for (const Event& e : events) {
+    switch (e.kind) {
+      case Event::received:
+        active_[e.id] = {e.method, e.target, {}, e.at};
+        messages += sse("received", {{"id", e.id}, {"method", e.method}, {"target", e.target}, {"t", e.at}});
+        break;
+      case Event::started:
+        if (auto it = active_.find(e.id); it != active_.end()) {
+          it->second.lane = e.lane;
+          it->second.started = e.at;
+        }
+        messages += sse("started", {{"id", e.id}, {"lane", e.lane}, {"t", e.at}});
+        break;
+      case Event::finished:
+        active_.erase(e.id);
+        ++finished_since_heartbeat_;
+        messages += sse("finished", {{"id", e.id}, {"status", e.status}, {"queue", e.queue},
+                                     {"app", e.app}, {"t", e.at}});
+        break;
+    }
+  }
+  send_to_pages(messages);
+}
+
+void Dashboard::send_to_pages(const std::string& message) {
+  if (message.empty() || pages_.empty()) return;
+  const auto shared = std::make_shared<const std::string>(message);
+  for (const auto& page : pages_) {
+    if (page->unsent.size() >= most_queued_per_page) continue;  // dropped: the next snapshot mends it
+    page->unsent.push_back(shared);
+    page->wake.cancel();
+  }
+}
+
+std::string Dashboard::snapshot() const {
+  int queued = 0;
+  json::array requests;
+  for (const auto& [id, a] : active_) {
+    queued += a.started < 0;
+    if (requests.size() >= most_requests_in_snapshot) continue;
+    json::object r{{"id", id}, {"method", a.method}, {"target", a.target}, {"received", a.received}};
+    if (a.started >= 0) {
+      r["lane"] = a.lane;
+      r["started"] = a.started;
+    }
+    requests.push_back(std::move(r));
+  }
+  const int in_flight = static_cast<int>(active_.size()) - queued;
+  return sse("snapshot", {{"t", seconds_at(std::chrono::steady_clock::now())},
+                          {"model", model_},
+                          {"workers", workers_},
+                          {"in_flight", in_flight},
+                          {"queued", queued},
+                          {"requests_per_second", requests_per_second_},
+                          {"requests", std::move(requests)}});
+}
+
+event_loop::Awaitable<void> Dashboard::heartbeat() {
+  // Once a second: the counts, and proof to an open page that the server lives.
+  event_loop::Timer timer(io_.get_executor());
+  auto last = std::chrono::steady_clock::now();
+  for (;;) {
+    timer.expires_after(std::chrono::seconds(1));
+    if (auto [error] = co_await timer.async_wait(no_throw); error) co_return;
+    const auto now = std::chrono::steady_clock::now();
+    requests_per_second_ = finished_since_heartbeat_ / std::chrono::duration<double>(now - last).count();
+    finished_since_heartbeat_ = 0;
+    last = now;
+    send_to_pages(snapshot());
+  }
+}
+
+event_loop::Awaitable<void> Dashboard::accept_pages() {
+  for (;;) {
+    auto [error, socket] = co_await acceptor_.async_accept(no_throw);
+    if (error == asio::error::operation_aborted) co_return;
+    if (!error) asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+  }
+}
+
+event_loop::Awaitable<void> Dashboard::serve(event_loop::Socket socket) {
+  boost::beast::flat_buffer buffer;
+  http::request<http::empty_body> request;
+  event_loop::Timer deadline(socket.get_executor(), std::chrono::seconds(10));
+  deadline.async_wait([&socket](boost::system::error_code error) {
+    if (!error) socket.close();  // a page that does not ask within 10 s is closed
+  });
+  auto [read_error, read] = co_await http::async_read(socket, buffer, request, no_throw);
+  deadline.cancel();
+  if (read_error) co_return;
+
+  const bool head = request.method() == http::verb::head;
+  const std::string_view target = request.target();
+  std::string response;
+  if (request.method() != http::verb::get && !head) {
+    response = plain_response(http::status::method_not_allowed, "text/plain; charset=utf-8", "GET only\n", false);
+  } else if (target == "/events" && !head) {
+    if (pages_.size() < most_pages) {
+      auto page = std::make_shared<Page>(std::move(socket));
+      pages_.push_back(page);
+      co_await stream_events(page);
+      pages_.remove(page);
+      co_return;
+    }
+    response = plain_response(http::status::service_unavailable, "text/plain; charset=utf-8",
+                              "too many open dashboards\n", false);
+  } else if (const DashboardAsset* asset = dashboard_asset(target)) {
+    response = plain_response(http::status::ok, asset->content_type, asset->content, head);
+  } else {
+    response = plain_response(http::status::not_found, "text/plain; charset=utf-8", "not found\n", head);
+  }
+  co_await asio::async_write(socket, asio::buffer(response), no_throw);
+  boost::system::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+event_loop::Awaitable<void> Dashboard::stream_events(std::shared_ptr<Page> page) {
+  page->unsent.push_back(std::make_shared<const std::string>(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
+      "Connection: keep-alive\r\n\r\n"));
+  page->unsent.push_back(std::make_shared<const std::string>(snapshot()));
+  for (;;) {
+    if (page->unsent.empty()) {
+      page->wake.expires_at(event_loop::Timer::time_point::max());
+      co_await page->wake.async_wait(no_throw);  // cancelled by send_to_pages()
+      continue;
+    }
+    const auto message = page->unsent.front();
+    page->unsent.pop_front();
+    // A page that takes more than 10 s to take one message is gone: close it.
+    event_loop::Timer deadline(page->socket.get_executor(), std::chrono::seconds(10));
+    deadline.async_wait([page](boost::system::error_code error) {
+      if (!error) page->socket.close();
+    });
+    auto [error, written] = co_await asio::async_write(page->socket, asio::buffer(*message), no_throw);
+    deadline.cancel();
+    if (error) co_return;
+  }
+}
+
+}  // namespace kit

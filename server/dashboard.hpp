@@ -1,0 +1,73 @@
+#pragma once
+// server --dashboard PORT: a live web page for the class, on its own port and
+// its own thread, so that watching never slows the workers or loops being
+// watched. GET / is the page (built into the binary), GET /events a
+// text/event-stream of every request: received, started (by which worker or
+// loop), finished, and once a second a snapshot with the counts. A page that
+// reads too slowly loses events, never the server's time: each page has a
+// bounded queue, and the next snapshot puts it right again.
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "event_loop_types.hpp"
+#include "request_events.hpp"
+#include "server_config.hpp"
+
+namespace kit {
+
+class Dashboard : public RequestEvents {
+ public:
+  // Binds host:port (0 picks a free one); throws ListenError. `model` names
+  // the server's model for the page; `workers` is the pool's size, 0 for an event loop.
+  Dashboard(const std::string& host, int port, std::string model, int workers);
+  ~Dashboard() override;  // stops the page's thread
+  int port() const { return port_; }
+
+  void received(std::uint64_t id, std::string_view method, std::string_view target,
+                std::chrono::steady_clock::time_point at) override;
+  void started(std::uint64_t id, std::string_view lane) override;
+  void finished(std::uint64_t id, int status, double queue_seconds, double app_seconds) override;
+
+ private:
+  struct Event;
+  struct Active;
+  struct Page;
+  void publish(Event event);  // from any thread
+  void apply_published();     // on the page thread from here on
+  void send_to_pages(const std::string& message);
+  std::string snapshot() const;
+  double seconds_at(std::chrono::steady_clock::time_point at) const;
+  event_loop::Awaitable<void> accept_pages();
+  event_loop::Awaitable<void> serve(event_loop::Socket socket);
+  event_loop::Awaitable<void> stream_events(std::shared_ptr<Page> page);
+  event_loop::Awaitable<void> heartbeat();
+
+  const std::string model_;
+  const int workers_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  boost::asio::io_context io_{1};
+  boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, event_loop::Executor> acceptor_;
+  int port_ = 0;
+
+  // Filled by the serving threads, emptied by the page thread.
+  std::mutex published_mutex_;
+  std::vector<Event> published_;
+
+  // The page thread's own.
+  std::map<std::uint64_t, Active> active_;  // received and not yet finished
+  std::list<std::shared_ptr<Page>> pages_;
+  int finished_since_heartbeat_ = 0;
+  double requests_per_second_ = 0;
+
+  std::jthread thread_;  // last: it starts once everything above exists
+};
+
+}  // namespace kit

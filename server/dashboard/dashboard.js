@@ -1,0 +1,140 @@
+// The live dashboard: reads the server's event stream (/events) and draws the
+// last few seconds, one row per worker (worker pool) or per request in flight
+// (event loop). Plain JavaScript, no framework, no network beyond the server.
+"use strict";
+
+const windowSeconds = 10;   // how much time the chart shows
+const keepDoneSeconds = 3;  // how long a finished request's row stays (event loop)
+const mostRows = 40;
+
+const requests = new Map();  // id -> {id, received, started, lane, finished, status}
+let workers = 0;             // the pool's size; 0 for an event loop
+let serverTime = 0, localTime = performance.now();  // the server's clock, seen at localTime
+let lastNews = performance.now();
+let rate = 0;
+
+const now = () => serverTime + (performance.now() - localTime) / 1000;
+const seenAt = (t) => { serverTime = t; localTime = performance.now(); lastNews = localTime; };
+const text = (id, value) => { document.getElementById(id).textContent = value; };
+
+const events = new EventSource("/events");
+events.addEventListener("received", (e) => {
+  const r = JSON.parse(e.data);
+  requests.set(r.id, { id: r.id, received: r.t, started: null, lane: null, finished: null, status: 0 });
+});
+events.addEventListener("started", (e) => {
+  const s = JSON.parse(e.data);
+  const r = requests.get(s.id);
+  if (r) { r.started = s.t; r.lane = s.lane; }
+});
+events.addEventListener("finished", (e) => {
+  const f = JSON.parse(e.data);
+  const r = requests.get(f.id);
+  if (r) { r.finished = f.t; r.status = f.status; }
+  seenAt(f.t);
+});
+// Once a second: the true counts, and which requests are open. Events a slow
+// page missed are put right here.
+events.addEventListener("snapshot", (e) => {
+  const s = JSON.parse(e.data);
+  seenAt(s.t);
+  workers = s.workers;
+  rate = s.requests_per_second;
+  text("model", s.model);
+  const open = new Set();
+  for (const r of s.requests) {
+    open.add(r.id);
+    const known = requests.get(r.id) || { id: r.id, finished: null, status: 0 };
+    Object.assign(known, { received: r.received, started: r.started ?? null, lane: r.lane ?? null });
+    requests.set(r.id, known);
+  }
+  for (const [id, r] of requests) {
+    if (r.finished === null && !open.has(id)) requests.delete(id);  // its end was missed
+  }
+});
+
+// A row: a label and the bars on its track; old rows are reused.
+function row(chart, index, label, done) {
+  let element = chart.children[index];
+  if (!element || !element.classList.contains("row")) {
+    element = document.createElement("div");
+    element.className = "row";
+    element.innerHTML = '<span class="label"></span><span class="track"></span>';
+    chart.insertBefore(element, chart.children[index] || null);
+  }
+  element.classList.toggle("done", done);
+  element.firstChild.textContent = label;
+  return element.lastChild;
+}
+
+function bar(track, kind, from, to, t, label) {
+  const start = t - windowSeconds;
+  const left = Math.max(0, (from - start) / windowSeconds);
+  const right = Math.min(1, (to - start) / windowSeconds);
+  if (right <= left) return;
+  const element = document.createElement("span");
+  element.className = "bar " + kind;
+  element.style.left = (left * 100).toFixed(2) + "%";
+  element.style.width = Math.max(0.2, (right - left) * 100).toFixed(2) + "%";
+  if (label) element.textContent = label;
+  track.appendChild(element);
+}
+
+// A request's bar, growing until it ends: its wait in the queue (unless
+// `appOnly`: on a worker's row the wait overlapped the previous request),
+// then its time in the app.
+function requestBars(track, r, t, appOnly) {
+  const end = r.finished ?? t;
+  const started = r.started ?? end;
+  if (!appOnly) bar(track, "queued", r.received, started, t);
+  if (r.started !== null) bar(track, r.status >= 400 ? "failed" : "running", started, end, t, appOnly ? r.id : "");
+}
+
+function draw() {
+  const t = now();
+  for (const [id, r] of requests) {
+    const gone = r.finished !== null && t - r.finished > (workers ? windowSeconds : keepDoneSeconds);
+    if (gone) requests.delete(id);
+  }
+  const all = [...requests.values()].sort((a, b) => a.id - b.id);
+  const queued = all.filter((r) => r.finished === null && r.started === null);
+  const inFlight = all.filter((r) => r.finished === null && r.started !== null);
+  text("in-flight", inFlight.length + " in flight");
+  text("queued", queued.length + " queued");
+  text("rate", rate.toFixed(1) + " requests/s");
+  const lost = performance.now() - lastNews > 3000;
+  text("connection", lost ? "server not answering" : "live");
+  document.getElementById("connection").classList.toggle("lost", lost);
+
+  const chart = document.getElementById("chart");
+  let index = 0;
+  const tracks = [];
+  if (workers > 0) {
+    // Worker pool: the queue first, each waiting request growing in amber,
+    // then one row per worker with the requests it served.
+    for (const r of queued.slice(0, mostRows)) tracks.push([row(chart, index++, "request " + r.id, false), [r], false]);
+    for (let w = 1; w <= Math.min(workers, mostRows); w++) {
+      const name = "worker " + w;
+      tracks.push([row(chart, index++, name, false), all.filter((r) => r.lane === name), true]);
+    }
+  } else {
+    // Event loop: one row per request in flight, and the recently finished.
+    for (const r of all.slice(-mostRows)) {
+      tracks.push([row(chart, index++, "request " + r.id, r.finished !== null), [r], false]);
+    }
+  }
+  for (const [track, shown, appOnly] of tracks) {
+    track.replaceChildren();
+    for (const r of shown) requestBars(track, r, t, appOnly);
+  }
+  while (chart.children.length > index) chart.lastChild.remove();
+  const hidden = (workers > 0 ? queued.length : all.length) - mostRows;
+  if (hidden > 0) {
+    const more = document.createElement("div");
+    more.className = "more";
+    more.textContent = "+" + hidden + " more";
+    chart.appendChild(more);
+  }
+  text("axis-start", "-" + windowSeconds + " s");
+}
+setInterval(draw, 100);  // ten times a second; also in a tab in the background

@@ -1,0 +1,22 @@
+#pragma once
+// What happens to each request, for whoever watches (the live dashboard):
+// received by the front end, started by a worker or the loop, finished.
+// Called from the serving threads, so an implementation must be quick and
+// thread-safe; with no watcher nothing is called at all.
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+
+namespace kit {
+
+class RequestEvents {
+ public:
+  virtual ~RequestEvents() = default;
+  // `at`: when the front end had the whole request (or the kernel had it, for a blocked loop).
+  virtual void received(std::uint64_t id, std::string_view method, std::string_view target,
+                        std::chrono::steady_clock::time_point at) = 0;
+  virtual void started(std::uint64_t id, std::string_view lane) = 0;
+  virtual void finished(std::uint64_t id, int status, double queue_seconds, double app_seconds) = 0;
+};
+
+}  // namespace kit
