@@ -3,10 +3,12 @@
 // wait runs. The HTTP front end reads and checks a request, hands it to a
 // model, and writes whatever comes back; the model runs the app and waits out
 // its delay, in a blocked worker thread or on a timer.
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "event_loop_types.hpp"
 #include "request_events.hpp"
@@ -34,6 +36,14 @@ struct Served {
   std::chrono::duration<double> queue{};
   std::chrono::duration<double> app{};
 };
+
+// The name a serving thread goes by in the access log and on the dashboard
+// ("worker 3", "thread 1"), numbered by `seen` the first time it asks. A
+// thread serves one model only, so one name per thread is enough.
+inline const std::string& this_thread_name(std::string_view kind, std::atomic<int>& seen) {
+  thread_local const std::string name = std::string(kind) + " " + std::to_string(++seen);
+  return name;
+}
 
 class AppModel {
  public:

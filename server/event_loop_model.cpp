@@ -7,12 +7,8 @@ namespace kit {
 
 namespace {
 
-// Each loop thread names itself the first time it serves a request.
-const std::string& thread_name() {
-  static std::atomic<int> threads_seen{0};
-  thread_local const std::string name = "thread " + std::to_string(++threads_seen);
-  return name;
-}
+// Serving threads are numbered in the order they first serve.
+std::atomic<int> threads_seen{0};
 
 }  // namespace
 
@@ -23,8 +19,9 @@ std::string EventLoopModel::description() const {
 
 event_loop::Awaitable<Served> EventLoopModel::serve(const AppRequest& request) {
   const auto started = ServerClock::now();
-  this->started(request, thread_name());
-  Served served{respond(app_, request.method, request.target, request.body_bytes), thread_name()};
+  const std::string& lane = this_thread_name("thread", threads_seen);
+  this->started(request, lane);
+  Served served{respond(app_, request.method, request.target, request.body_bytes), lane};
   served.queue = started - request.received;
   if (blocking_) {
     // The classic mistake (--blocking): the whole loop sleeps with this

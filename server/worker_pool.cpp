@@ -11,12 +11,8 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Each worker thread names itself the first time it serves a request.
-const std::string& worker_name() {
-  static std::atomic<int> workers_seen{0};
-  thread_local const std::string name = "worker " + std::to_string(++workers_seen);
-  return name;
-}
+// Serving threads are numbered in the order they first serve.
+std::atomic<int> workers_seen{0};
 
 }  // namespace
 
@@ -38,8 +34,9 @@ event_loop::Awaitable<Served> WorkerPool::serve(const AppRequest& request) {
     asio::post(workers_, [this, &request, resume = std::move(resume),
                           loop = std::move(loop)]() mutable {
       const auto started = ServerClock::now();
-      this->started(request, worker_name());
-      Served served{respond(app_, request.method, request.target, request.body_bytes), worker_name()};
+      const std::string& lane = this_thread_name("worker", workers_seen);
+      this->started(request, lane);
+      Served served{respond(app_, request.method, request.target, request.body_bytes), lane};
       block_for(served.reply.delay);
       served.queue = started - request.received;
       served.app = ServerClock::now() - started;

@@ -31,6 +31,16 @@ std::string get(const std::string& target) {
   return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
 }
 
+// The page's text once it shows `expected` (a few seconds at most: Chromium has to start).
+std::string text_once_shown(HeadlessBrowser& browser, const std::string& expected) {
+  std::string text;
+  for (int i = 0; i < 100 && text.find(expected) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    text = browser.evaluate("document.body.innerText");
+  }
+  return text;
+}
+
 std::future<ProgramResult> client_in_background(const ServerProcess& server, const std::string& requests) {
   return std::async(std::launch::async, [url = server.url(), requests] {
     return run_program("client_async", {url, "-n", requests, "-q"});
@@ -110,11 +120,7 @@ TEST(Dashboard, HeadlessChromiumShowsWorkersInFlightAndQueued) {
   HeadlessBrowser browser("http://127.0.0.1:" + std::to_string(dashboard_port(server)) + "/");
   ASSERT_TRUE(browser.started()) << browser.problem();
   // The page is live once its first snapshot has named the model.
-  std::string text;
-  for (int i = 0; i < 100 && text.find("worker pool, 2 workers") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    text = browser.evaluate("document.body.innerText");
-  }
+  std::string text = text_once_shown(browser, "worker pool, 2 workers");
   ASSERT_NE(text.find("worker pool, 2 workers"), std::string::npos) << text << browser.problem();
 
   auto client = client_in_background(server, "4");
@@ -134,11 +140,8 @@ TEST(Dashboard, HeadlessChromiumShowsOneRowPerRequestForTheEventLoop) {
   ASSERT_TRUE(server.started()) << server.log();
   HeadlessBrowser browser("http://127.0.0.1:" + std::to_string(dashboard_port(server)) + "/");
   ASSERT_TRUE(browser.started()) << browser.problem();
-  std::string text;
-  for (int i = 0; i < 100 && text.find("event loop, 1 thread") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    text = browser.evaluate("document.body.innerText");
-  }
+  std::string text = text_once_shown(browser, "event loop, 1 thread");
+  ASSERT_NE(text.find("event loop, 1 thread"), std::string::npos) << text << browser.problem();
   auto client = client_in_background(server, "5");
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   text = browser.evaluate("document.body.innerText");

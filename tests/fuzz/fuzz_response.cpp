@@ -1,6 +1,7 @@
 // libFuzzer target: the clients' response handling. Bytes from a server go
-// through Beast's response parser with --max-body, then into a record, and a
-// redirect's Location is resolved with Boost.URL, as client_async does.
+// through Beast's response parser with --max-body, then into a record (its
+// Server-Timing too), and a redirect's Location is resolved with Boost.URL,
+// as client_async does.
 #include <boost/beast/http.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -8,11 +9,19 @@
 
 #include "http_target.hpp"
 #include "record.hpp"
+#include "server_timing.hpp"
 
 namespace http = boost::beast::http;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
+
+  // The same bytes as a Server-Timing header: figures, if any, are real durations.
+  kit::RequestRecord timed;
+  kit::read_server_timing(timed, bytes);
+  for (const auto& figure : {timed.server_queue, timed.server_app}) {
+    if (figure && !(figure->count() >= 0)) __builtin_trap();
+  }
 
   // The same bytes as a URL typed on the command line.
   try {
