@@ -6,40 +6,6 @@
 
 namespace kit {
 
-namespace {
-
-double percentile_of_sorted(const std::vector<double>& values, double p) {
-  const double n = static_cast<double>(values.size());
-  // Rounded first: 99.9% of 1000 is 999 exactly, not 999.0000001.
-  const double rank = std::ceil(std::round(p / 100.0 * n * 1e9) / 1e9);
-  const auto index = static_cast<std::size_t>(std::clamp(rank, 1.0, n)) - 1;
-  return values[index];
-}
-
-}  // namespace
-
-std::optional<double> percentile(std::vector<double> values, double p) {
-  if (values.empty()) return std::nullopt;
-  std::sort(values.begin(), values.end());
-  return percentile_of_sorted(values, p);
-}
-
-std::vector<HistogramBucket> histogram(const std::vector<double>& values, int buckets) {
-  if (values.empty()) return {};
-  const auto [low, high] = std::minmax_element(values.begin(), values.end());
-  const double width = (*high - *low) / buckets;
-  if (width <= 0) return {{*high, static_cast<int>(values.size())}};
-
-  std::vector<HistogramBucket> result(static_cast<std::size_t>(buckets));
-  for (int i = 0; i < buckets; ++i) result[i].upper = *low + width * (i + 1);
-  result.back().upper = *high;
-  for (double v : values) {
-    const int index = std::min(buckets - 1, static_cast<int>((v - *low) / width));
-    ++result[static_cast<std::size_t>(index)].count;
-  }
-  return result;
-}
-
 void Tally::add(const RequestRecord& r) {
   ++requests;
   if (r.connect.count() > 0) connect_total += r.connect.count(), ++connects;
@@ -54,7 +20,7 @@ void Tally::add(const RequestRecord& r) {
   if (r.status != 0) ++status_counts[r.status];
   if (r.ok()) {
     ++ok;
-    latencies.push_back(r.duration().count());
+    latencies.add(r.duration().count());
   } else {
     ++failed;
     ++error_counts[std::string(failure_name(r.failure))];
@@ -85,14 +51,13 @@ Summary summarize(Tally tally, Seconds elapsed) {
   s.status_counts = std::move(tally.status_counts);
   s.error_counts = std::move(tally.error_counts);
 
-  std::vector<double>& latencies = tally.latencies;
-  if (!latencies.empty()) {
-    std::sort(latencies.begin(), latencies.end());
-    s.fastest = latencies.front();
-    s.slowest = latencies.back();
-    s.average = std::accumulate(latencies.begin(), latencies.end(), 0.0) / latencies.size();
-    for (double p : reported_percentiles) s.percentiles.emplace_back(p, percentile_of_sorted(latencies, p));
-    s.histogram = histogram(latencies);
+  const Latencies& latencies = tally.latencies;
+  if (latencies.count() > 0) {
+    s.fastest = latencies.fastest();
+    s.slowest = latencies.slowest();
+    s.average = latencies.mean();
+    for (double p : reported_percentiles) s.percentiles.emplace_back(p, *latencies.percentile(p));
+    s.histogram = latencies.histogram();
   }
   return s;
 }

@@ -6,23 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "latencies.hpp"
 #include "record.hpp"
 
 namespace kit {
-
-// The p-th percentile (0 < p <= 100) of values by the nearest-rank method: the
-// smallest value with at least p% of the values at or below it. Always one of
-// the values, so right for small n too. Empty input gives nullopt.
-std::optional<double> percentile(std::vector<double> values, double p);
-
-struct HistogramBucket {
-  double upper = 0;  // the bucket holds values up to and including this mark
-  int count = 0;
-};
-
-// Up to `buckets` equal-width buckets from the smallest to the largest value;
-// identical values make a single bucket.
-std::vector<HistogramBucket> histogram(const std::vector<double>& values, int buckets = 10);
 
 struct Summary {
   int requests = 0;
@@ -48,8 +35,7 @@ struct Summary {
 inline constexpr double reported_percentiles[] = {10, 25, 50, 75, 90, 95, 99, 99.9};
 
 // What the summary needs of each request, gathered as requests finish: a long
-// run need not keep every record (8 bytes per latency instead of a record of
-// about 170 bytes).
+// run need not keep every record, and its latencies take fixed memory.
 struct Tally {
   int requests = 0;
   int ok = 0;
@@ -60,7 +46,7 @@ struct Tally {
   int connects = 0, handshakes = 0;
   double server_queue_total = 0, server_queue_slowest = 0;  // over `server_queues` answers
   int server_queues = 0;
-  std::vector<double> latencies;  // of the successful requests, in the order they finished
+  Latencies latencies;  // of the successful requests
   std::map<int, int> status_counts;
   std::map<std::string, int> error_counts;
 

@@ -3,8 +3,8 @@
 # on this machine, prints a markdown table with the ratios and writes it to
 # docs/benchmarks.md. Loopback only; every run is bounded in count and time.
 #
-#   ./scripts/bench.sh            10,000 connections, 3 s throughput runs (~2 min)
-#   ./scripts/bench.sh --quick    2,000 connections, 1 s runs (~30 s)
+#   ./scripts/bench.sh            10,000 connections, 3 s throughput runs (~3 min)
+#   ./scripts/bench.sh --quick    2,000 connections, 1 s runs (~1 min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -279,6 +279,18 @@ row "wrk -t1 -c50, delay 0" "nginx, one worker" "$(wrk_rps wrk_on_nginx) req/s" 
 row "wrk -t1 -c50, delay 0" "server --async" "$(wrk_rps wrk_on_kit) req/s" "" \
   "$(ratio "$(wrk_rps wrk_on_kit)" "$(wrk_rps wrk_on_nginx)")x nginx (goal >= 0.8)" \
   "$(verdict "$(ratio "$(wrk_rps wrk_on_kit)" "$(wrk_rps wrk_on_nginx)")" ">=" 0.8)"
+
+short_run=5; long_run=30
+[ "$seconds" -lt 3 ] && short_run=2 && long_run=6
+say "7. memory of a long run: client_async -z ${short_run}s and -z ${long_run}s, -c 50, against server --async --delay 0"
+settle "$kit_port"
+measure kit_short ./build/client_async "$kit_fast" -z "${short_run}s" -c 50
+settle "$kit_port"
+measure kit_long ./build/client_async "$kit_fast" -z "${long_run}s" -c 50
+growth=$(( $(rss kit_long) - $(rss kit_short) ))
+row "-z ${short_run}s, 50 kept-alive" "client_async" "$(kit_ok kit_short) ok, $(rss kit_short) MB" "" "" ""
+row "-z ${long_run}s, 50 kept-alive" "client_async" "$(kit_ok kit_long) ok, $(rss kit_long) MB" "" \
+  "the same memory within 2 MB: ${growth} MB more" "$(verdict "${growth#-}" "<=" 2)"
 
 table=$(
   echo "| scenario | tool | time / rate, peak RSS | answers | goal | result |"

@@ -33,7 +33,7 @@ TEST(RunPlan, CountsWithoutKeepingRecordsWhenNoReportShowsEachRequest) {
   EXPECT_EQ(run.tally.requests, 300);
   EXPECT_EQ(run.tally.ok, 200);
   EXPECT_EQ(run.tally.failed, 100);
-  EXPECT_EQ(run.tally.latencies.size(), 200u);
+  EXPECT_EQ(run.tally.latencies.count(), 200u);
   EXPECT_EQ(run.elapsed, Seconds(1));
 }
 
