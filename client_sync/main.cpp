@@ -7,9 +7,11 @@
 #include <openssl/x509_vfy.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <iostream>
 #include <latch>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -182,13 +184,25 @@ int main(int argc, char** argv) {
       // are left. They start together, so that a thread that happens to start
       // first cannot take a request meant to run beside it.
       std::latch all_started(options.threads);
+      std::atomic<bool> refused{false};  // the system would not start them all
       std::vector<std::jthread> threads;
-      for (int lane = 1; lane <= options.threads; ++lane) {
-        threads.emplace_back([&, lane] {
-          all_started.arrive_and_wait();
-          run_lane(lane, options, plan, progress, clock);
-        });
+      for (int lane = 1; lane <= options.threads && !refused; ++lane) {
+        try {
+          threads.emplace_back([&, lane] {
+            all_started.arrive_and_wait();
+            if (!refused) run_lane(lane, options, plan, progress, clock);
+          });
+        } catch (const std::system_error& e) {
+          // Out of threads (ulimit -u) or of memory for their stacks: none
+          // runs, and the run says how many could be started.
+          refused = true;
+          all_started.count_down(options.threads - static_cast<int>(threads.size()));
+          std::cerr << options.program << ": the system refused thread " << lane << " of " << options.threads
+                    << " (" << e.code().message() << "); " << threads.size()
+                    << " could be started: use fewer --threads\n";
+        }
       }
+      if (refused) return 2;  // once the started ones have left
     }  // the threads join here
   }
 

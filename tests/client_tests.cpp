@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <regex>
@@ -97,6 +98,23 @@ TEST(Clients, SilentConnectionsHoldNoWorker) {
   EXPECT_EQ(result.out, repeat(body_line, 4));
   EXPECT_GE(result.seconds, 2 * 0.5);
   EXPECT_LT(result.seconds, 3 * 0.5) << "a third delay: a silent connection held a worker";
+}
+
+// "Why not threads?": past what the system allows, client_sync says how many
+// threads it could start and exits 2, before sending anything.
+TEST(Clients, ThreadsTheSystemRefusesAreOneLineAndExitTwo) {
+  if (std::getenv("ASAN_OPTIONS") || std::getenv("TSAN_OPTIONS")) {
+    GTEST_SKIP() << "the sanitizers need more address space than this test leaves";
+  }
+  // 1.5 GB of address space holds the stacks of a few hundred threads, not 3000.
+  const ProgramResult result = run_program("client_sync", {"http://127.0.0.1:" + std::to_string(unused_port()) + "/",
+                                                           "--threads", "3000", "-n", "3000"},
+                                           30, {"/usr/bin/prlimit", "--as=1500000000"});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_EQ(result.out, "");
+  EXPECT_TRUE(std::regex_match(result.err, std::regex(R"(client_sync: the system refused thread \d+ of 3000 \(.+\); )"
+                                                      R"(\d+ could be started: use fewer --threads\n)")))
+      << result.err;
 }
 
 // The classic mistake: a blocking sleep inside the event loop serialises everything.
