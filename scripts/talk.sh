@@ -4,18 +4,22 @@
 #
 #   ./scripts/talk.sh           1 s per request, as in the talk (about 30 s)
 #   ./scripts/talk.sh --fast    0.2 s per request (the talk's figures scaled to match)
+#   ./scripts/talk.sh --scale   also "why not threads?": 1,000 threads against one event loop
 #
 # Builds first if needed (run ./scripts/demo.sh or ./scripts/test.sh once to install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 delay=1
-case "${1:-}" in
-  "") ;;
-  --fast) delay=0.2 ;;
-  -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) echo "talk.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-esac
+scale=false
+for argument in "$@"; do
+  case "$argument" in
+    --fast) delay=0.2 ;;
+    --scale) scale=true ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "talk.sh: unknown argument '$argument' (see --help)" >&2; exit 2 ;;
+  esac
+done
 
 if [ ! -x build/server ] || [ ! -x build/client_sync ] || [ ! -x build/client_async ]; then
   ./scripts/install-deps.sh
@@ -83,4 +87,15 @@ demo "The classic mistake: a blocking sleep inside the event loop, 3 requests qu
   ./build/client_async "$blocking_loop" -n 3 -q
 show "The loop slept with each request; the others waited, unread, in its queue:" \
   ./build/client_async "$blocking_loop" -n 3 -q --timeline
+if $scale; then
+  # "Why not threads?": the same 1,000 waits on 1,000 threads, then on one
+  # event loop. /usr/bin/time (Debian's time package) adds memory and CPU.
+  timed=()
+  [ -x /usr/bin/time ] && timed=(/usr/bin/time -f '   peak memory %M KB, system CPU %S s')
+  printf '\n%d. Why not threads? 1,000 requests on 1,000 threads, then on one event loop\n' "$((step + 1))"
+  echo "   \$ ./build/client_sync $event_loop --threads 1000 -n 1000 -q"
+  "${timed[@]}" ./build/client_sync "$event_loop" --threads 1000 -n 1000 -q 2>&1 | sed 's/^ *\([0-9]\)/   \1/'
+  echo "   \$ ./build/client_async $event_loop -n 1000 -q"
+  "${timed[@]}" ./build/client_async "$event_loop" -n 1000 -q 2>&1 | sed 's/^ *\([0-9]\)/   \1/'
+fi
 echo
