@@ -161,7 +161,7 @@ kit_ok() { sed -n 's/^\([0-9]*\) requests*, \([0-9]*\) ok.*/\2/p' "$work/$1.out"
 kit_errors() { awk '/^Error distribution:/ { on = 1; next } on && /^  \[/ { gsub(/[\[\]]/, ""); printf ", %s %s", $1, $2 } on && !/^  \[/ { on = 0 }' "$work/$1.out"; }
 kit_rps() { sed -n 's/^\([0-9]*\) requests*, .* in \([0-9.]*\) s.*/\1 \2/p' "$work/$1.out" | tail -1 | awk '{ printf "%.0f", $1 / $2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "") print "-"; else printf "%.2f", a / b }'; }
-at_least_0() { awk -v v="$1" 'BEGIN { print (v < 0) ? 0 : v }'; }
+at_least_0() { awk -v v="$1" 'BEGIN { print (v < 0) ? 0 : v + 0 }'; }
 verdict() { awk -v v="$1" -v op="$2" -v goal="$3" 'BEGIN {
   if (v !~ /^[0-9.]+$/) { print "missed"; exit }  # no figure, no goal met
   ok = (op == "<=") ? (v <= goal) : (v >= goal); print (ok ? "met" : "missed") }'; }
@@ -344,12 +344,12 @@ for model in pool loop; do
   fi
   soaked_pid=${kit_server_pids[-1]}
   soaked_port=${soaked##*:}; soaked_port=${soaked_port%/}
-  timeout $((soak + 30)) wrk -t1 -c200 -d"${soak}s" "$soaked" >"$work/soak_$model.wrk" 2>&1 &
+  timeout $((soak + 30)) wrk -t1 -c200 -d"${soak}s" "$soaked" >"$work/soak_$model.out" 2>&1 &
   wrk_pid=$!
   for ((at = 0; at < soak; at += 10)); do
     ./build/client_async "${soaked}?delay=$burst_delay" -n 5000 -q >"$work/soak_$model.$at.out" 2>&1 || true
-    # Measured once the first round is over and the server is warm.
-    [ "$at" -eq 0 ] && read -r rss_start fds_start < <(footprint "$soaked_pid")
+    # Measured once the first 10 s round is over and the server is warm.
+    [ "$at" -eq 10 ] && read -r rss_start fds_start < <(footprint "$soaked_pid")
     sleep $((10 - 1)) || true
   done
   wait "$wrk_pid" || true
