@@ -12,7 +12,9 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <optional>
 #include <deque>
@@ -39,10 +41,28 @@ std::deque<asio::io_context> make_loops(int count) {
   return loops;
 }
 
+// What a rate-limited server tells every client (the IETF RateLimit
+// headers), and a refused one when to come back.
+struct RateLimitHeaders {
+  int limit = 0;
+  int remaining = 0;
+  int retry_after = 0;  // seconds; 0 when the request was let through
+};
+
+// Takes a token for a request, when the server is rate-limited.
+std::optional<RateLimitHeaders> admit(std::optional<TokenBucket>& bucket, ServerClock::time_point at) {
+  if (!bucket) return std::nullopt;
+  const TokenBucket::Decision admission = bucket->take(at);
+  // Retry-After takes whole seconds: round up, so that the token is there.
+  const int retry_after = admission.allowed ? 0 : std::max(1, static_cast<int>(std::ceil(admission.retry_after)));
+  return RateLimitHeaders{bucket->limit(), admission.remaining, retry_after};
+}
+
 // An answer as it goes on the wire: HTTP/1.1 always, as most servers do.
 // Answers the app gave carry its Server-Timing, as the last header.
 std::string response_bytes(const AppResponse& reply, http::verb method, unsigned version,
-                           bool keep_alive, std::string_view server_timing = {}) {
+                           bool keep_alive, std::string_view server_timing = {},
+                           const std::optional<RateLimitHeaders>& limits = {}) {
   http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
   if (!reply.allow.empty()) response.set(http::field::allow, reply.allow);
   if (!keep_alive) {
@@ -52,6 +72,11 @@ std::string response_bytes(const AppResponse& reply, http::verb method, unsigned
   }
   response.set(http::field::content_length, std::to_string(reply.body.size()));
   response.set(http::field::content_type, AppResponse::content_type);
+  if (limits) {
+    response.set("RateLimit-Limit", std::to_string(limits->limit));
+    response.set("RateLimit-Remaining", std::to_string(limits->remaining));
+    if (limits->retry_after > 0) response.set(http::field::retry_after, std::to_string(limits->retry_after));
+  }
   if (!server_timing.empty()) response.set("Server-Timing", server_timing);
   response.body() = reply.body;
 
@@ -163,6 +188,10 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestE
                       " (" + error.message() + ")");
   }
   port_ = acceptor_.local_endpoint().port();
+  if (config_.rate_limit > 0) {
+    rate_limit_.emplace(config_.rate_limit, config_.burst > 0 ? config_.burst : std::max(1.0, config_.rate_limit),
+                        ServerClock::now());
+  }
   address_ = acceptor_.local_endpoint().address();
 
   if (!config_.tls_certificate.empty()) {
@@ -312,8 +341,16 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     const AppRequest app_request{++requests_read_, std::string(request.method_string()),
                                  std::string(request.target()), request.body().size(),
                                  arrived.value_or(ServerClock::now())};
-    if (events_) events_->received(app_request.id, app_request.method, app_request.target, app_request.received);
-    const Served served = co_await model_.serve(app_request);
+    // Past --rate-limit: refused at once, before it could take a worker.
+    const std::optional<RateLimitHeaders> limits = admit(rate_limit_, app_request.received);
+    const bool refused = limits && limits->retry_after > 0;
+    Served served;
+    if (refused) {
+      served = {too_many_requests(rate_limit_->rate(), limits->retry_after), "rate limited"};
+    } else {
+      if (events_) events_->received(app_request.id, app_request.method, app_request.target, app_request.received);
+      served = co_await model_.serve(app_request);
+    }
     const AppResponse& reply = served.reply;
     const std::string timing = server_timing_value(served.queue.count(), served.app.count());
 
@@ -322,7 +359,7 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     // written once at start-up, all but its Server-Timing line: serialising
     // it per request cost a fifth of the server's time at --delay 0.
     const bool everyday = method == http::verb::get && version == 11 && reply.status == 200 &&
-                          reply.body == config_.app.body;
+                          reply.body == config_.app.body && !limits;
     std::string other, timing_line;
     std::array<asio::const_buffer, 3> bytes;
     if (everyday) {
@@ -330,12 +367,12 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
       const auto& [head, tail] = everyday_response_[keep_alive];
       bytes = {asio::buffer(head), asio::buffer(timing_line), asio::buffer(tail)};
     } else {
-      other = response_bytes(reply, method, version, keep_alive, timing);
+      other = response_bytes(reply, method, version, keep_alive, timing, limits);
       bytes = {asio::buffer(other), asio::const_buffer(), asio::const_buffer()};
     }
     auto [write_error, written] = co_await asio::async_write(stream, bytes, no_throw);
     connection.busy = false;
-    if (events_) events_->finished(app_request.id, reply.status, served.queue.count(), served.app.count());
+    if (events_ && !refused) events_->finished(app_request.id, reply.status, served.queue.count(), served.app.count());
 
     if (!config_.quiet) {
       const std::chrono::duration<double> took = ServerClock::now() - app_request.received;

@@ -23,6 +23,7 @@
 
 #include "app_model.hpp"
 #include "event_loop_types.hpp"
+#include "rate_limit.hpp"
 #include "server_config.hpp"
 
 namespace kit {
@@ -66,6 +67,7 @@ class HttpFrontEnd {
   // GET 200, [keep_alive]: the bytes before and after the Server-Timing line; see serve_requests().
   std::pair<std::string, std::string> everyday_response_[2];
   std::optional<boost::asio::ssl::context> tls_;  // https
+  std::optional<TokenBucket> rate_limit_;         // --rate-limit
   std::atomic<bool> stopping_{false};
 
   // Open connections, so that stopping can close the idle keep-alive ones.

@@ -33,6 +33,7 @@ constexpr const char* examples =
     "  server --port 0 --delay 0.2     # a free port, 0.2 s per request\n"
     "  server --tls-self-signed        # https with a throw-away certificate\n"
     "  server --dashboard 8001         # and a live page of the requests on http://127.0.0.1:8001/\n"
+    "  server --async --rate-limit 5   # an API that takes 5 requests a second; past it, 429\n"
     "  server --host 0.0.0.0 --dashboard 8001   # a whole class: students reach it over the network\n"
     "\n"
     "Per request: /?delay=0.25 waits 0.25 s, /?status=503 answers 503.\n"
@@ -85,6 +86,11 @@ std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& 
   app.add_flag("--tls-self-signed", self_signed,
                "serve https with a throw-away certificate for localhost/127.0.0.1 made at start-up")
       ->excludes(certificate)->excludes(key);
+  auto* rate_limit = app.add_option("--rate-limit", config.rate_limit,
+                                    "a rate-limited API: requests a second the whole server takes; past it, 429")
+                         ->check(CLI::Range(0.001, 1e6))->type_name("R");
+  app.add_option("--burst", config.burst, "with --rate-limit: how many at once after a quiet spell (default: R)")
+      ->check(CLI::Range(1.0, 1e9))->needs(rate_limit)->type_name("B");
   app.add_option("--dashboard", dashboard_port,
                  "also serve a live page of the requests on this port (0 picks a free one)")
       ->check(CLI::Range(0, 65535))->type_name("PORT");

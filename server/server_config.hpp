@@ -17,6 +17,8 @@ struct ServerConfig {
   double header_timeout = 10;  // seconds a client has to send its request's headers
   double idle_timeout = 5;     // seconds a kept-alive connection may wait for its next request
   double drain = 5;       // seconds in-flight requests get after SIGINT/SIGTERM
+  double rate_limit = 0;  // requests a second the whole server takes; 0: no limit
+  double burst = 0;       // how many it takes at once after a quiet spell; 0: as many as rate_limit
   bool quiet = false;     // no access log
   std::string tls_certificate, tls_key;  // PEM files: serve https
   AppConfig app;

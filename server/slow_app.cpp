@@ -47,6 +47,14 @@ AppResponse refusal(int status) {
   return response;
 }
 
+AppResponse too_many_requests(double rate, int retry_after_seconds) {
+  AppResponse response;
+  response.status = 429;
+  response.body = "too many requests: this server takes " + number_text(rate) + " a second; retry after " +
+                  std::to_string(retry_after_seconds) + " s\n";
+  return response;
+}
+
 AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target,
                     std::size_t body_bytes) {
   if (method != "GET" && method != "HEAD") {

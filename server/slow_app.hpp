@@ -35,6 +35,9 @@ AppResponse respond(const AppConfig& config, std::string_view method, std::strin
 // 503 (too many connections).
 AppResponse refusal(int status);
 
+// The answer past --rate-limit: 429, saying when to come back.
+AppResponse too_many_requests(double rate, int retry_after_seconds);
+
 inline constexpr std::size_t max_header_bytes = 8 * 1024;
 inline constexpr std::size_t max_body_bytes = 1024 * 1024;
 

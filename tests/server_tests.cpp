@@ -194,6 +194,42 @@ TEST_P(BothModels, PortInUseExitsTwoWithOneLine) {
                             " (Address already in use)\n");
 }
 
+TEST_P(BothModels, PastTheRateLimitA429SaysWhenToComeBack) {
+  // A token every 2 s: the test is over long before the next one.
+  ServerProcess server(flags({"--delay", "0", "--rate-limit", "0.5", "--burst", "2"}));
+  ASSERT_TRUE(server.started()) << server.log();
+  const std::string first = raw_exchange(server.port(), get("/"));
+  const std::string second = raw_exchange(server.port(), get("/"));
+  const std::string third = raw_exchange(server.port(), get("/"));
+  EXPECT_EQ(status_line(first), "HTTP/1.1 200 OK");
+  EXPECT_NE(first.find("RateLimit-Limit: 2\r\nRateLimit-Remaining: 1\r\n"), std::string::npos) << first;
+  EXPECT_NE(second.find("RateLimit-Remaining: 0\r\n"), std::string::npos) << second;
+  EXPECT_EQ(status_line(third), "HTTP/1.1 429 Too Many Requests");
+  EXPECT_NE(third.find("Retry-After: 2\r\n"), std::string::npos) << third;
+  EXPECT_NE(third.find("RateLimit-Remaining: 0\r\n"), std::string::npos) << third;
+  EXPECT_NE(third.find("Server-Timing: queue;dur="), std::string::npos) << third;
+  EXPECT_NE(third.find("\r\n\r\ntoo many requests: this server takes 0.5 a second; retry after 2 s\n"),
+            std::string::npos) << third;
+  ASSERT_EQ(server.stop(SIGTERM), 0);
+  EXPECT_NE(server.log().find("GET / 429 0.000 s rate limited\n"), std::string::npos) << server.log();
+}
+
+TEST(Server, RateLimitedRequestsNeverTakeAWorker) {
+  // One worker busy for 0.5 s; the two requests past the limit are answered at once.
+  ServerProcess server({"--workers", "1", "--delay", "0.5", "--rate-limit", "0.5", "--burst", "1", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  RawConnection admitted(server.port());
+  ASSERT_TRUE(admitted.send(get("/")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 2; ++i) {
+    std::string refused;
+    const double seconds = seconds_of([&] { refused = raw_exchange(server.port(), get("/")); });
+    EXPECT_EQ(status_line(refused), "HTTP/1.1 429 Too Many Requests");
+    EXPECT_LT(seconds, 0.25) << "not queued behind the worker";
+  }
+  EXPECT_EQ(status_line(admitted.receive(5)), "HTTP/1.1 200 OK");
+}
+
 INSTANTIATE_TEST_SUITE_P(Models, BothModels,
                          ::testing::Values(Model{"WorkerPool", {}}, Model{"EventLoop", {"--async"}},
                                            Model{"EventLoopThreads", {"--async", "--threads", "3"}}),

@@ -1,0 +1,24 @@
+#include "rate_limit.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace kit {
+
+TokenBucket::TokenBucket(double rate, double burst, Clock::time_point now)
+    : rate_(rate), burst_(burst), tokens_(burst), updated_(now) {}
+
+TokenBucket::Decision TokenBucket::take(Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  if (now > updated_) {
+    tokens_ = std::min(burst_, tokens_ + std::chrono::duration<double>(now - updated_).count() * rate_);
+    updated_ = now;
+  }
+  if (tokens_ >= 1) {
+    tokens_ -= 1;
+    return {true, static_cast<int>(std::floor(tokens_)), 0};
+  }
+  return {false, 0, (1 - tokens_) / rate_};
+}
+
+}  // namespace kit
