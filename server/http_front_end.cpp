@@ -329,10 +329,13 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
       break;  // closed by the client, timed out, cancelled by stop, or refused
     }
     tcp.expires_never();  // the app's own wait is no fault of the client
-    first_request = false;
-    // While the app takes its time, the connection holds no read buffer
+    // While the app takes its time, a new connection holds no read buffer
     // (unless a pipelined request is in it): 3 MB less for 10,000 waiting.
-    if (buffer.size() == 0) buffer.shrink_to_fit();
+    // A kept-alive one keeps it: freeing and making it again for every
+    // request churned the heap, which then grew in steps under a long load
+    // (docs/performance.md, "Long runs").
+    if (first_request && buffer.size() == 0) buffer.shrink_to_fit();
+    first_request = false;
     http::request<http::string_body>& request = parser.get();
 
     connection.busy = true;
