@@ -375,9 +375,10 @@ mkdir -p docs
   echo "Written by \`scripts/bench.sh${1:+ $1}\` on $(date -u +%Y-%m-%d), $(nproc) cores"
   echo "($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), loopback only."
   echo "The machines here are shared and noisy, so compare tools within a table,"
-  echo "not across tables. The rows with $many requests at once are the median of"
-  echo "three runs ($pairs for the servers under hey), the tools taking turns;"
-  echo "every other figure is one run. The servers' paired difference is the mean"
+  echo "not across tables. The talk's demo rows are the median of $runs runs; the"
+  echo "rows with $many requests at once the median of three runs ($pairs for the"
+  echo "servers under hey), the tools taking turns; every other figure is one"
+  echo "run. The servers' paired difference is the mean"
   echo "of (server - nginx) over the $pairs pairs, +- two standard errors: the"
   echo "server counts as slower only when the whole range is above zero."
   echo
