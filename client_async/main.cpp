@@ -191,12 +191,8 @@ Awaitable<Answer> read_answer(Connection& connection, kit::RequestRecord& record
       connection.tls ? co_await http::async_read(*connection.tls, connection.buffer, response, no_throw)
                      : co_await http::async_read(connection.socket, connection.buffer, response, no_throw);
   if (error) co_return Answer{error, response.is_header_done()};
-  std::string server_timing;  // several headers read as one list
   const auto [first, last] = response.get().equal_range("Server-Timing");
-  for (auto field = first; field != last; ++field) {
-    server_timing.append(server_timing.empty() ? "" : ", ").append(field->value());
-  }
-  kit::read_server_timing(record, server_timing);
+  kit::read_server_timing(record, first, last, [](const auto& field) { return field.value(); });
   record.set_response(response.get().result_int(), std::move(response.get().body()),
                       response.get()[http::field::location]);
   co_return Answer{error, true, response.keep_alive()};

@@ -128,12 +128,8 @@ kit::RequestRecord fetch(Lane& lane, const kit::ClientOptions& options, const ki
   if (too_large) {
     record.fail(Failure::too_large, "body larger than --max-body (" + std::to_string(options.max_body) + " bytes)");
   } else if (result) {
-    std::string server_timing;  // several headers read as one list
     const auto [first, last] = result->headers.equal_range("Server-Timing");
-    for (auto field = first; field != last; ++field) {
-      server_timing.append(server_timing.empty() ? "" : ", ").append(field->second);
-    }
-    kit::read_server_timing(record, server_timing);
+    kit::read_server_timing(record, first, last, [](const auto& field) -> const std::string& { return field.second; });
     record.set_response(result->status, std::move(body), result->get_header_value("Location"));
   } else {
     describe_failure(record, result.error(), options, allowed,

@@ -4,6 +4,7 @@
 // long the app took) explain the client's timeline. Anything malformed is
 // skipped, never fatal.
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "record.hpp"
@@ -17,5 +18,17 @@ std::optional<Seconds> server_timing_duration(std::string_view header, std::stri
 
 // Fills the record's server_queue ("queue") and server_app ("app").
 void read_server_timing(RequestRecord& record, std::string_view header);
+
+// The same from a response's header fields [first, last) named
+// Server-Timing, read as one list as HTTP allows; `value_of` gives a field's
+// value (the two clients' HTTP libraries store fields differently).
+template <class FieldIterator, class ValueOf>
+void read_server_timing(RequestRecord& record, FieldIterator first, FieldIterator last, ValueOf value_of) {
+  std::string joined;
+  for (auto field = first; field != last; ++field) {
+    joined.append(joined.empty() ? "" : ", ").append(value_of(*field));
+  }
+  read_server_timing(record, joined);
+}
 
 }  // namespace kit

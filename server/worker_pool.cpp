@@ -26,8 +26,8 @@ std::string WorkerPool::description() const {
 event_loop::Awaitable<Served> WorkerPool::serve(const AppRequest& request) {
   // The request waits in the pool's queue for a free worker. That worker runs
   // the app and sleeps, like time.sleep(1): it can do nothing else meanwhile.
-  // Then the answer goes back to the connection's event loop.
-  // The request stays in the caller's coroutine frame until it resumes.
+  // Then the answer goes back to the connection's event loop. The request
+  // stays in the caller's coroutine frame until it resumes.
   auto hand_to_a_worker = [this, &request](auto resume) {
     // The event loop must not run out of work while the request is away.
     auto loop = asio::make_work_guard(asio::get_associated_executor(resume));
