@@ -18,6 +18,8 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <memory>
+#include <utility>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -28,6 +30,7 @@
 #include "options.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "retry.hpp"
 #include "run_plan.hpp"
 #include "server_timing.hpp"
 #include "tls_errors.hpp"
@@ -48,12 +51,28 @@ using kit::event_loop::Socket;
 using kit::event_loop::Timer;
 using kit::event_loop::use_awaitable;
 
+// A host the run talks to, looked up once for the whole run, as a
+// connection pool would.
+struct Host {
+  std::string name, port;
+  tcp::resolver::results_type addresses;
+  std::string lookup_failure;  // why the name did not resolve; "" once it did
+};
+
+// One of the run's URLs: where it goes, and its request's bytes, written
+// once by Beast and sent as they are by every request to it.
+struct Url {
+  const kit::HttpTarget& target;
+  std::size_t host;  // in Run::hosts
+  std::string request;
+};
+
 // What all the requests of a run share. With --loops, every loop's thread
 // does: the plan and the progress line are made for that, the rest is only read.
 struct Run {
   const kit::ClientOptions& options;
-  const tcp::resolver::results_type& addresses;  // looked up once, as a connection pool would
-  const std::string request;  // the same bytes for every request, written once by Beast
+  std::vector<Host> hosts;
+  std::vector<Url> urls;
   const kit::RunClock& clock;
   kit::RunPlan& plan;
   kit::ProgressLine& progress;
@@ -70,12 +89,14 @@ struct Connection {
   std::optional<beast::ssl_stream<Socket&>> tls;  // https: TLS over `socket`
   beast::flat_buffer buffer;  // the answer as it arrives, then any bytes after it
   Timer deadline;
+  kit::Seconds allowed{};  // the try's time, for the message when it runs out
   bool open = false;
   bool timed_out = false;
 
-  // Closes the socket if the request is not done within `allowed`: whatever
+  // Closes the socket if the try is not done within `allowed`: whatever
   // it is waiting for then ends with an error, and `timed_out` says why.
-  void start_deadline(kit::Seconds allowed) {
+  void start_deadline(kit::Seconds time_allowed) {
+    allowed = time_allowed;
     timed_out = false;
     deadline.expires_after(std::chrono::duration_cast<Timer::duration>(allowed));
     deadline.async_wait([this](beast::error_code cancelled) {
@@ -98,6 +119,18 @@ struct Connection {
   }
 };
 
+// A lane's connections, one for each host it has talked to, made when first
+// needed: with several hosts, keep-alive keeps one connection per host.
+struct LaneConnections {
+  LaneConnections(const Executor& executor, std::size_t hosts) : executor(executor), by_host(hosts) {}
+  Connection& to(std::size_t host) {
+    if (!by_host[host]) by_host[host] = std::make_unique<Connection>(executor);
+    return *by_host[host];
+  }
+  Executor executor;
+  std::vector<std::unique_ptr<Connection>> by_host;
+};
+
 std::string serialize_request(const kit::HttpTarget& target, const kit::ClientOptions& options) {
   http::request<http::empty_body> request{http::verb::get, target.target, 11};
   request.set(http::field::host, target.host_header);
@@ -108,18 +141,28 @@ std::string serialize_request(const kit::HttpTarget& target, const kit::ClientOp
   return bytes.str();
 }
 
-// Names what went wrong, in the words a load tool counts. `headers_in` says
-// whether the response's headers had arrived when the connection ended.
+// How reading an answer ended; the answer itself goes into the record.
+struct Answer {
+  beast::error_code error;
+  bool got_some = false;    // on error: some of the answer had arrived
+  bool headers_in = false;  // on error: the headers had arrived
+  bool keep_alive = false;  // the server will take another request on this connection
+};
+
+// Names what went wrong, in the words a load tool counts. `answer` says how
+// much of the response had arrived when the connection ended.
 void failed(kit::RequestRecord& record, beast::error_code error, const Run& run, Connection& connection,
-            bool headers_in = false) {
+            const kit::HttpTarget& target, const Answer& answer = {}) {
   record.end = run.clock.now();
+  record.answer_started = answer.got_some;
   connection.stop_deadline();
   const bool timed_out = connection.timed_out;
+  const bool headers_in = answer.headers_in;
   connection.close();
   if (timed_out) {
-    record.fail(Failure::timeout, "timed out after " + kit::format_number(run.options.timeout) + " s");
+    record.fail(Failure::timeout, run.plan.timeout_message(connection.allowed));
   } else if (error == asio::error::connection_refused) {
-    record.fail(Failure::refused, "connection refused (" + run.options.target.host_header + ")");
+    record.fail(Failure::refused, "connection refused (" + target.host_header + ")");
   } else if (error == asio::error::connection_reset || error == asio::error::broken_pipe) {
     record.fail(Failure::reset, "connection reset by the server");
   } else if (error == http::error::partial_message && headers_in) {
@@ -139,10 +182,9 @@ void failed(kit::RequestRecord& record, beast::error_code error, const Run& run,
 
 // https: the TLS handshake, with SNI, checking that the certificate is for
 // the host we asked for (OpenSSL's own host-name check).
-Awaitable<beast::error_code> start_tls(Run& run, Connection& connection) {
+Awaitable<beast::error_code> start_tls(Run& run, Connection& connection, const std::string& host) {
   connection.tls.emplace(connection.socket, *run.tls);
   SSL* ssl = connection.tls->native_handle();
-  const std::string& host = run.options.target.host;
   beast::error_code not_an_address;
   asio::ip::make_address(host, not_an_address);
   if (not_an_address) {
@@ -155,8 +197,9 @@ Awaitable<beast::error_code> start_tls(Run& run, Connection& connection) {
   co_return error;
 }
 
-void tls_failed(kit::RequestRecord& record, beast::error_code error, const Run& run, Connection& connection) {
-  if (connection.timed_out) return failed(record, error, run, connection);
+void tls_failed(kit::RequestRecord& record, beast::error_code error, const Run& run, Connection& connection,
+                const kit::HttpTarget& target) {
+  if (connection.timed_out) return failed(record, error, run, connection, target);
   const long verified = SSL_get_verify_result(connection.tls->native_handle());
   record.end = run.clock.now();
   if (verified != X509_V_OK) {
@@ -176,13 +219,6 @@ Awaitable<beast::error_code> send(Connection& connection, const std::string& req
   co_return error;
 }
 
-// How reading an answer ended; the answer itself goes into the record.
-struct Answer {
-  beast::error_code error;
-  bool headers_in = false;  // on error: the headers had arrived
-  bool keep_alive = false;  // the server will take another request on this connection
-};
-
 // Reads one HTTP response into the record. The parser lives only while the bytes come in.
 Awaitable<Answer> read_answer(Connection& connection, kit::RequestRecord& record, std::size_t max_body) {
   http::response_parser<http::string_body> response;
@@ -190,33 +226,31 @@ Awaitable<Answer> read_answer(Connection& connection, kit::RequestRecord& record
   auto [error, received] =
       connection.tls ? co_await http::async_read(*connection.tls, connection.buffer, response, no_throw)
                      : co_await http::async_read(connection.socket, connection.buffer, response, no_throw);
-  if (error) co_return Answer{error, response.is_header_done()};
+  if (error) co_return Answer{error, response.got_some(), response.is_header_done()};
   const auto [first, last] = response.get().equal_range("Server-Timing");
   kit::read_server_timing(record, first, last, [](const auto& field) { return field.value(); });
+  record.retry_after =
+      kit::parse_retry_after(response.get()[http::field::retry_after], std::chrono::system_clock::now());
   record.set_response(response.get().result_int(), std::move(response.get().body()),
                       response.get()[http::field::location]);
-  co_return Answer{error, true, response.keep_alive()};
-}
-
-// A record for request `number`, starting now.
-kit::RequestRecord start_record(const Run& run, int number, int lane) {
-  return kit::RequestRecord{.number = number, .lane = lane, .start = run.clock.now()};
+  co_return Answer{error, true, true, response.keep_alive()};
 }
 
 // One GET, like the talk's `async def fetch(url)`. At each co_await this
 // coroutine waits and the event loop runs the others. What happens goes into
 // the caller's record: a coroutine's frame keeps room for its result, so
 // returning the record had every waiting request hold two of them.
-Awaitable<void> fetch(Run& run, Connection& connection, const std::string& request, kit::RequestRecord& record) {
-  connection.start_deadline(run.plan.time_allowed());  // one deadline for the whole request
+Awaitable<void> fetch(Run& run, Connection& connection, const kit::HttpTarget& target, const Host& host,
+                      const std::string& request, kit::RequestRecord& record) {
+  connection.start_deadline(run.plan.time_allowed(record.began()));  // one deadline for the whole try
 
   if (!connection.open) {
-    auto [connect_error, address] = co_await asio::async_connect(connection.socket, run.addresses, no_throw);
-    if (connect_error) co_return failed(record, connect_error, run, connection);
+    auto [connect_error, address] = co_await asio::async_connect(connection.socket, host.addresses, no_throw);
+    if (connect_error) co_return failed(record, connect_error, run, connection, target);
     record.connect = run.clock.now() - record.start;
-    if (run.tls) {
-      if (const auto tls_error = co_await start_tls(run, connection)) {
-        co_return tls_failed(record, tls_error, run, connection);
+    if (target.tls) {
+      if (const auto tls_error = co_await start_tls(run, connection, target.host)) {
+        co_return tls_failed(record, tls_error, run, connection, target);
       }
       record.handshake = run.clock.now() - record.start - record.connect;
     }
@@ -228,14 +262,14 @@ Awaitable<void> fetch(Run& run, Connection& connection, const std::string& reque
   // holds no buffer and no parser. A kept-alive connection has its buffer
   // already; reading at once there spares the system call a wait costs.
   if (const auto send_error = co_await send(connection, request)) {
-    co_return failed(record, send_error, run, connection);
+    co_return failed(record, send_error, run, connection, target);
   }
   if (record.new_connection) {
     auto [wait_error] = co_await connection.socket.async_wait(Socket::wait_read, no_throw);
-    if (wait_error) co_return failed(record, wait_error, run, connection);
+    if (wait_error) co_return failed(record, wait_error, run, connection, target);
   }
   const Answer answer = co_await read_answer(connection, record, run.options.max_body);
-  if (answer.error) co_return failed(record, answer.error, run, connection, answer.headers_in);
+  if (answer.error) co_return failed(record, answer.error, run, connection, target, answer);
 
   connection.stop_deadline();
   record.end = run.clock.now();
@@ -251,47 +285,76 @@ Awaitable<void> fetch(Run& run, Connection& connection, const std::string& reque
 }
 
 // --follow: asks again where a redirect points, as long as that is the same
-// host and port (the addresses were looked up once for the run). Returns
+// scheme, host and port (the host was looked up once for the run). Returns
 // false, with the reason in the record, when it cannot.
-Awaitable<bool> follow(Run& run, Connection& connection, kit::RequestRecord& record) {
+Awaitable<bool> follow(Run& run, Connection& connection, const Url& url, kit::RequestRecord& record) {
   kit::HttpTarget next;
   try {
-    next = kit::resolve_redirect(run.options.target, record.location);
+    next = kit::resolve_redirect(url.target, record.location);
   } catch (const kit::BadUrl& e) {
     record.fail(Failure::bad_response, e.what());
     co_return false;
   }
-  if (next.host != run.options.target.host || next.port != run.options.target.port) {
+  if (next.host != url.target.host || next.port != url.target.port || next.tls != url.target.tls) {
     record.error = "HTTP " + std::to_string(record.status) + " redirect to another host (" + next.url +
                    "), which client_async does not follow";
     co_return false;
   }
-  kit::RequestRecord hop = start_record(run, record.number, record.lane);
-  co_await fetch(run, connection, serialize_request(next, run.options), hop);
-  hop.start = record.start;  // the request's time includes every hop
+  kit::RequestRecord hop = kit::try_again_now(record, run.clock.now());
+  co_await fetch(run, connection, next, run.hosts[url.host], serialize_request(next, run.options), hop);
+  hop.start = record.start;  // the try's time includes every hop
   record = std::move(hop);
   co_return true;
 }
 
+// One try of a request: a fetch, and what a browser would do after it.
+Awaitable<void> try_once(Run& run, LaneConnections& connections, kit::RequestRecord& record) {
+  const Url& url = run.urls[static_cast<std::size_t>(record.url)];
+  const Host& host = run.hosts[url.host];
+  if (!host.lookup_failure.empty()) {
+    record.end = record.start;
+    co_return record.fail(Failure::dns, host.lookup_failure);
+  }
+  Connection& connection = connections.to(url.host);
+  co_await fetch(run, connection, url.target, host, url.request, record);
+  if (record.failure == Failure::reset && !record.new_connection && !record.answer_started &&
+      run.plan.running()) {
+    // The server closed a kept-alive connection while it sat idle (nginx
+    // does after 1000 requests): open a new one and ask again.
+    record = kit::try_again_now(record, run.clock.now());
+    co_await fetch(run, connection, url.target, host, url.request, record);
+  }
+  for (int hops = 0; run.options.follow && record.failure == Failure::redirect; ++hops) {
+    if (hops == 5) {
+      record.error = "more than 5 redirects, last to " + record.location;
+      break;
+    }
+    if (!co_await follow(run, connection, url, record)) break;
+  }
+}
+
+// Waits until `when`, letting the event loop run the others meanwhile: asyncio.sleep.
+Awaitable<void> sleep_until(kit::Clock::time_point when) {
+  Timer timer(co_await asio::this_coro::executor, when);
+  co_await timer.async_wait(no_throw);
+}
+
 // One lane: fetches the next request until the plan says stop. C lanes keep
 // at most C requests in flight, like asyncio.Semaphore(C); by default there
-// is a lane per request, so all of them start at once.
-Awaitable<void> lane(int lane_number, Run& run, Connection& connection) {
-  while (const auto number = run.plan.next()) {
-    kit::RequestRecord record = start_record(run, *number, lane_number);
-    co_await fetch(run, connection, run.request, record);
-    if (record.failure == Failure::reset && !record.new_connection && run.plan.running()) {
-      // The server closed a kept-alive connection while it sat idle (nginx
-      // does after 1000 requests): open a new one and ask again.
-      record = start_record(run, *number, lane_number);
-      co_await fetch(run, connection, run.request, record);
-    }
-    for (int hops = 0; run.options.follow && record.failure == Failure::redirect; ++hops) {
-      if (hops == 5) {
-        record.error = "more than 5 redirects, last to " + record.location;
-        break;
-      }
-      if (!co_await follow(run, connection, record)) break;
+// is a lane per request, so all of them start at once. With --rate a lane
+// waits for its request's due time; with --retry it waits and asks again.
+Awaitable<void> lane(int lane_number, Run& run, LaneConnections& connections) {
+  while (const auto ticket = run.plan.next()) {
+    if (ticket->due) co_await sleep_until(run.clock.at(*ticket->due));
+    kit::RequestRecord record = kit::first_try(*ticket, lane_number, run.clock.now());
+    co_await try_once(run, connections, record);
+    while (const auto wait = run.plan.retry_wait(record)) {
+      record.retried = true;
+      kit::RequestRecord tried = std::exchange(record, {});
+      co_await sleep_until(kit::Clock::now() + std::chrono::duration_cast<kit::Clock::duration>(*wait));
+      record = kit::next_try(tried, run.clock.now());
+      run.plan.finish(std::move(tried));
+      co_await try_once(run, connections, record);
     }
     run.progress.count(record);
     run.plan.finish(std::move(record));
@@ -305,7 +368,7 @@ void rethrow(const std::exception_ptr& error) {
 // An event loop and the connections of its lanes, which outlive its run.
 struct EventLoop {
   asio::io_context context{1};  // run by one thread
-  std::deque<Connection> connections;
+  std::deque<LaneConnections> connections;
 };
 
 // Lanes start a batch at a time, with a turn of the event loop in between,
@@ -323,7 +386,7 @@ Awaitable<void> start_lanes(Run& run, EventLoop& loop, int first_lane, std::atom
   for (int batch = first_lane; batch <= run.options.lanes(); batch = next_batch.fetch_add(lanes_per_batch)) {
     const int last_lane = std::min(batch + lanes_per_batch - 1, run.options.lanes());
     for (int lane_number = batch; lane_number <= last_lane; ++lane_number) {
-      loop.connections.emplace_back(executor);
+      loop.connections.emplace_back(executor, run.hosts.size());
       asio::co_spawn(executor, lane(lane_number, run, loop.connections.back()), rethrow);
     }
     co_await asio::post(executor, use_awaitable);
@@ -346,6 +409,24 @@ void run_lanes(Run& run, std::deque<EventLoop>& loops) {
   for (std::size_t k = 1; k < loops.size(); ++k) helpers.emplace_back([&loop = loops[k]] { loop.context.run(); });
   loops.front().context.run();
 }  // the helpers join here
+
+// Looks every host up at once, before the first request, and waits for the
+// answers: a name that does not resolve fails only its own URLs' requests.
+Awaitable<void> look_up(Host& host) {
+  asio::ip::basic_resolver<tcp, Executor> resolver(co_await asio::this_coro::executor);
+  auto [error, addresses] = co_await resolver.async_resolve(host.name, host.port, no_throw);
+  if (error) {
+    host.lookup_failure = "cannot resolve host '" + host.name + "'";
+  } else {
+    host.addresses = std::move(addresses);
+  }
+}
+
+void look_up_hosts(std::vector<Host>& hosts, asio::io_context& context) {
+  for (Host& host : hosts) asio::co_spawn(context, look_up(host), rethrow);
+  context.run();
+  context.restart();
+}
 
 // Certificates are checked against the system's CAs, or --cacert's.
 asio::ssl::context make_tls_context(const kit::ClientOptions& options) {
@@ -376,7 +457,7 @@ int main(int argc, char** argv) {
   }
 
   std::optional<asio::ssl::context> tls;
-  if (options.target.tls) {
+  if (options.any_https()) {
     try {
       tls.emplace(make_tls_context(options));
     } catch (const boost::system::system_error& e) {
@@ -389,21 +470,26 @@ int main(int argc, char** argv) {
   std::deque<EventLoop> loops(static_cast<std::size_t>(options.loops));
   const kit::RunClock clock;
   kit::RunPlan plan(options, clock);
+  kit::ProgressLine progress(options.duration ? 0 : options.requests, clock);
+  Run run{options, {}, {}, clock, plan, progress, tls ? &*tls : nullptr};
+  for (const kit::HttpTarget& target : options.targets) {
+    auto host = std::find_if(run.hosts.begin(), run.hosts.end(),
+                             [&](const Host& h) { return h.name == target.host && h.port == target.port; });
+    if (host == run.hosts.end()) host = run.hosts.insert(run.hosts.end(), Host{target.host, target.port});
+    const auto host_index = static_cast<std::size_t>(host - run.hosts.begin());
+    run.urls.push_back(Url{target, host_index, serialize_request(target, options)});
+  }
+  look_up_hosts(run.hosts, loops.front().context);
 
-  beast::error_code resolve_error;
-  const auto addresses = tcp::resolver(loops.front().context).resolve(options.target.host, options.target.port,
-                                                           resolve_error);
-  if (resolve_error) {
-    while (const auto number = plan.next()) {
-      kit::RequestRecord record{.number = *number, .lane = 1, .start = clock.now(), .end = clock.now()};
-      record.fail(Failure::dns, "cannot resolve host '" + options.target.host + "'");
+  if (std::all_of(run.hosts.begin(), run.hosts.end(), [](const Host& h) { return !h.lookup_failure.empty(); })) {
+    while (const auto ticket = plan.next()) {  // nothing to connect to: a line for each request
+      kit::RequestRecord record = kit::first_try(*ticket, 1, clock.now());
+      record.end = record.start;
+      record.fail(Failure::dns, run.hosts[run.urls[static_cast<std::size_t>(ticket->url)].host].lookup_failure);
       plan.finish(std::move(record));
       if (options.duration) break;  // one line says it all
     }
   } else {
-    kit::ProgressLine progress(options.duration ? 0 : options.requests, clock);
-    Run run{options, addresses, serialize_request(options.target, options), clock, plan, progress,
-            tls ? &*tls : nullptr};
     run_lanes(run, loops);
   }
 

@@ -10,7 +10,10 @@
 #include <atomic>
 #include <iostream>
 #include <latch>
+#include <map>
+#include <memory>
 #include <optional>
+#include <utility>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -20,6 +23,7 @@
 #include "options.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "retry.hpp"
 #include "run_plan.hpp"
 #include "server_timing.hpp"
 #include "tls_errors.hpp"
@@ -37,10 +41,9 @@ bool host_resolves(const std::string& host) {
 }
 
 // httplib reports a failure as a coarse enum; turn it into the kinds a load tool counts.
-void describe_failure(kit::RequestRecord& record, httplib::Error error,
-                      const kit::ClientOptions& options, kit::Seconds allowed, long verify_result) {
-  const kit::HttpTarget& target = options.target;
-  const std::string timeout = kit::format_number(options.timeout) + " s";
+void describe_failure(kit::RequestRecord& record, httplib::Error error, const kit::HttpTarget& target,
+                      const kit::RunPlan& plan, kit::Seconds allowed, long verify_result) {
+  const std::string timed_out = plan.timeout_message(allowed);
   switch (error) {
     case httplib::Error::Connection:
       if (!host_resolves(target.host)) {
@@ -48,13 +51,11 @@ void describe_failure(kit::RequestRecord& record, httplib::Error error,
       }
       return record.fail(Failure::refused, "connection refused (" + target.host_header + ")");
     case httplib::Error::ConnectionTimeout:
-      return record.fail(Failure::timeout, "connect timed out after " + timeout);
+      return record.fail(Failure::timeout, "connect " + timed_out);
     case httplib::Error::Read:
       // httplib says "read error" both when its read timeout fires and when the
       // server hangs up; the clock tells which it was.
-      if (record.duration() >= allowed * 0.95) {
-        return record.fail(Failure::timeout, "timed out after " + timeout);
-      }
+      if (record.end - record.start >= allowed * 0.95) return record.fail(Failure::timeout, timed_out);
       return record.fail(Failure::reset, "connection closed before a complete answer");
     case httplib::Error::Write:
       return record.fail(Failure::reset, "connection closed while sending the request");
@@ -70,33 +71,47 @@ void describe_failure(kit::RequestRecord& record, httplib::Error error,
   }
 }
 
-// A lane's HTTP client. With keep-alive one client carries all of a lane's
-// requests, like a requests.Session; without, each request gets its own, like
+// A lane's HTTP clients, one for each host it talks to. With keep-alive a
+// client carries all of the lane's requests to its host, like a
+// requests.Session; without, each request gets its own, like
 // requests.get(url). httplib reconnects by itself when the server has closed
 // a kept-alive connection; counting the sockets it opens shows when.
 struct Lane {
-  explicit Lane(const kit::ClientOptions& options, int number)
-      : number(number),
-        client((options.target.tls ? "https://" : "http://") + options.target.host_header) {
-    client.set_keep_alive(options.keep_alive);
-    if (options.target.tls) {
-      client.enable_server_certificate_verification(!options.insecure);
-      if (!options.ca_file.empty()) client.set_ca_cert_path(options.ca_file);
+  Lane(const kit::ClientOptions& options, int number) : options(options), number(number) {}
+  Lane(const Lane&) = delete;  // the clients' socket callbacks point here
+  Lane& operator=(const Lane&) = delete;
+
+  httplib::Client& client_for(const kit::HttpTarget& target) {
+    std::unique_ptr<httplib::Client>& client = clients[(target.tls ? "https://" : "http://") + target.host_header];
+    if (!client) client = make_client(target);
+    return *client;
+  }
+
+  const kit::ClientOptions& options;
+  int number;
+  std::map<std::string, std::unique_ptr<httplib::Client>> clients;  // by scheme://host:port
+  int sockets_opened = 0;
+
+ private:
+  std::unique_ptr<httplib::Client> make_client(const kit::HttpTarget& target) {
+    auto client = std::make_unique<httplib::Client>((target.tls ? "https://" : "http://") + target.host_header);
+    client->set_keep_alive(options.keep_alive);
+    if (target.tls) {
+      client->enable_server_certificate_verification(!options.insecure);
+      if (!options.ca_file.empty()) client->set_ca_cert_path(options.ca_file);
       // OpenSSL checks the host name too. httplib 0.11.4's own check compares
       // an IPv4 host with uninitialised memory and was seen passing a
       // certificate for 127.0.0.1 at 127.0.0.2.
-      X509_VERIFY_PARAM* check = SSL_CTX_get0_param(kit::httplib_tls::openssl_context(client));
-      const std::string& host = options.target.host;
+      X509_VERIFY_PARAM* check = SSL_CTX_get0_param(kit::httplib_tls::openssl_context(*client));
+      const std::string& host = target.host;
       if (X509_VERIFY_PARAM_set1_ip_asc(check, host.c_str()) != 1) {
         X509_VERIFY_PARAM_set1_host(check, host.c_str(), host.size());
       }
     }
-    client.set_follow_location(options.follow);
-    client.set_socket_options([this](socket_t) { ++sockets_opened; });
+    client->set_follow_location(options.follow);
+    client->set_socket_options([this](socket_t) { ++sockets_opened; });
+    return client;
   }
-  int number;
-  httplib::Client client;
-  int sockets_opened = 0;
 };
 
 void set_timeouts(httplib::Client& client, kit::Seconds allowed) {
@@ -107,17 +122,18 @@ void set_timeouts(httplib::Client& client, kit::Seconds allowed) {
 }
 
 // One blocking GET, like requests.get(url): connect, send, wait, read.
-kit::RequestRecord fetch(Lane& lane, const kit::ClientOptions& options, const kit::RunPlan& plan,
-                         int number, const kit::RunClock& clock) {
-  kit::RequestRecord record{.number = number, .lane = lane.number, .start = clock.now()};
-  const kit::Seconds allowed = plan.time_allowed();
-  set_timeouts(lane.client, allowed);
+void fetch(Lane& lane, const kit::RunPlan& plan, const kit::RunClock& clock, kit::RequestRecord& record) {
+  const kit::ClientOptions& options = lane.options;
+  const kit::HttpTarget& target = options.targets[static_cast<std::size_t>(record.url)];
+  httplib::Client& client = lane.client_for(target);
+  const kit::Seconds allowed = plan.time_allowed(record.began());
+  set_timeouts(client, allowed);
   const int sockets_before = lane.sockets_opened;
 
   // The body is taken piece by piece so that one over --max-body can be refused.
   std::string body;
   bool too_large = false;
-  httplib::Result result = lane.client.Get(options.target.target, [&](const char* data, std::size_t size) {
+  httplib::Result result = client.Get(target.target, [&](const char* data, std::size_t size) {
     too_large = body.size() + size > options.max_body;
     if (!too_large) body.append(data, size);
     return !too_large;
@@ -125,31 +141,50 @@ kit::RequestRecord fetch(Lane& lane, const kit::ClientOptions& options, const ki
 
   record.end = clock.now();
   record.new_connection = lane.sockets_opened != sockets_before;
+  record.answer_started = too_large || !body.empty();
   if (too_large) {
     record.fail(Failure::too_large, "body larger than --max-body (" + std::to_string(options.max_body) + " bytes)");
   } else if (result) {
     const auto [first, last] = result->headers.equal_range("Server-Timing");
     kit::read_server_timing(record, first, last, [](const auto& field) -> const std::string& { return field.second; });
+    record.retry_after =
+        kit::parse_retry_after(result->get_header_value("Retry-After"), std::chrono::system_clock::now());
     record.set_response(result->status, std::move(body), result->get_header_value("Location"));
   } else {
-    describe_failure(record, result.error(), options, allowed,
-                     kit::httplib_tls::certificate_check(lane.client, result));
+    describe_failure(record, result.error(), target, plan, allowed,
+                     kit::httplib_tls::certificate_check(client, result));
   }
-  return record;
 }
 
-// Takes the next request until the plan says stop.
+// One try of a request.
+void try_once(Lane& lane, const kit::RunPlan& plan, const kit::RunClock& clock, kit::RequestRecord& record) {
+  if (!lane.options.keep_alive) lane.clients.clear();
+  fetch(lane, plan, clock, record);
+  if (record.failure == kit::Failure::reset && !record.new_connection && !record.answer_started &&
+      lane.options.keep_alive && plan.running()) {
+    // The server closed the kept-alive connection just as we reused it
+    // (nginx does after 1000 requests): open a new one and ask again.
+    record = kit::try_again_now(record, clock.now());
+    fetch(lane, plan, clock, record);
+  }
+}
+
+// Takes the next request until the plan says stop. With --rate a lane
+// sleeps until its request is due; with --retry it sleeps and asks again.
 void run_lane(int lane_number, const kit::ClientOptions& options, kit::RunPlan& plan,
               kit::ProgressLine& progress, const kit::RunClock& clock) {
-  std::optional<Lane> lane;
-  while (const auto number = plan.next()) {
-    if (!lane || !options.keep_alive) lane.emplace(options, lane_number);
-    kit::RequestRecord record = fetch(*lane, options, plan, *number, clock);
-    if (record.failure == kit::Failure::reset && !record.new_connection && options.keep_alive &&
-        plan.running()) {
-      // The server closed the kept-alive connection just as we reused it
-      // (nginx does after 1000 requests): open a new one and ask again.
-      record = fetch(*lane, options, plan, *number, clock);
+  Lane lane(options, lane_number);
+  while (const auto ticket = plan.next()) {
+    if (ticket->due) std::this_thread::sleep_until(clock.at(*ticket->due));
+    kit::RequestRecord record = kit::first_try(*ticket, lane_number, clock.now());
+    try_once(lane, plan, clock, record);
+    while (const auto wait = plan.retry_wait(record)) {
+      record.retried = true;
+      kit::RequestRecord tried = std::exchange(record, {});
+      std::this_thread::sleep_for(*wait);
+      record = kit::next_try(tried, clock.now());
+      plan.finish(std::move(tried));
+      try_once(lane, plan, clock, record);
     }
     progress.count(record);
     plan.finish(std::move(record));

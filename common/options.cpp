@@ -2,10 +2,12 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <map>
 
 #include "records_export.hpp"
+#include "url_list.hpp"
 #include "version.hpp"
 
 namespace kit {
@@ -32,6 +34,9 @@ const char* examples(ClientKind kind) {
                "  client_sync -n 4 --svg sync.svg --json -     # a picture, and every record as JSON\n"
                "  client_sync -z 5s --threads 4 --summary      # 4 threads, kept-alive connections, 5 s\n"
                "  client_sync https://localhost:8443/ -k       # HTTPS without verifying the certificate\n"
+               "  client_sync URL1 URL2 URL3                   # three pages, one after another\n"
+               "  client_sync --rate 5 -n 20 --threads 4       # 5 requests a second, whatever the server does\n"
+               "  client_sync -n 20 --retry 5                  # ask again after 429 or 503, as Retry-After says\n"
                "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage."
              : "Examples:\n"
                "  client_async                                 # 2 requests at once to http://localhost:8000/\n"
@@ -43,10 +48,18 @@ const char* examples(ClientKind kind) {
                "  client_async -z 10s -c 50 --summary          # a load test: 50 kept-alive connections for 10 s\n"
                "  client_async -n 10000 --loops 2 --summary    # 10,000 at once on two threads, two cores\n"
                "  client_async https://localhost:8443/ --cacert cert.pem   # HTTPS with your own CA\n"
+               "  client_async URL1 URL2 URL3                  # three pages at once, bodies in the order given\n"
+               "  client_async --urls pages.txt --summary      # one URL per line (- for stdin), results by host\n"
+               "  client_async -n 20 --retry 5                 # ask again after 429 or 503, as Retry-After says\n"
+               "  client_async --rate 1000 -z 10s -c 50        # an open-loop load: 1000 requests due each second\n"
                "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage.";
 }
 
 }  // namespace
+
+bool ClientOptions::any_https() const {
+  return std::any_of(targets.begin(), targets.end(), [](const HttpTarget& t) { return t.tls; });
+}
 
 CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   const std::string program = kind == ClientKind::sync ? "client_sync" : "client_async";
@@ -59,12 +72,29 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   options.kind = kind;
   options.program = program;
   for (int i = 0; i < argc; ++i) options.command += (i ? " " : "") + std::string(i ? argv[i] : program.c_str());
-  std::string url = default_url;
-  app.add_option("url", url, "URL to fetch")->capture_default_str();
-  auto* requests = app.add_option("-n,--requests", options.requests, "number of requests")
-                      ->capture_default_str()->check(CLI::Range(1, 10'000'000));
-  app.add_option("--timeout", options.timeout, "seconds allowed per request")
+  std::vector<std::string> urls;
+  app.add_option("urls", urls, std::string("URLs to fetch (default ") + default_url +
+                                   "); request k takes URL k mod their count")
+      ->type_name("URL ...");
+  std::string url_file;
+  app.add_option("--urls", url_file, "read more URLs from FILE, one per line, # for comments (- for stdin)")
+      ->type_name("FILE");
+  auto* requests = app.add_option("-n,--requests", options.requests,
+                                  "number of requests (default 2; one per URL with several URLs or --urls)")
+                      ->check(CLI::Range(1, 10'000'000));
+  app.add_option("--timeout", options.timeout, "seconds allowed per try")
       ->capture_default_str()->check(CLI::Range(0.001, 86'400.0));
+  app.add_option("--rate", options.rate,
+                 "requests due per second (fractions allowed), each on its schedule whatever became of the "
+                 "others; its latency counts from its due time")
+      ->check(CLI::Range(0.001, 1'000'000.0));
+  app.add_option("--retry", options.retries,
+                 "ask again up to N times after a 429 or 503 (waiting as Retry-After says, else a backoff) "
+                 "or a reset before any answer")
+      ->capture_default_str()->check(CLI::Range(0, 100))->type_name("N");
+  std::optional<double> deadline_seconds;
+  app.add_option("--deadline", deadline_seconds, "seconds allowed per request, its tries and waits included")
+      ->check(CLI::Range(0.001, 86'400.0));
   std::optional<double> duration_seconds;
   app.add_option("-z,--duration", duration_seconds,
                  "send requests for this long instead of -n (10s, 500ms, 2m); implies --quiet and --keep-alive")
@@ -114,7 +144,21 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-    options.target = parse_http_url(url);
+    for (const std::string& url : urls) options.targets.push_back(parse_http_url(url));
+    if (!url_file.empty()) {
+      std::ifstream file;
+      if (url_file != "-") {
+        file.open(url_file);
+        if (!file) throw CLI::ValidationError("--urls: cannot read '" + url_file + "'");
+      }
+      const auto listed = read_url_list(url_file == "-" ? std::cin : file, url_file == "-" ? "stdin" : url_file);
+      if (listed.empty()) throw CLI::ValidationError("--urls: no URL in '" + url_file + "'");
+      options.targets.insert(options.targets.end(), listed.begin(), listed.end());
+    }
+    if (options.targets.empty()) options.targets.push_back(parse_http_url(default_url));
+    if (requests->count() == 0 && (options.targets.size() > 1 || !url_file.empty())) {
+      options.requests = static_cast<int>(std::min<std::size_t>(options.targets.size(), 10'000'000));
+    }
     if (options.json_path == "-" && options.csv_path == "-") {
       throw CLI::ValidationError("--json and --csv cannot both write to stdout");
     }
@@ -126,7 +170,7 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
         throw CLI::ValidationError(std::string(flag) + ": " + problem);
       }
     }
-    if (options.insecure && options.target.tls) {
+    if (options.insecure && options.any_https()) {
       std::cerr << program << ": warning: --insecure: the server's certificate is not verified\n";
     }
   } catch (const CLI::CallForHelp&) {
@@ -142,6 +186,7 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
     std::cerr << program << ": " << e.what() << "\n";
     result.exit_code = 2;
   }
+  if (deadline_seconds) options.deadline = Seconds(*deadline_seconds);
   if (duration_seconds) {
     options.duration = Seconds(*duration_seconds);
     options.quiet = true;

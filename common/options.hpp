@@ -2,6 +2,7 @@
 // The command line both clients share: URL, how many requests, timeout, output.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "http_target.hpp"
 #include "record.hpp"
@@ -12,13 +13,16 @@ enum class ClientKind { sync, async };
 
 struct ClientOptions {
   ClientKind kind = ClientKind::async;
-  HttpTarget target;
-  int requests = 2;     // -n
+  std::vector<HttpTarget> targets;  // the URLs: request k takes URL k mod their count
+  int requests = 2;     // -n; with several URLs, one request each by default
   int threads = 1;      // client_sync --threads
   int concurrency = 0;  // client_async -c; 0 means all requests at once
   int loops = 1;        // client_async --loops: event loops, each on a thread of its own
   std::optional<Seconds> duration;  // -z: send requests until this much time has passed
-  double timeout = 30;  // seconds per request
+  double timeout = 30;  // seconds per try
+  std::optional<double> rate;        // --rate: requests due per second, whatever came of earlier ones
+  int retries = 0;                   // --retry: more tries after a 429, a 503 or a reset
+  std::optional<Seconds> deadline;   // --deadline: the whole request, its tries and waits included
   std::size_t max_body = 10 * 1024 * 1024;  // bytes; a larger body is a failure
   bool follow = false;  // follow redirects (up to 5)
   bool insecure = false;   // https: skip certificate verification
@@ -34,6 +38,7 @@ struct ClientOptions {
   std::string program;  // "client_sync" or "client_async"
   std::string command;  // the command line as typed, for titles
 
+  bool any_https() const;
   bool data_on_stdout() const { return json_path == "-" || csv_path == "-"; }
   bool keep_bodies() const { return !quiet && !data_on_stdout(); }
   // Lanes: threads for client_sync, concurrent requests for client_async.

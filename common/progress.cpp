@@ -24,6 +24,7 @@ ProgressLine::~ProgressLine() {
 }
 
 void ProgressLine::count(const RequestRecord& finished) {
+  if (finished.retried) return;  // its request is not done yet
   (finished.ok() ? ok_ : failed_).fetch_add(1, std::memory_order_relaxed);
 }
 

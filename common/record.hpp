@@ -31,8 +31,15 @@ std::string_view failure_name(Failure failure);
 struct RequestRecord {
   int number = 0;          // 1-based, the order in which requests were planned
   int lane = 0;            // 1-based: the thread (sync) or concurrent slot (async) that ran it
-  Seconds start{};         // since the run started
+  int url = 0;             // which of the run's URLs, 0-based in the order given
+  Seconds start{};         // when this try went out, since the run started
   Seconds end{};
+  // When the request was due: its slot in --rate's schedule, and for a later
+  // try, when the first one was due or went out. Its time counts from here,
+  // so neither a held-back start nor a wait between tries is hidden.
+  std::optional<Seconds> due;
+  int attempt = 1;         // --retry: 1 for the first try
+  bool retried = false;    // another try followed this one: a retry, not a request of its own
   int status = 0;          // HTTP status; 0 when no answer arrived
   std::size_t bytes = 0;   // body bytes received
   bool new_connection = false;  // this request opened a connection (always, without keep-alive)
@@ -45,9 +52,15 @@ struct RequestRecord {
   // The server's own figures, when it sent a Server-Timing header: how long
   // the request queued there, and how long its app took.
   std::optional<Seconds> server_queue, server_app;
+  std::optional<Seconds> retry_after;  // a 429 or 503 said when to ask again
+  bool answer_started = false;         // on failure: some of the answer had arrived
 
   bool ok() const { return failure == Failure::none; }
-  Seconds duration() const { return end - start; }
+  Seconds began() const { return due.value_or(start); }
+  // The request's time: from when it was due to the end of its last try.
+  Seconds duration() const { return end - began(); }
+  // How late this try went out after its due time (0 for a later try).
+  Seconds late() const { return attempt == 1 && due ? start - *due : Seconds(0); }
 
   // Stores the answer. A status of 400 and above makes the request a failure,
   // and so does a 3xx: a redirect that was not followed is not the page asked for.
@@ -59,6 +72,9 @@ struct RequestRecord {
 class RunClock {
  public:
   Seconds now() const { return Clock::now() - started_; }
+  Clock::time_point at(Seconds since_start) const {
+    return started_ + std::chrono::duration_cast<Clock::duration>(since_start);
+  }
 
  private:
   Clock::time_point started_ = Clock::now();

@@ -4,6 +4,7 @@
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -34,6 +35,11 @@ boost::json::object summary_json(const Summary& s) {
   for (const auto& [status, count] : s.status_counts) statuses[std::to_string(status)] = count;
   boost::json::object errors;
   for (const auto& [name, count] : s.error_counts) errors[name] = count;
+  boost::json::array hosts;
+  for (const auto& h : s.hosts) {
+    hosts.push_back({{"host", h.host}, {"requests", h.requests}, {"ok", h.ok}, {"failed", h.failed},
+                     {"average", optional_number(h.average)}});
+  }
   return {{"requests", s.requests},
           {"ok", s.ok},
           {"failed", s.failed},
@@ -51,6 +57,14 @@ boost::json::object summary_json(const Summary& s) {
           {"average", optional_number(s.average)},
           {"percentiles", std::move(percentiles)},
           {"histogram", std::move(histogram)},
+          {"retries", s.retries},
+          {"retried_requests", s.retried_requests},
+          {"failed_after_retries", s.failed_after_retries},
+          {"scheduled", s.scheduled},
+          {"late", s.late},
+          {"late_average", optional_number(s.late_average)},
+          {"late_most", optional_number(s.late_most)},
+          {"hosts", std::move(hosts)},
           {"status_counts", std::move(statuses)},
           {"error_counts", std::move(errors)}};
 }
@@ -64,6 +78,10 @@ std::string csv_field(const std::string& text) {
 
 std::string seconds_text(double seconds) { return format_fixed(seconds, 6); }
 
+std::string url_of(const RunInfo& run, const RequestRecord& r) {
+  return static_cast<std::size_t>(r.url) < run.urls.size() ? run.urls[static_cast<std::size_t>(r.url)] : "";
+}
+
 }  // namespace
 
 std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& records,
@@ -72,6 +90,10 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
   for (const RequestRecord& r : records) {
     requests.push_back({{"number", r.number},
                         {"lane", r.lane},
+                        {"url", url_of(run, r)},
+                        {"attempt", r.attempt},
+                        {"retried", r.retried},
+                        {"due", optional_number(r.due)},
                         {"start", r.start.count()},
                         {"end", r.end.count()},
                         {"duration", r.duration().count()},
@@ -89,16 +111,18 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
   }
   const boost::json::object document{{"program", run.program},
                                      {"command", run.command},
-                                     {"url", run.url},
+                                     {"url", run.urls.empty() ? "" : run.urls.front()},
+                                     {"urls", boost::json::value_from(run.urls)},
                                      {"summary", summary_json(summary)},
                                      {"requests", std::move(requests)}};
   return boost::json::serialize(document) + "\n";
 }
 
-std::string records_csv(const std::vector<RequestRecord>& records, const Summary& summary) {
+std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& records, const Summary& summary) {
+  // Columns added later go at the end, so that scripts that count columns keep working.
   std::string csv =
       "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,server_queue,server_app,"
-      "ok,failure,error\n";
+      "ok,failure,error,url,due,attempt,retried\n";
   for (const RequestRecord& r : records) {
     csv += std::to_string(r.number) + "," + std::to_string(r.lane) + "," +
            seconds_text(r.start.count()) + "," + seconds_text(r.end.count()) + "," +
@@ -107,7 +131,9 @@ std::string records_csv(const std::vector<RequestRecord>& records, const Summary
            seconds_text(r.connect.count()) + "," + seconds_text(r.handshake.count()) + "," +
            (r.server_queue ? seconds_text(r.server_queue->count()) : "") + "," +
            (r.server_app ? seconds_text(r.server_app->count()) : "") + "," + (r.ok() ? "true" : "false") + "," +
-           (r.ok() ? "" : std::string(failure_name(r.failure))) + "," + csv_field(r.error) + "\n";
+           (r.ok() ? "" : std::string(failure_name(r.failure))) + "," + csv_field(r.error) + "," +
+           csv_field(url_of(run, r)) + "," + (r.due ? seconds_text(r.due->count()) : "") + "," +
+           std::to_string(r.attempt) + "," + (r.retried ? "true" : "false") + "\n";
   }
   auto line = [&](const std::string& name, const std::string& value) {
     csv += "# " + name + "," + value + "\n";
@@ -119,6 +145,8 @@ std::string records_csv(const std::vector<RequestRecord>& records, const Summary
   line("requests_per_second", format_fixed(summary.requests_per_second, 3));
   line("total_bytes", std::to_string(summary.total_bytes));
   line("connections_opened", std::to_string(summary.connections_opened));
+  if (summary.retries > 0) line("retries", std::to_string(summary.retries));
+  if (summary.scheduled > 0) line("late", std::to_string(summary.late));
   if (summary.server_queue_average) {
     line("server_queue_average", seconds_text(*summary.server_queue_average));
     line("server_queue_slowest", seconds_text(*summary.server_queue_slowest));

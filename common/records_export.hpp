@@ -13,14 +13,14 @@ namespace kit {
 struct RunInfo {
   std::string program;  // "client_async"
   std::string command;  // the command line as typed
-  std::string url;
+  std::vector<std::string> urls;  // as given; a record's `url` indexes them
 };
 
 std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& records,
                          const Summary& summary);
 
 // One row per request; the summary follows as "# name,value" comment lines.
-std::string records_csv(const std::vector<RequestRecord>& records, const Summary& summary);
+std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& records, const Summary& summary);
 
 // Writes `content` to `path` through a temporary file and a rename, so a
 // reader never sees half a file; "-" writes to `standard_output` instead.

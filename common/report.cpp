@@ -11,20 +11,24 @@
 namespace kit {
 
 std::string failure_line(const RequestRecord& record) {
-  return "request " + std::to_string(record.number) + ": " + record.error;
+  std::string line = "request " + std::to_string(record.number) + ": " + record.error;
+  if (record.attempt > 1) line += " (try " + std::to_string(record.attempt) + ", the last)";
+  return line;
 }
 
 std::string recap_line(const Tally& tally, Seconds elapsed) {
-  return std::to_string(tally.requests) + (tally.requests == 1 ? " request, " : " requests, ") +
-         std::to_string(tally.ok) + " ok, " + std::to_string(tally.failed) + " failed in " +
-         format_fixed(elapsed.count(), 3) + " s";
+  std::string line = std::to_string(tally.requests) + (tally.requests == 1 ? " request, " : " requests, ") +
+                     std::to_string(tally.ok) + " ok, " + std::to_string(tally.failed) + " failed in " +
+                     format_fixed(elapsed.count(), 3) + " s";
+  if (tally.retries > 0) line += " (" + std::to_string(tally.retries) + (tally.retries == 1 ? " retry)" : " retries)");
+  return line;
 }
 
 int exit_code_for(const Tally& tally) { return tally.failed == 0 ? 0 : 1; }
 
 void RunResult::add(RequestRecord record, bool keep_record) {
   tally.add(record);
-  if (!record.ok()) {
+  if (!record.ok() && !record.retried) {
     // The failures with the lowest request numbers, whatever order they finish in.
     auto& shown = failures_shown;
     if (shown.size() < most_failure_lines || record.number < shown.back().number) {
@@ -56,6 +60,16 @@ std::string summary_text(const Summary& s, const TerminalStyle& style) {
     out << "  Server queue:   " << duration(*s.server_queue_average) << " average, "
         << duration(*s.server_queue_slowest) << " slowest (Server-Timing)\n";
   }
+  if (s.retries > 0) {
+    out << "  Retries:        " << s.retries << " (" << s.retried_requests << " requests retried, "
+        << s.failed_after_retries << " of them failed all the same)\n";
+  }
+  if (s.scheduled > 0) {
+    out << "  Late:           " << s.late << " of " << s.scheduled << " went out more than "
+        << duration(late_after.count()) << " after their due time";
+    if (s.late_average) out << " (" << duration(*s.late_average) << " average, " << duration(*s.late_most) << " most)";
+    out << "; latencies count from the due time\n";
+  }
   out
       << "  Success rate:   " << format_fixed(s.success_rate(), 1) << "% (" << s.ok << " of "
       << s.requests << ")\n";
@@ -79,6 +93,17 @@ std::string summary_text(const Summary& s, const TerminalStyle& style) {
       out << "  " << format_number(p, 1) << "% in " << duration(seconds) << '\n';
     }
   }
+  if (!s.hosts.empty()) {
+    out << "\nBy host:\n";
+    std::size_t widest = 0;
+    for (const auto& host : s.hosts) widest = std::max(widest, host.host.size());
+    for (const auto& host : s.hosts) {
+      out << "  " << host.host << std::string(widest - host.host.size() + 2, ' ') << host.requests << " requests, " << host.ok << " ok, " << host.failed
+          << " failed";
+      if (host.average) out << ", " << duration(*host.average) << " average";
+      out << '\n';
+    }
+  }
   if (!s.status_counts.empty()) {
     out << "\nStatus code distribution:\n";
     for (const auto& [status, count] : s.status_counts) {
@@ -100,7 +125,7 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
 
   if (options.keep_bodies()) {
     for (const RequestRecord& record : records) {
-      if (record.ok()) out << record.body << '\n';
+      if (record.ok() && !record.retried) out << record.body << '\n';
     }
   }
   out.flush();
@@ -113,7 +138,12 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
   err << std::endl;
   int exit_code = exit_code_for(run.tally);
 
-  const Summary summary = summarize(std::move(run.tally), elapsed);
+  std::vector<std::string> host_of_url, urls;
+  for (const HttpTarget& target : options.targets) {
+    host_of_url.push_back(target.host_header);
+    urls.push_back(target.url);
+  }
+  const Summary summary = summarize(std::move(run.tally), elapsed, host_of_url);
   if (options.summary) human << summary_text(summary, style);
   if (options.timeline) human << timeline_text(records, elapsed, style);
   human.flush();
@@ -127,9 +157,9 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
   if (!options.svg_path.empty()) {
     write(options.svg_path, timeline_svg(records, elapsed, options.command));
   }
-  const RunInfo info{options.program, options.command, options.target.url};
+  const RunInfo info{options.program, options.command, urls};
   if (!options.json_path.empty()) write(options.json_path, records_json(info, records, summary));
-  if (!options.csv_path.empty()) write(options.csv_path, records_csv(records, summary));
+  if (!options.csv_path.empty()) write(options.csv_path, records_csv(info, records, summary));
   return exit_code;
 }
 

@@ -2,13 +2,39 @@
 
 #include <algorithm>
 
+#include "retry.hpp"
+#include "units.hpp"
+
 namespace kit {
+
+RequestRecord first_try(const Ticket& ticket, int lane, Seconds now) {
+  return RequestRecord{.number = ticket.number, .lane = lane, .url = ticket.url, .start = now, .due = ticket.due};
+}
+
+RequestRecord next_try(const RequestRecord& tried, Seconds now) {
+  return RequestRecord{.number = tried.number,
+                       .lane = tried.lane,
+                       .url = tried.url,
+                       .start = now,
+                       .due = tried.began(),
+                       .attempt = tried.attempt + 1};
+}
+
+RequestRecord try_again_now(const RequestRecord& tried, Seconds now) {
+  return RequestRecord{.number = tried.number,
+                       .lane = tried.lane,
+                       .url = tried.url,
+                       .start = now,
+                       .due = tried.due,
+                       .attempt = tried.attempt};
+}
 
 RunPlan::RunPlan(const ClientOptions& options, const RunClock& clock)
     : options_(options),
       clock_(clock),
       keep_records_(options.keep_bodies() || options.timeline || !options.svg_path.empty() ||
-                    !options.json_path.empty() || !options.csv_path.empty()) {
+                    !options.json_path.empty() || !options.csv_path.empty()),
+      jitter_(std::random_device{}()) {
   if (keep_records_ && !options_.duration) result_.records.reserve(static_cast<std::size_t>(options_.requests));
 }
 
@@ -17,20 +43,56 @@ bool RunPlan::running() const {
   return !options_.duration || clock_.now() + Seconds(0.001) < *options_.duration;
 }
 
-std::optional<int> RunPlan::next() {
+std::optional<Ticket> RunPlan::next() {
   std::lock_guard lock(mutex_);
-  if (!running() || (!options_.duration && started_ >= options_.requests)) return std::nullopt;
-  return ++started_;
+  if (!options_.duration && started_ >= options_.requests) return std::nullopt;
+  const int urls = std::max<int>(1, static_cast<int>(options_.targets.size()));
+  Ticket ticket{.number = started_ + 1, .url = started_ % urls};
+  if (options_.rate) {
+    // The schedule, not the clock, decides: a request held back by -c is
+    // still due when it was due.
+    ticket.due = Seconds(started_ / *options_.rate);
+    if (options_.duration && *ticket.due + Seconds(0.001) >= *options_.duration) return std::nullopt;
+  } else if (!running()) {
+    return std::nullopt;
+  }
+  ++started_;
+  return ticket;
 }
 
-Seconds RunPlan::time_allowed() const {
-  const Seconds timeout(options_.timeout);
-  if (!options_.duration) return timeout;
-  return std::clamp(*options_.duration - clock_.now(), Seconds(0), timeout);
+Seconds RunPlan::time_allowed(Seconds began) const {
+  const Seconds now = clock_.now();
+  Seconds allowed(options_.timeout);
+  if (options_.deadline) allowed = std::min(allowed, began + *options_.deadline - now);
+  if (options_.duration) allowed = std::min(allowed, *options_.duration - now);
+  return std::max(allowed, Seconds(0));
+}
+
+std::string RunPlan::timeout_message(Seconds allowed) const {
+  if (options_.deadline && allowed < Seconds(options_.timeout) && allowed < *options_.deadline) {
+    return "deadline of " + format_number(options_.deadline->count()) + " s reached";
+  }
+  return "timed out after " + format_number(options_.timeout) + " s";
+}
+
+std::optional<Seconds> RunPlan::retry_wait(const RequestRecord& tried) {
+  if (tried.attempt > options_.retries || !worth_retrying(tried)) return std::nullopt;
+  Seconds wait;
+  if (tried.retry_after) {
+    wait = *tried.retry_after;
+    if (wait > longest_retry_wait) return std::nullopt;
+  } else {
+    std::lock_guard lock(mutex_);
+    wait = backoff(tried.attempt, std::uniform_real_distribution<double>(0, 1)(jitter_));
+  }
+  const Seconds next_start = clock_.now() + wait;
+  if (options_.deadline && next_start >= tried.began() + *options_.deadline) return std::nullopt;
+  if (options_.duration && next_start + Seconds(0.001) >= *options_.duration) return std::nullopt;
+  return wait;
 }
 
 void RunPlan::finish(RequestRecord record) {
-  if (!options_.keep_bodies()) record.body = std::string();
+  if (!options_.keep_bodies() || record.retried) record.body = std::string();
   std::lock_guard lock(mutex_);
   // Cut short by the end of the run: its time allowed ended with the run, and
   // so did it (a timer may fire a hair early). Not the server's fault, so not
@@ -48,8 +110,9 @@ void RunPlan::finish(RequestRecord record) {
 
 RunResult RunPlan::take_result(Seconds elapsed) {
   std::lock_guard lock(mutex_);
-  std::sort(result_.records.begin(), result_.records.end(),
-            [](const RequestRecord& a, const RequestRecord& b) { return a.number < b.number; });
+  std::sort(result_.records.begin(), result_.records.end(), [](const RequestRecord& a, const RequestRecord& b) {
+    return a.number != b.number ? a.number < b.number : a.attempt < b.attempt;
+  });
   result_.elapsed = elapsed;
   return std::move(result_);
 }

@@ -1,9 +1,13 @@
 #pragma once
-// How many requests a run makes and when it stops: -n N requests, or as many
-// as fit in -z DURATION. Both clients ask it for the next request number and
-// hand it every finished record; it is safe to share between threads.
+// How many requests a run makes, to which URL, when each is due and when the
+// run stops: -n N requests, or as many as fit in -z DURATION; with --rate,
+// request k is due at k/R whatever became of the others. Both clients ask it
+// for the next request and hand it every finished try; it is safe to share
+// between threads.
 #include <mutex>
 #include <optional>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "options.hpp"
@@ -12,26 +16,48 @@
 
 namespace kit {
 
+// One request to make.
+struct Ticket {
+  int number = 0;               // 1-based
+  int url = 0;                  // index into the options' URLs: number - 1 mod their count
+  std::optional<Seconds> due;   // --rate: when it should go out, since the run started
+};
+
+// The record of a ticket's first try, going out at `now`.
+RequestRecord first_try(const Ticket& ticket, int lane, Seconds now);
+// The record of the try after `tried`, going out at `now`; its time counts from the first's.
+RequestRecord next_try(const RequestRecord& tried, Seconds now);
+// The same try begun afresh at `now`: a reconnect, or a redirect's next hop.
+RequestRecord try_again_now(const RequestRecord& tried, Seconds now);
+
 class RunPlan {
  public:
   RunPlan(const ClientOptions& options, const RunClock& clock);
 
-  // The next request's number (1-based), or nullopt once the run is over.
-  std::optional<int> next();
+  // The next request, or nullopt once the run is over.
+  std::optional<Ticket> next();
 
   // False once a -z run's time is up: nothing new should start, not even a retry.
   bool running() const;
 
-  // How long the request about to start may take: --timeout, cut short by the
-  // end of a -z run so that no request outlives it.
-  Seconds time_allowed() const;
+  // How long a try about to start may take: --timeout, cut short by
+  // --deadline (counted from `began`, when the request was due or first
+  // went out) and by the end of a -z run, so that no request outlives it.
+  Seconds time_allowed(Seconds began) const;
+  // Why a try given `allowed` ran out: "timed out after 2 s" or "deadline of 3 s reached".
+  std::string timeout_message(Seconds allowed) const;
 
-  // Counts a finished request, and keeps its record when a report will show
-  // it. A request cut off by the end of a -z run is not a failure of the
-  // server: it is counted as cancelled instead.
+  // How long to wait before trying `tried` again, or nullopt when it is the
+  // request's last try: not worth retrying, --retry used up, or the wait
+  // would pass --deadline or the end of a -z run.
+  std::optional<Seconds> retry_wait(const RequestRecord& tried);
+
+  // Counts a finished try, and keeps its record when a report will show it.
+  // A request cut off by the end of a -z run is not a failure of the server:
+  // it is counted as cancelled instead.
   void finish(RequestRecord record);
 
-  // What the reports need, records in request order.
+  // What the reports need, records in request order, tries in order.
   RunResult take_result(Seconds elapsed);
 
  private:
@@ -40,6 +66,7 @@ class RunPlan {
   const bool keep_records_;  // a report shows each request; else counting them is enough
   std::mutex mutex_;
   int started_ = 0;
+  std::minstd_rand jitter_;  // backoff jitter; under mutex_
   RunResult result_;
 };
 

@@ -7,7 +7,14 @@
 namespace kit {
 
 void Tally::add(const RequestRecord& r) {
-  ++requests;
+  if (r.due && r.attempt == 1) {
+    ++scheduled;
+    if (r.late() > late_after) {
+      ++late;
+      late_total += r.late().count();
+      late_most = std::max(late_most, r.late().count());
+    }
+  }
   if (r.connect.count() > 0) connect_total += r.connect.count(), ++connects;
   if (r.handshake.count() > 0) handshake_total += r.handshake.count(), ++handshakes;
   if (r.server_queue) {
@@ -15,17 +22,57 @@ void Tally::add(const RequestRecord& r) {
     server_queue_slowest = std::max(server_queue_slowest, r.server_queue->count());
     ++server_queues;
   }
-  total_bytes += r.bytes;
   connections_opened += r.new_connection;
+  if (r.retried) {
+    ++retries;
+    return;
+  }
+  ++requests;
+  total_bytes += r.bytes;
+  if (r.attempt > 1) ++retried_requests;
   if (r.status != 0) ++status_counts[r.status];
+  if (by_url.size() <= static_cast<std::size_t>(r.url)) by_url.resize(static_cast<std::size_t>(r.url) + 1);
+  UrlTally& url = by_url[static_cast<std::size_t>(r.url)];
+  ++url.requests;
   if (r.ok()) {
     ++ok;
+    ++url.ok;
+    url.ok_seconds += r.duration().count();
     latencies.add(r.duration().count());
   } else {
     ++failed;
+    ++url.failed;
+    failed_after_retries += r.attempt > 1;
     ++error_counts[std::string(failure_name(r.failure))];
   }
 }
+
+namespace {
+
+// Each host's share, in the order the URLs first name it; empty for one host.
+std::vector<Summary::HostLine> by_host(const std::vector<UrlTally>& by_url, const std::vector<std::string>& host_of_url) {
+  std::vector<Summary::HostLine> hosts;
+  std::vector<double> ok_seconds;
+  for (std::size_t k = 0; k < by_url.size() && k < host_of_url.size(); ++k) {
+    auto line = std::find_if(hosts.begin(), hosts.end(), [&](const auto& h) { return h.host == host_of_url[k]; });
+    if (line == hosts.end()) {
+      hosts.push_back({.host = host_of_url[k]});
+      ok_seconds.push_back(0);
+      line = hosts.end() - 1;
+    }
+    line->requests += by_url[k].requests;
+    line->ok += by_url[k].ok;
+    line->failed += by_url[k].failed;
+    ok_seconds[static_cast<std::size_t>(line - hosts.begin())] += by_url[k].ok_seconds;
+  }
+  for (std::size_t h = 0; h < hosts.size(); ++h) {
+    if (hosts[h].ok > 0) hosts[h].average = ok_seconds[h] / hosts[h].ok;
+  }
+  if (hosts.size() < 2) hosts.clear();
+  return hosts;
+}
+
+}  // namespace
 
 Tally tally_of(const std::vector<RequestRecord>& records) {
   Tally tally;
@@ -33,7 +80,7 @@ Tally tally_of(const std::vector<RequestRecord>& records) {
   return tally;
 }
 
-Summary summarize(Tally tally, Seconds elapsed) {
+Summary summarize(Tally tally, Seconds elapsed, const std::vector<std::string>& host_of_url) {
   Summary s;
   s.requests = tally.requests;
   s.ok = tally.ok;
@@ -48,6 +95,16 @@ Summary summarize(Tally tally, Seconds elapsed) {
     s.server_queue_average = tally.server_queue_total / tally.server_queues;
     s.server_queue_slowest = tally.server_queue_slowest;
   }
+  s.retries = tally.retries;
+  s.retried_requests = tally.retried_requests;
+  s.failed_after_retries = tally.failed_after_retries;
+  s.scheduled = tally.scheduled;
+  s.late = tally.late;
+  if (tally.late > 0) {
+    s.late_average = tally.late_total / tally.late;
+    s.late_most = tally.late_most;
+  }
+  s.hosts = by_host(tally.by_url, host_of_url);
   s.status_counts = std::move(tally.status_counts);
   s.error_counts = std::move(tally.error_counts);
 

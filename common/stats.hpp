@@ -27,12 +27,34 @@ struct Summary {
   std::optional<double> fastest, slowest, average;
   std::vector<std::pair<double, double>> percentiles;  // (p, seconds)
   std::vector<HistogramBucket> histogram;
-  std::map<int, int> status_counts;          // every answer that arrived, 4xx/5xx included
+  std::map<int, int> status_counts;          // every request's last answer, 4xx/5xx included
   std::map<std::string, int> error_counts;   // by failure name
+  // --retry: tries that were asked again, requests that needed them, and of
+  // those, the ones whose last try failed too.
+  int retries = 0, retried_requests = 0, failed_after_retries = 0;
+  // --rate: requests that went out more than late_after their due time.
+  int scheduled = 0, late = 0;
+  std::optional<double> late_average, late_most;
+  // With URLs on more than one host: each host's share, in the order first named.
+  struct HostLine {
+    std::string host;
+    int requests = 0, ok = 0, failed = 0;
+    std::optional<double> average;
+  };
+  std::vector<HostLine> hosts;
   double success_rate() const { return requests ? 100.0 * ok / requests : 0; }
 };
 
 inline constexpr double reported_percentiles[] = {10, 25, 50, 75, 90, 95, 99, 99.9};
+
+// Timers wake a little after their time; a request counts as late past this.
+inline constexpr Seconds late_after{0.001};
+
+// One URL's share of a run.
+struct UrlTally {
+  int requests = 0, ok = 0, failed = 0;
+  double ok_seconds = 0;  // latencies of the successful requests, added up
+};
 
 // What the summary needs of each request, gathered as requests finish: a long
 // run need not keep every record, and its latencies take fixed memory.
@@ -49,13 +71,20 @@ struct Tally {
   Latencies latencies;  // of the successful requests
   std::map<int, int> status_counts;
   std::map<std::string, int> error_counts;
+  int retries = 0, retried_requests = 0, failed_after_retries = 0;
+  int scheduled = 0, late = 0;
+  double late_total = 0, late_most = 0;
+  std::vector<UrlTally> by_url;  // indexed by RequestRecord::url
 
+  // Counts a request by its last try; an earlier try (retried) counts as a retry.
   void add(const RequestRecord& record);
 };
 
 Tally tally_of(const std::vector<RequestRecord>& records);
 
-Summary summarize(Tally tally, Seconds elapsed);
+// `host_of_url` names each URL's host ("localhost:8000"), for the lines by
+// host; none are made when the URLs share one host.
+Summary summarize(Tally tally, Seconds elapsed, const std::vector<std::string>& host_of_url = {});
 Summary summarize(const std::vector<RequestRecord>& records, Seconds elapsed);
 
 }  // namespace kit

@@ -89,6 +89,20 @@ double tick_step(double total, int most) {
   return 10 * power;
 }
 
+// "3 requests", or "3 requests (5 tries)" when --retry asked some again.
+std::string requests_and_tries(const std::vector<RequestRecord>& records) {
+  const auto requests = std::count_if(records.begin(), records.end(), [](const RequestRecord& r) { return !r.retried; });
+  std::string text = std::to_string(requests) + (requests == 1 ? " request" : " requests");
+  if (static_cast<std::size_t>(requests) != records.size()) text += " (" + std::to_string(records.size()) + " tries)";
+  return text;
+}
+
+// What a bar stands for: each try gets its own when there were retries.
+const char* one_bar_per(const std::vector<RequestRecord>& records) {
+  const bool retries = std::any_of(records.begin(), records.end(), [](const RequestRecord& r) { return r.retried; });
+  return retries ? "one bar per try" : "one bar per request";
+}
+
 }  // namespace
 
 std::string timeline_text(const std::vector<RequestRecord>& records, Seconds total,
@@ -105,8 +119,7 @@ std::string timeline_text(const std::vector<RequestRecord>& records, Seconds tot
   const std::string border = style.utf8 ? "\u2502" : "|";
 
   std::ostringstream out;
-  out << "\nTimeline: " << records.size() << (records.size() == 1 ? " request" : " requests")
-      << " on " << lanes.size() << (lanes.size() == 1 ? " lane" : " lanes") << ", "
+  out << "\nTimeline: " << requests_and_tries(records) << " on " << lanes.size() << (lanes.size() == 1 ? " lane" : " lanes") << ", "
       << format_duration(total.count(), !style.utf8) << "\n";
 
   int shown = 0;
@@ -160,7 +173,7 @@ std::string timeline_text(const std::vector<RequestRecord>& records, Seconds tot
   out << ok_glyph << " ok  " << failed_glyph << " failed  ";
   if (any_setup) out << setup_glyph << " connect/TLS  ";
   if (any_queued) out << queued_glyph << " queued in the server  ";
-  out << "one bar per request\n";
+  out << one_bar_per(records) << '\n';
   return out.str();
 }
 
@@ -187,9 +200,9 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
       << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
       << "<text x=\"" << left << "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">"
       << escape_xml(title) << "</text>\n"
-      << "<text x=\"" << left << "\" y=\"40\" fill=\"#555\">" << records.size()
-      << " requests on " << lane_count << " lanes in " << escape_xml(format_duration(span))
-      << "; one bar per request: blue is connect and TLS set-up, amber the wait in the server's queue"
+      << "<text x=\"" << left << "\" y=\"40\" fill=\"#555\">" << requests_and_tries(records)
+      << " on " << lane_count << " lanes in " << escape_xml(format_duration(span)) << "; "
+      << one_bar_per(records) << ": blue is connect and TLS set-up, amber the wait in the server's queue"
          " (Server-Timing), green the rest; hover for details</text>\n";
 
   const double step = tick_step(span, 10);
@@ -214,12 +227,17 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
       const double x = x_of(r->start.count());
       const double w = std::max(1.0, x_of(r->end.count()) - x);
       std::string outcome = r->ok() ? "HTTP " + std::to_string(r->status) : r->error;
-      outcome += ", " + format_duration(r->duration().count());
+      outcome += ", " + format_duration((r->end - r->start).count());
+      if (r->retried) outcome += ", tried again";
+      if (r->late() > Seconds(0)) outcome += "; went out " + format_duration(r->late().count()) + " after its due time";
+      if (!r->retried && r->began() != r->start) outcome += "; the whole request " + format_duration(r->duration().count());
       if (r->connect.count() > 0) outcome += "; connect " + format_duration(r->connect.count());
       if (r->handshake.count() > 0) outcome += ", TLS handshake " + format_duration(r->handshake.count());
       if (r->server_queue) outcome += "; queued in the server " + format_duration(r->server_queue->count());
       if (r->server_app) outcome += "; app " + format_duration(r->server_app->count());
-      svg << "<g><title>" << escape_xml("request " + std::to_string(r->number) + ": " + outcome)
+      const std::string which = "request " + std::to_string(r->number) +
+                                (r->attempt > 1 || r->retried ? ", try " + std::to_string(r->attempt) : "");
+      svg << "<g><title>" << escape_xml(which + ": " + outcome)
           << "</title><rect class=\"bar " << (r->ok() ? "ok" : "failed") << "\" x=\"" << x
           << "\" y=\"" << y + 2 << "\" width=\"" << w << "\" height=\"" << lane_height - 4 << "\"/>";
       // The bar's first parts drawn over it: set-up, then the server's queue.

@@ -242,8 +242,10 @@ TEST_P(BothClients, BadUrlsExitTwo) {
 TEST_P(BothClients, BadFlagsExitTwo) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--bogus"}, {"-n", "0"}, {"-n", "many"}, {"--timeout", "-1"},
-        {"--timeout", "0"}, {"-n", "1", "http://a/", "http://b/"}, {"-n", "3", "-z", "1s"},
-        {"-z", "soon"}, {"-z", "10"}, {"--max-body", "lots"}, {"--cacert", "/no/such/ca.pem"}}) {
+        {"--timeout", "0"}, {"http://127.0.0.1:9/", "ftp://b/"}, {"-n", "3", "-z", "1s"},
+        {"-z", "soon"}, {"-z", "10"}, {"--max-body", "lots"}, {"--cacert", "/no/such/ca.pem"},
+        {"--rate", "0"}, {"--rate", "fast"}, {"--retry", "-1"}, {"--retry", "101"}, {"--deadline", "0"},
+        {"--urls", "/no/such/list.txt"}, {"--urls", "/dev/null"}}) {
     const ProgramResult result = run(args, 10);
     EXPECT_EQ(result.exit_code, 2) << args[0];
     EXPECT_EQ(result.err.rfind(GetParam() + ": ", 0), 0u) << result.err;

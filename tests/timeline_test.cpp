@@ -121,7 +121,7 @@ TEST(TimelineSvg, IsWellFormedWithOneBarPerRequest) {
 TEST(RecordsJson, ParsesAndKeepsEveryRecord) {
   const auto records = async_run();
   const auto document = boost::json::parse(
-      records_json({"client_async", "client_async -n 3", "http://h/"}, records, summarize(records, Seconds(1))));
+      records_json({"client_async", "client_async -n 3", {"http://h/"}}, records, summarize(records, Seconds(1))));
   const auto& requests = document.at("requests").as_array();
   ASSERT_EQ(requests.size(), 3u);
   EXPECT_EQ(requests[1].at("lane").as_int64(), 2);
@@ -131,6 +131,7 @@ TEST(RecordsJson, ParsesAndKeepsEveryRecord) {
   EXPECT_EQ(document.at("summary").at("requests").as_int64(), 3);
   EXPECT_EQ(document.at("summary").at("ok").as_int64(), 2);
   EXPECT_EQ(document.at("program").as_string(), "client_async");
+  EXPECT_EQ(requests[1].at("url").as_string(), "http://h/");
 }
 
 TEST(RecordsJson, AllFailedGivesNullLatencies) {
@@ -141,14 +142,15 @@ TEST(RecordsJson, AllFailedGivesNullLatencies) {
 
 TEST(RecordsCsv, OneRowPerRecordAndTheSummaryAsComments) {
   const auto records = async_run();
-  const auto lines = lines_of(records_csv(records, summarize(records, Seconds(1))));
+  const auto lines = lines_of(records_csv({}, records, summarize(records, Seconds(1))));
   ASSERT_GE(lines.size(), 4u);
   EXPECT_EQ(lines[0],
             "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,server_queue,server_app,"
-            "ok,failure,error");
-  EXPECT_EQ(lines[1], "1,1,0.000000,1.000000,1.000000,200,22,false,0.000000,0.000000,,,true,,");
+            "ok,failure,error,url,due,attempt,retried");
+  EXPECT_EQ(lines[1], "1,1,0.000000,1.000000,1.000000,200,22,false,0.000000,0.000000,,,true,,,,,1,false");
   EXPECT_EQ(lines[3],
-            "3,3,0.000000,1.000000,1.000000,0,0,false,0.000000,0.000000,,,false,timeout,timed out after 1 s");
+            "3,3,0.000000,1.000000,1.000000,0,0,false,0.000000,0.000000,,,false,timeout,timed out after 1 s,,,1,"
+            "false");
   EXPECT_EQ(lines[4], "# requests,3");
 }
 
@@ -169,8 +171,9 @@ TEST(ServerTimingInReports, JsonAndCsvCarryTheServersFigures) {
   EXPECT_DOUBLE_EQ(requests[1].at("server_queue").as_double(), 0.6);
   EXPECT_DOUBLE_EQ(requests[1].at("server_app").as_double(), 0.3);
   EXPECT_DOUBLE_EQ(document.at("summary").at("server_queue_slowest").as_double(), 0.6);
-  const auto lines = lines_of(records_csv(records, summary));
-  EXPECT_EQ(lines[2], "2,2,0.000000,0.900000,0.900000,200,22,false,0.000000,0.000000,0.600000,0.300000,true,,");
+  const auto lines = lines_of(records_csv({}, records, summary));
+  EXPECT_EQ(lines[2],
+            "2,2,0.000000,0.900000,0.900000,200,22,false,0.000000,0.000000,0.600000,0.300000,true,,,,,1,false");
 }
 
 TEST(ServerTimingInReports, TimelineShowsTheQueueInItsOwnShade) {
