@@ -164,7 +164,7 @@ void try_once(Lane& lane, const kit::RunPlan& plan, const kit::RunClock& clock, 
       lane.options.keep_alive && plan.running()) {
     // The server closed the kept-alive connection just as we reused it
     // (nginx does after 1000 requests): open a new one and ask again.
-    record = kit::try_again_now(record, clock.now());
+    kit::begin_again(record, clock.now());
     fetch(lane, plan, clock, record);
   }
 }
@@ -179,11 +179,9 @@ void run_lane(int lane_number, const kit::ClientOptions& options, kit::RunPlan& 
     kit::RequestRecord record = kit::first_try(*ticket, lane_number, clock.now());
     try_once(lane, plan, clock, record);
     while (const auto wait = plan.retry_wait(record)) {
-      record.retried = true;
-      kit::RequestRecord tried = std::exchange(record, {});
+      plan.retry(record);
       std::this_thread::sleep_for(*wait);
-      record = kit::next_try(tried, clock.now());
-      plan.finish(std::move(tried));
+      record.start = clock.now();
       try_once(lane, plan, clock, record);
     }
     progress.count(record);

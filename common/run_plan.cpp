@@ -1,6 +1,7 @@
 #include "run_plan.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "retry.hpp"
 #include "units.hpp"
@@ -15,19 +16,21 @@ RequestRecord next_try(const RequestRecord& tried, Seconds now) {
   return RequestRecord{.number = tried.number,
                        .lane = tried.lane,
                        .url = tried.url,
+                       .attempt = tried.attempt + 1,
                        .start = now,
-                       .due = tried.began(),
-                       .attempt = tried.attempt + 1};
+                       .due = tried.began()};
 }
 
 RequestRecord try_again_now(const RequestRecord& tried, Seconds now) {
   return RequestRecord{.number = tried.number,
                        .lane = tried.lane,
                        .url = tried.url,
+                       .attempt = tried.attempt,
                        .start = now,
-                       .due = tried.due,
-                       .attempt = tried.attempt};
+                       .due = tried.due};
 }
+
+void begin_again(RequestRecord& record, Seconds now) { record = try_again_now(record, now); }
 
 RunPlan::RunPlan(const ClientOptions& options, const RunClock& clock)
     : options_(options),
@@ -89,6 +92,12 @@ std::optional<Seconds> RunPlan::retry_wait(const RequestRecord& tried) {
   if (options_.deadline && next_start >= tried.began() + *options_.deadline) return std::nullopt;
   if (options_.duration && next_start + Seconds(0.001) >= *options_.duration) return std::nullopt;
   return wait;
+}
+
+void RunPlan::retry(RequestRecord& record) {
+  RequestRecord tried = std::exchange(record, next_try(record, Seconds(0)));
+  tried.retried = true;
+  finish(std::move(tried));
 }
 
 void RunPlan::finish(RequestRecord record) {

@@ -29,6 +29,8 @@ RequestRecord first_try(const Ticket& ticket, int lane, Seconds now);
 RequestRecord next_try(const RequestRecord& tried, Seconds now);
 // The same try begun afresh at `now`: a reconnect, or a redirect's next hop.
 RequestRecord try_again_now(const RequestRecord& tried, Seconds now);
+// The same, in place: no second record in a waiting coroutine's frame.
+void begin_again(RequestRecord& record, Seconds now);
 
 class RunPlan {
  public:
@@ -51,6 +53,12 @@ class RunPlan {
   // request's last try: not worth retrying, --retry used up, or the wait
   // would pass --deadline or the end of a -z run.
   std::optional<Seconds> retry_wait(const RequestRecord& tried);
+
+  // Counts `record` as a try that will be asked again (kept for the
+  // timeline) and turns it into the record of the next try, whose start is
+  // set when it goes out. Not a coroutine, so that a waiting request's frame
+  // holds one record, not two.
+  void retry(RequestRecord& record);
 
   // Counts a finished try, and keeps its record when a report will show it.
   // A request cut off by the end of a -z run is not a failure of the server:

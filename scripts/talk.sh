@@ -2,7 +2,7 @@
 # Replays the talk's demonstrations in order against our server, each with a
 # heading, the command, the talk's figure and ours side by side.
 #
-#   ./scripts/talk.sh           1 s per request, as in the talk (about 30 s)
+#   ./scripts/talk.sh           1 s per request, as in the talk (about 45 s)
 #   ./scripts/talk.sh --fast    0.2 s per request (the talk's figures scaled to match)
 #   ./scripts/talk.sh --scale   also "why not threads?": 1,000 threads against one event loop
 #
@@ -40,6 +40,8 @@ start_server event_loop --delay "$delay" --async
 echo "  (ours)         ->  server --async         $event_loop"
 start_server blocking_loop --delay "$delay" --async --blocking
 echo "  (ours)         ->  server --async --blocking  $blocking_loop"
+start_server rate_limited --delay "$delay" --async --rate-limit 5
+echo "  (ours)         ->  server --async --rate-limit 5  $rate_limited"
 
 step=0
 # demo "heading" "talk's figure in seconds, or -" command...
@@ -87,6 +89,26 @@ demo "The classic mistake: a blocking sleep inside the event loop, 3 requests qu
   ./build/client_async "$blocking_loop" -n 3 -q
 show "The loop slept with each request; the others waited, unread, in its queue:" \
   ./build/client_async "$blocking_loop" -n 3 -q --timeline
+# outcome "heading" command...: runs it and prints the first failure line, if
+# any, and the recap with the time it took.
+outcome() {
+  local heading=$1; shift
+  step=$((step + 1))
+  printf '\n%d. %s\n   $ %s\n' "$step" "$heading" "$*"
+  local output
+  output=$("$@" 2>&1) || true
+  { grep -m1 '^request ' <<<"$output" || true; tail -n1 <<<"$output"; } | sed 's/^/   /'
+  # The server's bucket holds 5 tokens and gains 5 a second: a pause fills it
+  # again, so each step starts where a fresh class would.
+  sleep 1.2
+}
+
+outcome "Where it gets difficult: an API that allows 5 requests a second; 20 at once get 429" \
+  ./build/client_async "$rate_limited" -n 20 -q
+outcome "Ask again when Retry-After says (--retry 5): all succeed, in waves of 5 a second" \
+  ./build/client_async "$rate_limited" -n 20 -q --retry 5
+outcome "Or keep to the rate (--rate 5): none is refused" \
+  ./build/client_async "$rate_limited" -n 20 -q --rate 5
 if $scale; then
   # "Why not threads?": the same 1,000 waits on 1,000 threads, then on one
   # event loop. /usr/bin/time (Debian's time package) adds memory and CPU.
