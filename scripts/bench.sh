@@ -315,7 +315,23 @@ row "-z ${short_run}s, 50 kept-alive" "client_async" "$(kit_ok kit_short) ok, $(
 row "-z ${long_run}s, 50 kept-alive" "client_async" "$(kit_ok kit_long) ok, $(rss kit_long) MB" "" \
   "the same memory within 2 MB: ${growth} MB more" "$(verdict "${growth#-}" "<=" 2)"
 
-say "8. why not threads? client_sync --threads N against client_async, N at once, 1 s server --async"
+# An open-loop rate: client_async must send what was asked, on schedule.
+# hey's -q is per worker: 50 workers at 20 a second ask for 1000 too.
+say "8. open loop: client_async --rate 1000 -z ${short_run}s -c 50, next to hey -q 20 -c 50, against server --async --delay 0"
+settle "$kit_port"
+measure kit_rate ./build/client_async "$kit_fast" --rate 1000 -z "${short_run}s" -c 50 --summary
+settle "$kit_port"
+measure hey_rate hey -q 20 -c 50 -z "${short_run}s" "$kit_fast"
+kit_rate=$(sed -n 's/^\([0-9]*\) requests*, .* in \([0-9.]*\) s.*/\1 \2/p' "$work/kit_rate.out" | tail -1 |
+  awk '{ printf "%.1f", $1 / $2 }')
+rate_off=$(awk -v r="$kit_rate" 'BEGIN { d = (r - 1000) / 10; printf "%.2f", d < 0 ? -d : d }')
+late=$(sed -n 's/^  Late: *\([0-9]*\) of .*/\1/p' "$work/kit_rate.out")
+row "1000 a second asked, 50 connections, ${short_run} s" "hey -q 20 -c 50" "$(hey_rps hey_rate) req/s" "$(hey_ok hey_rate) x 200" "" ""
+row "1000 a second asked, 50 connections, ${short_run} s" "client_async --rate 1000 -c 50" \
+  "$kit_rate req/s, ${late:-?} sent more than 1 ms late" "$(kit_ok kit_rate) ok$(kit_errors kit_rate)" \
+  "within 1% of 1000/s: ${rate_off}% off" "$(verdict "$rate_off" "<=" 1)"
+
+say "9. why not threads? client_sync --threads N against client_async, N at once, 1 s server --async"
 for n in 100 1000 5000; do
   [ "$n" -gt "$many" ] && continue
   settle "$kit_port"
@@ -331,7 +347,7 @@ done
 
 soak=60
 [ "$seconds" -lt 3 ] && soak=20
-say "9. soak: each model under wrk -t1 -c200 for $soak s at --delay 0, plus 5000 at once every 10 s"
+say "10. soak: each model under wrk -t1 -c200 for $soak s at --delay 0, plus 5000 at once every 10 s"
 # The bursts wait 1 s each in the event loop; the pool's 8 workers would take
 # 10 minutes for that, so there each of the 5000 waits 1 ms (0.6 s in all).
 # resident MB and open descriptors of a process: "12.3 9"
