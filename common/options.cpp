@@ -93,7 +93,7 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
                  "or a reset before any answer")
       ->capture_default_str()->check(CLI::Range(0, 100))->type_name("N");
   std::optional<double> deadline_seconds;
-  app.add_option("--deadline", deadline_seconds, "seconds allowed per request, its tries and waits included")
+  app.add_option("--deadline", deadline_seconds, "seconds allowed per request, its tries and waits included (from its due time with --rate)")
       ->check(CLI::Range(0.001, 86'400.0));
   std::optional<double> duration_seconds;
   app.add_option("-z,--duration", duration_seconds,

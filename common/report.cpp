@@ -136,6 +136,10 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
   err << recap_line(run.tally, elapsed);
   if (run.cancelled > 0) err << " (" << run.cancelled << " cut off by the end of the run, not counted)";
   err << std::endl;
+  if (run.unsent > 0) {
+    err << run.unsent << (run.unsent == 1 ? " request" : " requests")
+        << " due before the end never went out: too few lanes (-c, --threads) for --rate\n";
+  }
   int exit_code = exit_code_for(run.tally);
 
   std::vector<std::string> host_of_url, urls;

@@ -1,6 +1,7 @@
 #include "run_plan.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "retry.hpp"
@@ -55,7 +56,11 @@ std::optional<Ticket> RunPlan::next() {
     // The schedule, not the clock, decides: a request held back by -c is
     // still due when it was due.
     ticket.due = Seconds(started_ / *options_.rate);
-    if (options_.duration && *ticket.due + Seconds(0.001) >= *options_.duration) return std::nullopt;
+    // A timed run ends with its schedule, and sooner when the lanes fell
+    // behind it: a request due before the end is not sent after it.
+    if (options_.duration && (*ticket.due + Seconds(0.001) >= *options_.duration || !running())) {
+      return std::nullopt;
+    }
   } else if (!running()) {
     return std::nullopt;
   }
@@ -123,6 +128,12 @@ RunResult RunPlan::take_result(Seconds elapsed) {
     return a.number != b.number ? a.number < b.number : a.attempt < b.attempt;
   });
   result_.elapsed = elapsed;
+  if (options_.rate && options_.duration) {
+    // Due times k/R that fall before the end (less its last millisecond, as in next()).
+    const double last = std::max(0.0, (*options_.duration - Seconds(0.001)).count());
+    const auto due = static_cast<int>(std::ceil(last * *options_.rate - 1e-9));
+    result_.unsent = std::max(0, due - started_);
+  }
   return std::move(result_);
 }
 

@@ -168,6 +168,18 @@ TEST(RunPlanSchedule, ATimedRunAtARateEndsWithItsLastDueTime) {
   int tickets = 0;
   while (plan.next()) ++tickets;  // handed out at once: the schedule, not the clock, decides
   EXPECT_EQ(tickets, 50);
+  EXPECT_EQ(plan.take_result(Seconds(0.5)).unsent, 0);
+}
+
+TEST(RunPlanSchedule, RequestsThatNoLaneSentBeforeTheEndAreCounted) {
+  ClientOptions options;
+  options.rate = 100;
+  options.duration = Seconds(0.5);
+  options.targets = {parse_http_url("http://a/")};
+  const RunClock clock;
+  RunPlan plan(options, clock);
+  for (int k = 0; k < 10; ++k) ASSERT_TRUE(plan.next());
+  EXPECT_EQ(plan.take_result(Seconds(0.5)).unsent, 40) << "50 were due before the end, 10 went out";
 }
 
 TEST(LateRequests, CountOnlyTheFirstTryOfScheduledRequests) {
