@@ -145,8 +145,9 @@ TEST_P(BothClients, RateCountsLatencyFromTheDueTime) {
     EXPECT_NEAR(due, 0.05 * static_cast<double>(r.at("number").as_int64() - 1), 1e-9);
     if (r.at("number").as_int64() > 1) EXPECT_GT(r.at("start").as_double() - due, 0.5) << "sent late";
   }
-  EXPECT_EQ(boost::json::parse(open.out).at("summary").at("late").as_int64(), 4);
-  EXPECT_NE(open.err.find("Late:           4 of 5"), std::string::npos) << open.err;
+  // The four held back at least; the first too on a slow start (sanitizers).
+  EXPECT_GE(boost::json::parse(open.out).at("summary").at("late").as_int64(), 4);
+  EXPECT_NE(open.err.find(" of 5 went out more than 1.0 ms after their due time"), std::string::npos) << open.err;
 }
 
 // Several URLs on two servers: the bodies print in the order of the URLs,

@@ -158,11 +158,17 @@ TEST(RunPlanSchedule, RateGivesEachRequestItsDueTimeAndUrlsTakeTurns) {
   EXPECT_FALSE(plan.next());
 }
 
-TEST(RunPlanSchedule, ATimedRunAtARateEndsWithItsLastDueTime) {
+// -z 0.5s --rate 100: 50 requests due.
+ClientOptions half_a_second_at_100() {
   ClientOptions options;
   options.rate = 100;
   options.duration = Seconds(0.5);
   options.targets = {parse_http_url("http://a/")};
+  return options;
+}
+
+TEST(RunPlanSchedule, ATimedRunAtARateEndsWithItsLastDueTime) {
+  const ClientOptions options = half_a_second_at_100();
   const RunClock clock;
   RunPlan plan(options, clock);
   int tickets = 0;
@@ -172,10 +178,7 @@ TEST(RunPlanSchedule, ATimedRunAtARateEndsWithItsLastDueTime) {
 }
 
 TEST(RunPlanSchedule, RequestsThatNoLaneSentBeforeTheEndAreCounted) {
-  ClientOptions options;
-  options.rate = 100;
-  options.duration = Seconds(0.5);
-  options.targets = {parse_http_url("http://a/")};
+  const ClientOptions options = half_a_second_at_100();
   const RunClock clock;
   RunPlan plan(options, clock);
   for (int k = 0; k < 10; ++k) ASSERT_TRUE(plan.next());
