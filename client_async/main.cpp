@@ -416,11 +416,8 @@ void run_lanes(Run& run, std::deque<EventLoop>& loops) {
   loops.front().context.run();
 }  // the helpers join here
 
-// Looks every host up at once, before the first request, and waits for the
-// answers: a name that does not resolve fails only its own URLs' requests.
-Awaitable<void> look_up(Host& host) {
-  asio::ip::basic_resolver<tcp, Executor> resolver(co_await asio::this_coro::executor);
-  auto [error, addresses] = co_await resolver.async_resolve(host.name, host.port, no_throw);
+// What a lookup found, or why it found nothing.
+void looked_up(Host& host, beast::error_code error, tcp::resolver::results_type addresses) {
   if (error) {
     host.lookup_failure = "cannot resolve host '" + host.name + "'";
   } else {
@@ -428,7 +425,22 @@ Awaitable<void> look_up(Host& host) {
   }
 }
 
+Awaitable<void> look_up(Host& host) {
+  asio::ip::basic_resolver<tcp, Executor> resolver(co_await asio::this_coro::executor);
+  auto [error, addresses] = co_await resolver.async_resolve(host.name, host.port, no_throw);
+  looked_up(host, error, std::move(addresses));
+}
+
+// Looks every host up at once, before the first request, and waits for the
+// answers: a name that does not resolve fails only its own URLs' requests.
+// One host has nothing to wait beside: a blocking lookup then spares the
+// thread Asio starts to run getaddrinfo for async_resolve (0.25 ms of start-up).
 void look_up_hosts(std::vector<Host>& hosts, asio::io_context& context) {
+  if (hosts.size() == 1) {
+    beast::error_code error;
+    auto addresses = tcp::resolver(context).resolve(hosts.front().name, hosts.front().port, error);
+    return looked_up(hosts.front(), error, std::move(addresses));
+  }
   for (Host& host : hosts) asio::co_spawn(context, look_up(host), rethrow);
   context.run();
   context.restart();

@@ -75,7 +75,7 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   std::vector<std::string> urls;
   app.add_option("urls", urls, std::string("URLs to fetch (default ") + default_url +
                                    "); request k takes URL k mod their count")
-      ->type_name("URL ...");
+      ->type_name("URL");
   std::string url_file;
   app.add_option("--urls", url_file, "read more URLs from FILE, one per line, # for comments (- for stdin)")
       ->type_name("FILE");
