@@ -2,7 +2,7 @@
 # Replays the talk's demonstrations in order against our server, each with a
 # heading, the command, the talk's figure and ours side by side.
 #
-#   ./scripts/talk.sh           1 s per request, as in the talk (about 45 s)
+#   ./scripts/talk.sh           1 s per request, as in the talk (about 40 s)
 #   ./scripts/talk.sh --fast    0.2 s per request (the talk's figures scaled to match)
 #   ./scripts/talk.sh --scale   also "why not threads?": 1,000 threads against one event loop
 #
