@@ -13,9 +13,9 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <utility>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "fd_limit.hpp"

@@ -73,8 +73,10 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   options.program = program;
   for (int i = 0; i < argc; ++i) options.command += (i ? " " : "") + std::string(i ? argv[i] : program.c_str());
   std::vector<std::string> urls;
-  app.add_option("urls", urls, std::string("URLs to fetch (default ") + default_url +
-                                   "); request k takes URL k mod their count")
+  // Named "url", not "urls": CLI11 2.4.2 and later (Debian 13 on) refuse a
+  // positional named like an option, since the two would clash in a config file.
+  app.add_option("url", urls, std::string("URLs to fetch (default ") + default_url +
+                                  "); request k takes URL k mod their count")
       ->type_name("URL");
   std::string url_file;
   app.add_option("--urls", url_file, "read more URLs from FILE, one per line, # for comments (- for stdin)")
@@ -93,7 +95,8 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
                  "or a reset before any answer")
       ->capture_default_str()->check(CLI::Range(0, 100))->type_name("N");
   std::optional<double> deadline_seconds;
-  app.add_option("--deadline", deadline_seconds, "seconds allowed per request, its tries and waits included (from its due time with --rate)")
+  app.add_option("--deadline", deadline_seconds,
+                 "seconds allowed per request, its tries and waits included (from its due time with --rate)")
       ->check(CLI::Range(0.001, 86'400.0));
   std::optional<double> duration_seconds;
   app.add_option("-z,--duration", duration_seconds,
