@@ -325,7 +325,7 @@ Awaitable<void> take_a_second_look(Run& run, Connection& connection, const Url& 
   if (record.failure == Failure::reset) {
     // The server closed a kept-alive connection while it sat idle (nginx
     // does after 1000 requests): open a new one and ask again.
-    kit::begin_again(record, run.clock.now());
+    record = kit::try_again_now(record, run.clock.now());
     co_await fetch(run, connection, url.target, run.hosts[url.host], url.request, record);
   }
   for (int hops = 0; run.options.follow && record.failure == Failure::redirect; ++hops) {

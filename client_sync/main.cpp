@@ -164,7 +164,7 @@ void try_once(Lane& lane, const kit::RunPlan& plan, const kit::RunClock& clock, 
       lane.options.keep_alive && plan.running()) {
     // The server closed the kept-alive connection just as we reused it
     // (nginx does after 1000 requests): open a new one and ask again.
-    kit::begin_again(record, clock.now());
+    record = kit::try_again_now(record, clock.now());
     fetch(lane, plan, clock, record);
   }
 }

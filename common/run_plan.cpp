@@ -13,15 +13,6 @@ RequestRecord first_try(const Ticket& ticket, int lane, Seconds now) {
   return RequestRecord{.number = ticket.number, .lane = lane, .url = ticket.url, .start = now, .due = ticket.due};
 }
 
-RequestRecord next_try(const RequestRecord& tried, Seconds now) {
-  return RequestRecord{.number = tried.number,
-                       .lane = tried.lane,
-                       .url = tried.url,
-                       .attempt = tried.attempt + 1,
-                       .start = now,
-                       .due = tried.began()};
-}
-
 RequestRecord try_again_now(const RequestRecord& tried, Seconds now) {
   return RequestRecord{.number = tried.number,
                        .lane = tried.lane,
@@ -31,7 +22,12 @@ RequestRecord try_again_now(const RequestRecord& tried, Seconds now) {
                        .due = tried.due};
 }
 
-void begin_again(RequestRecord& record, Seconds now) { record = try_again_now(record, now); }
+RequestRecord next_try(const RequestRecord& tried, Seconds now) {
+  RequestRecord next = try_again_now(tried, now);
+  ++next.attempt;
+  next.due = tried.began();
+  return next;
+}
 
 RunPlan::RunPlan(const ClientOptions& options, const RunClock& clock)
     : options_(options),

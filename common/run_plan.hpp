@@ -29,8 +29,6 @@ RequestRecord first_try(const Ticket& ticket, int lane, Seconds now);
 RequestRecord next_try(const RequestRecord& tried, Seconds now);
 // The same try begun afresh at `now`: a reconnect, or a redirect's next hop.
 RequestRecord try_again_now(const RequestRecord& tried, Seconds now);
-// The same, in place: no second record in a waiting coroutine's frame.
-void begin_again(RequestRecord& record, Seconds now);
 
 class RunPlan {
  public:
