@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -55,10 +56,13 @@ class AppModel {
   virtual event_loop::Awaitable<Served> serve(const AppRequest& request) = 0;
   // Whether a connection may carry another request after this one.
   virtual bool keeps_connections() const = 0;
-  // Whether serve() blocks the event loop's thread (--async --blocking).
-  // Requests then wait in the kernel, unread, and the front end dates them
-  // by when the kernel received them.
-  virtual bool blocks_the_loop() const { return false; }
+  // How many requests it takes at once. Past it, the front end stops
+  // accepting, and new connections wait unread in the kernel's backlog.
+  virtual int capacity() const { return std::numeric_limits<int>::max(); }
+  // Whether requests may wait unread in the kernel: behind a full model, or
+  // behind a loop that blocks (--async --blocking). The front end then dates
+  // a new connection's request by when the kernel received it.
+  virtual bool requests_wait_in_the_kernel() const { return capacity() < std::numeric_limits<int>::max(); }
   // For the "Serving on" line: "worker pool, 8 workers".
   virtual std::string description() const = 0;
   // Called once the front end has stopped: finish and join any threads.

@@ -13,7 +13,7 @@ class EventLoopModel : public AppModel {
       : app_(app), threads_(threads), blocking_(blocking) {}
   event_loop::Awaitable<Served> serve(const AppRequest& request) override;
   bool keeps_connections() const override { return true; }
-  bool blocks_the_loop() const override { return blocking_; }
+  bool requests_wait_in_the_kernel() const override { return blocking_; }
   std::string description() const override;
 
  private:

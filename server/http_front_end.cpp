@@ -16,6 +16,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <deque>
 #include <sstream>
@@ -163,7 +164,10 @@ struct HttpFrontEnd::Connection {
 };
 
 HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestEvents* events)
-    : config_(config), model_(model), events_(events), loops_(make_loops(config.threads)), acceptor_(loops_.front().get_executor()) {
+    : config_(config), model_(model), events_(events), loops_(make_loops(config.threads)),
+      acceptor_(loops_.front().get_executor()),
+      model_is_bounded_(model.capacity() < std::numeric_limits<int>::max()),
+      room_signal_(loops_.front().get_executor()) {
   for (std::size_t i = 1; i < loops_.size(); ++i) keep_running_.emplace_back(loops_[i].get_executor());
   boost::system::error_code error;
   tcp::resolver resolver(loops_.front());
@@ -178,7 +182,7 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestE
   if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
   if (!error) acceptor_.bind(endpoint, error);
   if (!error) accept_when_data_arrives(acceptor_.native_handle());
-  if (!error && model_.blocks_the_loop()) {
+  if (!error && model_.requests_wait_in_the_kernel()) {
     const int on = 1;  // see kernel_arrival_time()
     ::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
   }
@@ -231,6 +235,7 @@ void HttpFrontEnd::stop_accepting() {
   asio::post(acceptor_.get_executor(), [this] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
+    room_signal_.cancel();
   });
   std::lock_guard lock(connections_mutex_);
   for (const auto& connection : connections_) {
@@ -240,8 +245,27 @@ void HttpFrontEnd::stop_accepting() {
   }
 }
 
+// A full model (a worker pool with --queue requests waiting) takes no more
+// for now: the loop stops accepting until an answer comes back, and new
+// connections wait unread in the kernel's backlog, where they cost the
+// server nothing. Their wait still counts: see kernel_arrival_time().
+HttpFrontEnd::Awaitable<void> HttpFrontEnd::room_in_the_model() {
+  while (model_is_bounded_ && in_the_model_ >= model_.capacity() && !stopping_) {
+    room_signal_.expires_at(event_loop::Timer::time_point::max());
+    co_await room_signal_.async_wait(no_throw);  // cancelled by left_the_model() or stop_accepting()
+  }
+}
+
+void HttpFrontEnd::left_the_model() {
+  // Only the answer that makes room wakes the accept loop, on its own thread.
+  if (in_the_model_.fetch_sub(1) == model_.capacity()) {
+    asio::post(acceptor_.get_executor(), [this] { room_signal_.cancel(); });
+  }
+}
+
 HttpFrontEnd::Awaitable<void> HttpFrontEnd::accept_connections() {
   while (!stopping_) {
+    co_await room_in_the_model();
     // Each new connection goes to the next loop in turn and stays there.
     asio::io_context& loop = loops_[next_loop_++ % loops_.size()];
     auto [error, socket] = co_await acceptor_.async_accept(loop.get_executor(), no_throw);
@@ -315,7 +339,7 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     // to send its request, a kept-alive one --idle-timeout to start the next.
     const bool waiting_idle = !first_request && buffer.size() == 0;
     std::optional<ServerClock::time_point> arrived;
-    if (first_request && model_.blocks_the_loop()) arrived = kernel_arrival_time(tcp.socket().native_handle());
+    if (first_request && model_.requests_wait_in_the_kernel()) arrived = kernel_arrival_time(tcp.socket().native_handle());
     tcp.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(waiting_idle ? config_.idle_timeout : config_.header_timeout)));
     auto [read_error, request_bytes] = co_await http::async_read(stream, buffer, parser, no_throw);
@@ -352,7 +376,9 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
       served = {too_many_requests(rate_limit_->rate(), limits->retry_after), "rate limited"};
     } else {
       if (events_) events_->received(app_request.id, app_request.method, app_request.target, app_request.received);
+      if (model_is_bounded_) ++in_the_model_;
       served = co_await model_.serve(app_request);
+      if (model_is_bounded_) left_the_model();
     }
     const AppResponse& reply = served.reply;
     const std::string timing = server_timing_value(served.queue.count(), served.app.count());

@@ -48,6 +48,8 @@ class HttpFrontEnd {
   using Awaitable = event_loop::Awaitable<T>;
   struct Connection;
   Awaitable<void> accept_connections();
+  Awaitable<void> room_in_the_model();
+  void left_the_model();
   Awaitable<void> serve(std::shared_ptr<Connection> connection);
   template <class AnyStream>  // plain TCP or TLS
   Awaitable<void> serve_requests(Connection& connection, AnyStream& stream);
@@ -69,6 +71,11 @@ class HttpFrontEnd {
   std::optional<boost::asio::ssl::context> tls_;  // https
   std::optional<TokenBucket> rate_limit_;         // --rate-limit
   std::atomic<bool> stopping_{false};
+  // Requests handed to the model and not yet back, counted when the model
+  // has a capacity(); the accept loop waits on the signal while it is full.
+  const bool model_is_bounded_;
+  std::atomic<int> in_the_model_{0};
+  event_loop::Timer room_signal_;
 
   // Open connections, so that stopping can close the idle keep-alive ones.
   std::mutex connections_mutex_;

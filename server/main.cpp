@@ -56,6 +56,10 @@ std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& 
   auto* workers = app.add_option("-w,--workers", config.workers,
                                  "worker-pool model: requests served at the same time")
                       ->capture_default_str()->check(CLI::Range(1, 10000));
+  auto* queue = app.add_option("--queue", config.queue,
+                               "worker-pool model: requests that wait for a worker in the server; "
+                               "more wait unread in the kernel's backlog, as with gunicorn")
+                    ->capture_default_str()->check(CLI::Range(0, 1'000'000));
   auto* event_loop = app.add_flag("--async", config.event_loop,
                                   "event-loop model (Boost.Beast): delays are timers, not sleeps");
   app.add_option("--threads", config.threads,
@@ -65,6 +69,7 @@ std::optional<int> parse_command_line(int argc, char** argv, kit::ServerConfig& 
                "event-loop model with a blocking sleep in the handler: the classic mistake")
       ->needs(event_loop);
   workers->excludes(event_loop);
+  queue->excludes(event_loop);
   app.add_option("--max-connections", config.max_connections,
                  "open connections at most; past it new ones get 503")
       ->capture_default_str()->check(CLI::Range(1, 10'000'000));
@@ -155,7 +160,7 @@ int main(int argc, char** argv) {
   } else {
     config.threads = 1;  // one loop reads requests for the whole pool
     try {
-      model = std::make_unique<kit::WorkerPool>(config.app, config.workers);
+      model = std::make_unique<kit::WorkerPool>(config.app, config.workers, config.queue);
     } catch (const std::system_error& e) {
       // The system refused a thread (ulimit -u, memory).
       std::cerr << "server: cannot start " << config.workers << " worker threads (" << e.what() << ")\n";

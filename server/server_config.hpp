@@ -10,6 +10,7 @@ struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8000;        // 0 picks a free port
   int workers = 8;        // worker-pool model: requests served at the same time
+  int queue = 1000;       // worker-pool model: requests waiting for a worker in the server; more wait in the kernel
   bool event_loop = false;
   int threads = 1;        // event-loop model: loops, one per thread (the pool has one)
   bool blocking = false;  // event-loop model with a blocking sleep: the classic mistake

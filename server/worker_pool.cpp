@@ -16,8 +16,8 @@ std::atomic<int> workers_seen{0};
 
 }  // namespace
 
-WorkerPool::WorkerPool(const AppConfig& app, int workers)
-    : app_(app), worker_count_(workers), workers_(static_cast<std::size_t>(workers)) {}
+WorkerPool::WorkerPool(const AppConfig& app, int workers, int queue)
+    : app_(app), worker_count_(workers), queue_(queue), workers_(static_cast<std::size_t>(workers)) {}
 
 std::string WorkerPool::description() const {
   return "worker pool, " + std::to_string(worker_count_) + (worker_count_ == 1 ? " worker" : " workers");

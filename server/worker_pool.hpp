@@ -3,7 +3,9 @@
 // and sleeping through its delay (gunicorn -w N behind nginx; with N = 1,
 // Python's wsgiref). The front end's event loop reads requests, so a slow or
 // silent client never holds a worker; complete requests queue for the next
-// free one.
+// free one, up to `queue` of them. Past that, new connections wait unread in
+// the kernel's backlog, where gunicorn's wait: the server's memory stays that
+// of `queue` requests, however many arrive at once.
 #include <boost/asio/thread_pool.hpp>
 
 #include "app_model.hpp"
@@ -12,17 +14,19 @@ namespace kit {
 
 class WorkerPool : public AppModel {
  public:
-  WorkerPool(const AppConfig& app, int workers);
+  WorkerPool(const AppConfig& app, int workers, int queue);
   event_loop::Awaitable<Served> serve(const AppRequest& request) override;
   // Like gunicorn's sync workers: one request per connection, so an idle
   // keep-alive client cannot hold a place.
   bool keeps_connections() const override { return false; }
+  int capacity() const override { return worker_count_ + queue_; }
   std::string description() const override;
   void finish() override { workers_.join(); }
 
  private:
   AppConfig app_;
   int worker_count_;
+  int queue_;
   boost::asio::thread_pool workers_;
 };
 

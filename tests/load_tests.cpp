@@ -56,6 +56,17 @@ TEST(Load, TwoThousandRequestsAtOnceAllSucceed) {
   EXPECT_EQ(result.err.find("2000 requests, 2000 ok, 0 failed in "), 0u) << result.err.substr(0, 2000);
 }
 
+// A burst a hundred times the pool's queue: the connections it cannot take
+// yet wait in the kernel's backlog, and every one is answered.
+TEST(Load, APoolWithASmallQueueAnswersAFarLargerBurst) {
+  if (!hard_limit_allows(1100)) GTEST_SKIP() << "the descriptor hard limit is below 1100 here";
+  ServerProcess server({"--workers", "4", "--queue", "10", "--delay", "0.001", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult result = run_program("client_async", {server.url(), "-n", "1000", "-q"});
+  EXPECT_EQ(result.exit_code, 0) << result.err.substr(0, 2000);
+  EXPECT_EQ(result.err.find("1000 requests, 1000 ok, 0 failed in "), 0u) << result.err.substr(0, 2000);
+}
+
 // Runs a program and, while it runs, watches how many threads it has; the
 // most seen goes to stderr as "threads N".
 const std::vector<std::string> counting_threads = {

@@ -3,9 +3,15 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
 
 #include "process.hpp"
 #include "text.hpp"
@@ -238,7 +244,8 @@ INSTANTIATE_TEST_SUITE_P(Models, BothModels,
 TEST(Server, BadFlagsExitTwoWithOneLine) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--bogus"}, {"--workers", "0"}, {"--port", "70000"},
-        {"--delay", "-1"}, {"--delay", "soon"}, {"--threads", "2"}, {"--async", "--workers", "2"}}) {
+        {"--delay", "-1"}, {"--delay", "soon"}, {"--threads", "2"}, {"--async", "--workers", "2"},
+        {"--async", "--queue", "5"}, {"--queue", "-1"}}) {
     const ProgramResult result = run_program("server", args, 10);
     EXPECT_EQ(result.exit_code, 2) << args[0];
     EXPECT_EQ(result.err.rfind("server: ", 0), 0u) << result.err;
@@ -246,14 +253,19 @@ TEST(Server, BadFlagsExitTwoWithOneLine) {
   }
 }
 
-// The queue;dur= and app;dur= of an answer's Server-Timing header, in
-// seconds, sorted by queue: for requests sent together, on connections of their own.
-std::vector<std::pair<double, double>> server_timings(int port, int requests) {
+// Requests sent together, on connections of their own.
+std::vector<std::unique_ptr<RawConnection>> send_together(int port, int requests) {
   std::vector<std::unique_ptr<RawConnection>> connections;
   for (int i = 0; i < requests; ++i) {
     connections.push_back(std::make_unique<RawConnection>(port));
     connections.back()->send(get("/"));
   }
+  return connections;
+}
+
+// The queue;dur= and app;dur= of each answer's Server-Timing header, in
+// seconds, sorted by queue.
+std::vector<std::pair<double, double>> server_timings(std::vector<std::unique_ptr<RawConnection>>& connections) {
   std::vector<std::pair<double, double>> timings;
   const std::regex header(R"(\r\nServer-Timing: queue;dur=(\d+\.\d), app;dur=(\d+\.\d)\r\n)");
   for (auto& connection : connections) {
@@ -267,6 +279,29 @@ std::vector<std::pair<double, double>> server_timings(int port, int requests) {
   }
   std::sort(timings.begin(), timings.end());
   return timings;
+}
+
+std::vector<std::pair<double, double>> server_timings(int port, int requests) {
+  auto connections = send_together(port, requests);
+  return server_timings(connections);
+}
+
+// Connections the kernel holds for a listening port, not yet accepted: the
+// rx_queue of its LISTEN line in /proc/net/tcp. -1 if there is no such line.
+int accept_backlog(int port) {
+  std::ifstream table("/proc/net/tcp");
+  std::string line;
+  std::getline(table, line);  // the column names
+  char wanted[16];
+  std::snprintf(wanted, sizeof wanted, ":%04X", port);
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues;
+    fields >> slot >> local >> remote >> state >> queues;
+    if (state != "0A" || !local.ends_with(wanted)) continue;  // 0A: LISTEN
+    return std::stoi(queues.substr(queues.find(':') + 1), nullptr, 16);
+  }
+  return -1;
 }
 
 TEST(Server, ServerTimingShowsTheWaitForAFreeWorker) {
@@ -288,6 +323,23 @@ TEST(Server, ServerTimingShowsTheWaitForAFreeWorker) {
   ASSERT_EQ(server.stop(SIGTERM), 0);
   EXPECT_TRUE(std::regex_search(server.log(), std::regex(R"(GET / 200 0\.\d{3} s \(queued 0\.\d{3} s\) worker \d)")))
       << server.log();
+}
+
+// One worker and room for one more request: the pool takes no more, and the
+// other connections wait unaccepted in the kernel's backlog, as they do for
+// gunicorn. Their wait there still counts in Server-Timing.
+TEST(Server, AFullPoolLeavesNewConnectionsInTheKernelsBacklog) {
+  ServerProcess server({"--workers", "1", "--queue", "1", "--delay", "0.25", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  auto connections = send_together(server.port(), 6);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_GE(accept_backlog(server.port()), 2) << "at most a few accepted before the pool was full";
+  const auto timings = server_timings(connections);
+  ASSERT_EQ(timings.size(), 6u);
+  // One after another, 0.25 s each: the last waited about 1.25 s in all, of
+  // which only the last 0.25 s or so inside the server.
+  EXPECT_GT(timings.back().first, 0.95);
+  EXPECT_LT(timings.back().first, 2.5);
 }
 
 TEST(Server, ServerTimingInTheEventLoopHasNoQueueUnlessItBlocks) {
