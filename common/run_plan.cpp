@@ -38,9 +38,17 @@ RunPlan::RunPlan(const ClientOptions& options, const RunClock& clock)
   if (keep_records_ && !options_.duration) result_.records.reserve(static_cast<std::size_t>(options_.requests));
 }
 
+// A timed run starts no request in its last millisecond: it could not finish.
+constexpr Seconds last_millisecond(0.001);
+
 bool RunPlan::running() const {
-  // A timed run starts no request in its last millisecond: it could not finish.
-  return !options_.duration || clock_.now() + Seconds(0.001) < *options_.duration;
+  return !options_.duration || clock_.now() + last_millisecond < *options_.duration;
+}
+
+int RunPlan::due_before_the_end() const {
+  // Due times k/R, k = 0, 1, ..., that come before the last millisecond.
+  const double last = std::max(0.0, (*options_.duration - last_millisecond).count());
+  return static_cast<int>(std::ceil(last * *options_.rate - 1e-9));
 }
 
 std::optional<Ticket> RunPlan::next() {
@@ -54,9 +62,7 @@ std::optional<Ticket> RunPlan::next() {
     ticket.due = Seconds(started_ / *options_.rate);
     // A timed run ends with its schedule, and sooner when the lanes fell
     // behind it: a request due before the end is not sent after it.
-    if (options_.duration && (*ticket.due + Seconds(0.001) >= *options_.duration || !running())) {
-      return std::nullopt;
-    }
+    if (options_.duration && (started_ >= due_before_the_end() || !running())) return std::nullopt;
   } else if (!running()) {
     return std::nullopt;
   }
@@ -124,12 +130,7 @@ RunResult RunPlan::take_result(Seconds elapsed) {
     return a.number != b.number ? a.number < b.number : a.attempt < b.attempt;
   });
   result_.elapsed = elapsed;
-  if (options_.rate && options_.duration) {
-    // Due times k/R that fall before the end (less its last millisecond, as in next()).
-    const double last = std::max(0.0, (*options_.duration - Seconds(0.001)).count());
-    const auto due = static_cast<int>(std::ceil(last * *options_.rate - 1e-9));
-    result_.unsent = std::max(0, due - started_);
-  }
+  if (options_.rate && options_.duration) result_.unsent = std::max(0, due_before_the_end() - started_);
   return std::move(result_);
 }
 

@@ -67,6 +67,9 @@ class RunPlan {
   RunResult take_result(Seconds elapsed);
 
  private:
+  // -z with --rate: how many requests the schedule has before the end.
+  int due_before_the_end() const;
+
   const ClientOptions& options_;
   const RunClock& clock_;
   const bool keep_records_;  // a report shows each request; else counting them is enough
