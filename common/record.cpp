@@ -1,5 +1,7 @@
 #include "record.hpp"
 
+#include "safe_text.hpp"
+
 #include <utility>
 
 namespace kit {
@@ -27,16 +29,16 @@ void RequestRecord::set_response(int http_status, std::string response_body, std
   body = std::move(response_body);
   if (status >= 400) fail(Failure::http_status, "HTTP " + std::to_string(status));
   if (status >= 300 && status < 400) {
-    this->location = location;
+    this->location = printable(location);  // a peer's text: it reaches terminals and JSON
     fail(Failure::redirect, "HTTP " + std::to_string(status) + " redirect to " +
-                                (location.empty() ? std::string("nowhere") : std::string(location)) +
+                                (location.empty() ? std::string("nowhere") : this->location) +
                                 " (not followed; --follow follows it)");
   }
 }
 
 void RequestRecord::fail(Failure kind, std::string message) {
   failure = kind;
-  error = std::move(message);
+  error = printable(message, 4096);  // it may quote a peer's bytes
 }
 
 }  // namespace kit

@@ -30,8 +30,13 @@ std::optional<Seconds> parse_retry_after(std::string_view value, std::chrono::sy
     std::tm when{};
     const char* parsed_to = ::strptime(text.c_str(), format, &when);
     if (parsed_to == nullptr || *parsed_to != '\0') continue;
-    const auto at = std::chrono::system_clock::from_time_t(::timegm(&when));
-    return std::max(Seconds(0), std::chrono::duration_cast<Seconds>(at - now));
+    // In seconds of time_t, not as a time_point: a date in the year 9999
+    // is past what nanoseconds since 1970 can hold.
+    const std::time_t at = ::timegm(&when);
+    if (at == static_cast<std::time_t>(-1)) return std::nullopt;
+    const std::time_t now_seconds = std::chrono::system_clock::to_time_t(now);
+    const Seconds past_the_second = now - std::chrono::system_clock::from_time_t(now_seconds);
+    return std::max(Seconds(0), Seconds(std::difftime(at, now_seconds)) - past_the_second);
   }
   return std::nullopt;
 }

@@ -47,6 +47,13 @@ TEST(RetryAfter, AnythingElseIsIgnored) {
   EXPECT_GT(*parse_retry_after("99999999999999999999999", example_date), longest_retry_wait);
 }
 
+TEST(RetryAfter, AFarDateIsALongWaitWithoutOverflow) {
+  const auto far = parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", example_date);
+  ASSERT_TRUE(far);
+  EXPECT_GT(*far, longest_retry_wait);
+  EXPECT_GT(far->count(), 2.5e11) << "about 8000 years";
+}
+
 TEST(Backoff, DoublesFromTheFirstWaitUpToTheCapWithJitterInItsUpperHalf) {
   EXPECT_EQ(backoff(1, 0.0), first_backoff / 2);
   for (int attempt = 1; attempt <= 12; ++attempt) {
