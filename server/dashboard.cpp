@@ -8,8 +8,13 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <boost/url/parse.hpp>
+#include <cctype>
 #include <deque>
 #include <sstream>
+#include <unistd.h>
+
+#include "safe_text.hpp"
 
 #include "dashboard_assets.hpp"
 
@@ -23,9 +28,12 @@ using event_loop::no_throw;
 
 namespace {
 
-constexpr std::size_t most_queued_per_page = 2000;  // events a slow page may fall behind by
-constexpr std::size_t most_pages = 100;
+constexpr std::size_t most_unsent_bytes_per_page = 256 * 1024;  // past it, the page is dropped
 constexpr std::size_t most_requests_in_snapshot = 300;
+constexpr std::size_t longest_target_shown = 200;  // bytes of a request's path and query
+constexpr std::size_t most_request_bytes = 8 * 1024;  // a page's request: headers only
+constexpr std::size_t most_pages_per_address = 8;  // so that one laptop cannot lock the projector out
+constexpr std::size_t most_connections_per_address = 16;
 
 std::string sse(std::string_view event, const json::value& data) {
   std::string message = "event: ";
@@ -48,6 +56,14 @@ std::string plain_response(http::status status, std::string_view content_type, s
     bytes << response;
   }
   return bytes.str();
+}
+
+std::string this_machine_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
 }
 
 }  // namespace
@@ -75,11 +91,11 @@ struct Dashboard::Page {
   event_loop::Socket socket;
   event_loop::Timer wake;  // cancelled when there is something to send
   std::deque<std::shared_ptr<const std::string>> unsent;
-  bool gone = false;
+  std::size_t unsent_bytes = 0;
 };
 
 Dashboard::Dashboard(const std::string& host, int port, std::string model, int workers)
-    : model_(std::move(model)), workers_(workers), acceptor_(io_.get_executor()) {
+    : model_(std::move(model)), workers_(workers), machine_name_(this_machine_name()), acceptor_(io_.get_executor()) {
   boost::system::error_code error;
   tcp::resolver resolver(io_);
   auto endpoints = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, error);
@@ -111,7 +127,8 @@ double Dashboard::seconds_at(std::chrono::steady_clock::time_point at) const {
 
 void Dashboard::received(std::uint64_t id, std::string_view method, std::string_view target,
                          std::chrono::steady_clock::time_point at) {
-  publish({Event::received, id, seconds_at(at), std::string(method), std::string(target)});
+  // A peer's text, shown in a page: printable and short.
+  publish({Event::received, id, seconds_at(at), printable(method, 32), printable(target, longest_target_shown)});
 }
 
 void Dashboard::started(std::uint64_t id, std::string_view lane) {
@@ -170,8 +187,15 @@ void Dashboard::send_to_pages(const std::string& message) {
   if (message.empty() || pages_.empty()) return;
   const auto shared = std::make_shared<const std::string>(message);
   for (const auto& page : pages_) {
-    if (page->unsent.size() >= most_queued_per_page) continue;  // dropped: the next snapshot mends it
+    if (page->unsent_bytes + message.size() > most_unsent_bytes_per_page) {
+      // A page this far behind is not reading: drop it rather than wait.
+      boost::system::error_code ignored;
+      page->socket.close(ignored);
+      page->wake.cancel();
+      continue;
+    }
     page->unsent.push_back(shared);
+    page->unsent_bytes += message.size();
     page->wake.cancel();
   }
 }
@@ -218,31 +242,82 @@ event_loop::Awaitable<void> Dashboard::accept_pages() {
   for (;;) {
     auto [error, socket] = co_await acceptor_.async_accept(no_throw);
     if (error == asio::error::operation_aborted) co_return;
-    if (!error) asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+    if (error) {
+      // Out of descriptors, most likely: pause rather than spin, as the front end does.
+      event_loop::Timer pause(io_.get_executor(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(no_throw);
+      continue;
+    }
+    boost::system::error_code gone;
+    const asio::ip::address peer = socket.remote_endpoint(gone).address();
+    if (gone || connections_ >= most_connections || visitors_[peer].connections >= most_connections_per_address) {
+      if (!gone && visitors_[peer].connections == 0) visitors_.erase(peer);
+      continue;  // closed at once, unread
+    }
+    asio::co_spawn(io_, serve(std::move(socket), peer), asio::detached);
   }
 }
 
-event_loop::Awaitable<void> Dashboard::serve(event_loop::Socket socket) {
-  boost::beast::flat_buffer buffer;
-  http::request<http::empty_body> request;
-  event_loop::Timer deadline(socket.get_executor(), std::chrono::seconds(10));
+// DNS rebinding: a page on some web site whose name an attacker points at
+// this machine can reach the dashboard from a student's browser, and its
+// requests carry that name. Answer only to an address, to localhost, or to
+// this machine's own name, and to pages from the same place.
+bool Dashboard::addressed_to_us(const http::request<http::empty_body>& request) const {
+  const auto host = boost::urls::parse_authority(request[http::field::host]);
+  if (!host || host->has_userinfo()) return false;
+  if (host->host_type() != boost::urls::host_type::name) return check_origin(request, *host);
+  std::string name = host->host();
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool ours = name == "localhost" || name.ends_with(".localhost") || name == machine_name_ ||
+                    name == machine_name_ + ".local";
+  return ours && check_origin(request, *host);
+}
+
+bool Dashboard::check_origin(const http::request<http::empty_body>& request,
+                             const boost::urls::authority_view& host) const {
+  const auto origin_field = request.find(http::field::origin);
+  if (origin_field == request.end()) return true;  // not sent by a page on another site
+  const auto origin = boost::urls::parse_absolute_uri(origin_field->value());
+  return origin && std::string_view(origin->encoded_host_and_port()) == std::string_view(host.encoded_host_and_port());
+}
+
+event_loop::Awaitable<void> Dashboard::serve(event_loop::Socket socket, asio::ip::address peer) {
+  Visitor& visitor = visitors_[peer];
+  ++connections_;
+  ++visitor.connections;
+  co_await answer(socket, visitor);
+  --connections_;
+  if (--visitor.connections == 0) visitors_.erase(peer);
+}
+
+event_loop::Awaitable<void> Dashboard::answer(event_loop::Socket& socket, Visitor& visitor) {
+  boost::beast::flat_buffer buffer(most_request_bytes);  // bounds chunk lines and trailers too
+  http::request_parser<http::empty_body> parser;
+  parser.header_limit(most_request_bytes);
+  event_loop::Timer deadline(socket.get_executor(), std::chrono::seconds(5));
   deadline.async_wait([&socket](boost::system::error_code error) {
-    if (!error) socket.close();  // a page that does not ask within 10 s is closed
+    if (!error) socket.close();  // a page that does not ask within 5 s is closed
   });
-  auto [read_error, read] = co_await http::async_read(socket, buffer, request, no_throw);
+  auto [read_error, read] = co_await http::async_read(socket, buffer, parser, no_throw);
   deadline.cancel();
   if (read_error) co_return;
+  const http::request<http::empty_body>& request = parser.get();
 
   const bool head = request.method() == http::verb::head;
   const std::string_view target = request.target();
   std::string response;
   if (request.method() != http::verb::get && !head) {
     response = plain_response(http::status::method_not_allowed, "text/plain; charset=utf-8", "GET only\n", false);
+  } else if (!addressed_to_us(request)) {
+    response = plain_response(http::status::forbidden, "text/plain; charset=utf-8",
+                              "this dashboard answers to its own addresses only\n", head);
   } else if (target == "/events" && !head) {
-    if (pages_.size() < most_pages) {
+    if (pages_.size() < most_pages && visitor.pages < most_pages_per_address) {
       auto page = std::make_shared<Page>(std::move(socket));
       pages_.push_back(page);
+      ++visitor.pages;
       co_await stream_events(page);
+      --visitor.pages;
       pages_.remove(page);
       co_return;
     }
@@ -253,7 +328,12 @@ event_loop::Awaitable<void> Dashboard::serve(event_loop::Socket socket) {
   } else {
     response = plain_response(http::status::not_found, "text/plain; charset=utf-8", "not found\n", head);
   }
+  deadline.expires_after(std::chrono::seconds(5));
+  deadline.async_wait([&socket](boost::system::error_code error) {
+    if (!error) socket.close();  // nor one that does not take its answer
+  });
   co_await asio::async_write(socket, asio::buffer(response), no_throw);
+  deadline.cancel();
   boost::system::error_code ignored;
   socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
@@ -263,6 +343,7 @@ event_loop::Awaitable<void> Dashboard::stream_events(std::shared_ptr<Page> page)
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
       "Connection: keep-alive\r\n\r\n"));
   page->unsent.push_back(std::make_shared<const std::string>(snapshot()));
+  page->unsent_bytes = page->unsent.front()->size() + page->unsent.back()->size();
   for (;;) {
     if (page->unsent.empty()) {
       page->wake.expires_at(event_loop::Timer::time_point::max());
@@ -271,6 +352,7 @@ event_loop::Awaitable<void> Dashboard::stream_events(std::shared_ptr<Page> page)
     }
     const auto message = page->unsent.front();
     page->unsent.pop_front();
+    page->unsent_bytes -= message->size();
     // A page that takes more than 10 s to take one message is gone: close it.
     event_loop::Timer deadline(page->socket.get_executor(), std::chrono::seconds(10));
     deadline.async_wait([page](boost::system::error_code error) {

@@ -7,6 +7,9 @@
 // reads too slowly loses events, never the server's time: each page has a
 // bounded queue, and the next snapshot puts it right again.
 #include <boost/asio/io_context.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/url/authority_view.hpp>
 #include <chrono>
 #include <cstdint>
 #include <list>
@@ -30,6 +33,10 @@ class Dashboard : public RequestEvents {
   Dashboard(const std::string& host, int port, std::string model, int workers);
   ~Dashboard() override;  // stops the page's thread
   int port() const { return port_; }
+  // Connections it keeps open at most, pages included: the server counts
+  // them in the descriptors it asks for.
+  static constexpr int most_connections = 128;
+  static constexpr std::size_t most_pages = 100;
 
   void received(std::uint64_t id, std::string_view method, std::string_view target,
                 std::chrono::steady_clock::time_point at) override;
@@ -40,18 +47,26 @@ class Dashboard : public RequestEvents {
   struct Event;
   struct Active;
   struct Page;
+  struct Visitor {  // one peer address's open connections and pages
+    std::size_t connections = 0, pages = 0;
+  };
   void publish(Event event);  // from any thread
   void apply_published();     // on the page thread from here on
   void send_to_pages(const std::string& message);
   std::string snapshot() const;
   double seconds_at(std::chrono::steady_clock::time_point at) const;
   event_loop::Awaitable<void> accept_pages();
-  event_loop::Awaitable<void> serve(event_loop::Socket socket);
+  event_loop::Awaitable<void> serve(event_loop::Socket socket, boost::asio::ip::address peer);
+  event_loop::Awaitable<void> answer(event_loop::Socket& socket, Visitor& visitor);
+  bool addressed_to_us(const boost::beast::http::request<boost::beast::http::empty_body>& request) const;
+  bool check_origin(const boost::beast::http::request<boost::beast::http::empty_body>& request,
+                    const boost::urls::authority_view& host) const;
   event_loop::Awaitable<void> stream_events(std::shared_ptr<Page> page);
   event_loop::Awaitable<void> heartbeat();
 
   const std::string model_;
   const int workers_;
+  const std::string machine_name_;  // lower case, for the Host check
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   boost::asio::io_context io_{1};
   boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, event_loop::Executor> acceptor_;
@@ -64,6 +79,8 @@ class Dashboard : public RequestEvents {
   // The page thread's own.
   std::map<std::uint64_t, Active> active_;  // received and not yet finished
   std::list<std::shared_ptr<Page>> pages_;
+  int connections_ = 0;
+  std::map<boost::asio::ip::address, Visitor> visitors_;
   int finished_since_heartbeat_ = 0;
   double requests_per_second_ = 0;
 

@@ -71,15 +71,20 @@ std::string response_bytes(const AppResponse& reply, http::verb method, unsigned
   } else if (version == 10) {
     response.set(http::field::connection, "keep-alive");  // HTTP/1.0 closes unless told
   }
-  response.set(http::field::content_length, std::to_string(reply.body.size()));
+  // 1xx, 204 and 304 answers have no body and say no length (RFC 9110,
+  // 8.6); a 205 says it has none. A body there would desync a kept-alive client.
+  const bool bodiless = reply.status < 200 || reply.status == 204 || reply.status == 304;
+  const bool empty = bodiless || reply.status == 205;
+  if (!bodiless) response.set(http::field::content_length, empty ? "0" : std::to_string(reply.body.size()));
   response.set(http::field::content_type, AppResponse::content_type);
+  if (reply.status >= 400) response.set("X-Content-Type-Options", "nosniff");
   if (limits) {
     response.set("RateLimit-Limit", std::to_string(limits->limit));
     response.set("RateLimit-Remaining", std::to_string(limits->remaining));
     if (limits->retry_after > 0) response.set(http::field::retry_after, std::to_string(limits->retry_after));
   }
   if (!server_timing.empty()) response.set("Server-Timing", server_timing);
-  response.body() = reply.body;
+  if (!empty) response.body() = reply.body;
 
   std::ostringstream bytes;
   if (method == http::verb::head) {
@@ -132,11 +137,26 @@ std::optional<ServerClock::time_point> kernel_arrival_time(int fd) {
 
 // A request that could not be read: which status tells the client why, or 0
 // when there is nobody to tell (closed, reset, timed out, cancelled).
-int refusal_status(const boost::system::error_code& error) {
+int refusal_status(const boost::system::error_code& error, bool header_done) {
   if (error == http::error::header_limit) return 431;
+  // The read buffer is full (see max_read_ahead_bytes): headers that long
+  // get a 431, a chunk-size line or trailer that long a 400.
+  if (error == http::error::buffer_overflow) return header_done ? 400 : 431;
   if (error == http::error::body_limit) return 413;
   if (error == http::error::end_of_stream || error == http::error::partial_message) return 0;
   if (error.category() == make_error_code(http::error::bad_method).category()) return 400;
+  return 0;
+}
+
+// What Beast leaves to its user (RFC 9112): an HTTP/1.1 request names
+// exactly one Host, and the only transfer coding served is chunked.
+// Returns the status to refuse the request with, or 0 to serve it.
+int request_problem(const http::request<http::string_body>& request) {
+  const std::size_t hosts = request.count(http::field::host);
+  if (request.version() >= 11 ? hosts != 1 : hosts > 1) return 400;
+  const auto coding = request.find(http::field::transfer_encoding);
+  if (coding != request.end() && !beast::iequals(coding->value(), "chunked")) return 501;
+  if (request.count(http::field::transfer_encoding) > 1) return 501;
   return 0;
 }
 
@@ -160,7 +180,7 @@ event_loop::Awaitable<void> drain_and_close(Stream& stream) {
 struct HttpFrontEnd::Connection {
   explicit Connection(event_loop::Socket socket) : stream(std::move(socket)) {}
   Stream stream;
-  bool busy = false;  // between reading a request and writing its answer; touched by its loop only
+  bool in_the_app = false;  // from handing a request to the model to its answer; touched by its loop only
 };
 
 HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestEvents* events)
@@ -201,10 +221,15 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestE
   if (!config_.tls_certificate.empty()) {
     tls_.emplace(asio::ssl::context::tls_server);
     tls_->use_certificate_chain_file(config_.tls_certificate, error);
-    if (!error) tls_->use_private_key_file(config_.tls_key, asio::ssl::context::pem, error);
+    if (error) {
+    } else if (!config_.tls_key_pem.empty()) {
+      tls_->use_private_key(asio::buffer(config_.tls_key_pem), asio::ssl::context::pem, error);
+    } else {
+      tls_->use_private_key_file(config_.tls_key, asio::ssl::context::pem, error);
+    }
     if (error) {
       throw ListenError("cannot use certificate " + config_.tls_certificate + " and key " +
-                        config_.tls_key + " (" + error.message() + ")");
+                        (config_.tls_key.empty() ? "(in memory)" : config_.tls_key) + " (" + error.message() + ")");
     }
   }
 
@@ -240,15 +265,18 @@ void HttpFrontEnd::stop_accepting() {
   std::lock_guard lock(connections_mutex_);
   for (const auto& connection : connections_) {
     asio::post(connection->stream.get_executor(), [connection] {
-      if (!connection->busy) connection->stream.cancel();  // idle keep-alive: nothing to finish
+      // Idle, still sending its request, or not reading its answers: nothing to finish.
+      if (!connection->in_the_app) connection->stream.cancel();
     });
   }
 }
 
 // A full model (a worker pool with --queue requests waiting) takes no more
-// for now: the loop stops accepting until an answer comes back, and new
+// for now: the loop stops accepting until a connection ends, and new
 // connections wait unread in the kernel's backlog, where they cost the
-// server nothing. Their wait still counts: see kernel_arrival_time().
+// server nothing. Their wait still counts: see kernel_arrival_time(). A
+// bounded model serves one request per connection, so a connection counts
+// from its accept, while its request is still coming in, to its end.
 HttpFrontEnd::Awaitable<void> HttpFrontEnd::room_in_the_model() {
   while (model_is_bounded_ && in_the_model_ >= model_.capacity() && !stopping_) {
     room_signal_.expires_at(event_loop::Timer::time_point::max());
@@ -289,6 +317,7 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::accept_connections() {
     if (over_limit) {
       asio::co_spawn(loop, refuse(connection), asio::detached);
     } else {
+      if (model_is_bounded_) ++in_the_model_;
       asio::co_spawn(loop, serve(connection), asio::detached);
     }
   }
@@ -321,14 +350,19 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve(std::shared_ptr<Connection> co
   }
 
   // The socket closes with the last reference to the connection, just after.
-  std::lock_guard lock(connections_mutex_);
-  connections_.erase(connection);
+  {
+    std::lock_guard lock(connections_mutex_);
+    connections_.erase(connection);
+  }
+  if (model_is_bounded_) left_the_model();
 }
 
 template <class AnyStream>
 HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connection, AnyStream& stream) {
   Stream& tcp = beast::get_lowest_layer(stream);
-  beast::flat_buffer buffer;
+  const auto write_timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(config_.idle_timeout));
+  beast::flat_buffer buffer(max_read_ahead_bytes);
   bool keep_alive = true;
   bool first_request = true;
   while (keep_alive && !stopping_) {
@@ -343,11 +377,13 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     tcp.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(waiting_idle ? config_.idle_timeout : config_.header_timeout)));
     auto [read_error, request_bytes] = co_await http::async_read(stream, buffer, parser, no_throw);
-    if (read_error) {
-      if (const int status = refusal_status(read_error)) {
-        co_await asio::async_write(stream, asio::buffer(response_bytes(refusal(status), http::verb::get, 11, false)),
+    int refused_with = read_error ? refusal_status(read_error, parser.is_header_done()) : request_problem(parser.get());
+    if (read_error || refused_with) {
+      if (refused_with) {
+        tcp.expires_after(write_timeout);
+        co_await asio::async_write(stream, asio::buffer(response_bytes(refusal(refused_with), http::verb::get, 11, false)),
                                    no_throw);
-        if (!config_.quiet) write_log_line(access_log_line("-", "-", status, 0, "refused"));
+        if (!config_.quiet) write_log_line(access_log_line("-", "-", refused_with, 0, "refused"));
         co_await drain_and_close(tcp);
       }
       break;  // closed by the client, timed out, cancelled by stop, or refused
@@ -362,7 +398,6 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     first_request = false;
     http::request<http::string_body>& request = parser.get();
 
-    connection.busy = true;
     const http::verb method = request.method();
     const unsigned version = request.version();
     const AppRequest app_request{++requests_read_, std::string(request.method_string()),
@@ -376,9 +411,9 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
       served = {too_many_requests(rate_limit_->rate(), limits->retry_after), "rate limited"};
     } else {
       if (events_) events_->received(app_request.id, app_request.method, app_request.target, app_request.received);
-      if (model_is_bounded_) ++in_the_model_;
+      connection.in_the_app = true;
       served = co_await model_.serve(app_request);
-      if (model_is_bounded_) left_the_model();
+      connection.in_the_app = false;
     }
     const AppResponse& reply = served.reply;
     const std::string timing = server_timing_value(served.queue.count(), served.app.count());
@@ -399,8 +434,8 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
       other = response_bytes(reply, method, version, keep_alive, timing, limits);
       bytes = {asio::buffer(other), asio::const_buffer(), asio::const_buffer()};
     }
+    tcp.expires_after(write_timeout);  // a client that does not read its answers is closed
     auto [write_error, written] = co_await asio::async_write(stream, bytes, no_throw);
-    connection.busy = false;
     if (events_ && !refused) events_->finished(app_request.id, reply.status, served.queue.count(), served.app.count());
 
     if (!config_.quiet) {

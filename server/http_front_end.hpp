@@ -71,8 +71,8 @@ class HttpFrontEnd {
   std::optional<boost::asio::ssl::context> tls_;  // https
   std::optional<TokenBucket> rate_limit_;         // --rate-limit
   std::atomic<bool> stopping_{false};
-  // Requests handed to the model and not yet back, counted when the model
-  // has a capacity(); the accept loop waits on the signal while it is full.
+  // Connections open to a model that has a capacity() (each carries one
+  // request); the accept loop waits on the signal while it is full.
   const bool model_is_bounded_;
   std::atomic<int> in_the_model_{0};
   event_loop::Timer room_signal_;

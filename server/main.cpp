@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -136,22 +137,27 @@ int main(int argc, char** argv) {
       return 2;
     }
     config.tls_certificate = throwaway->certificate_file();
-    config.tls_key = throwaway->key_file();
+    config.tls_key_pem = throwaway->key_pem();
   }
-  if (const int fit = kit::make_room_for_connections(config.max_connections); fit < config.max_connections) {
+  // The dashboard's connections count too, so that its visitors cannot take the descriptors the server needs.
+  const int dashboard_connections = dashboard_port ? kit::Dashboard::most_connections : 0;
+  const int wanted = config.max_connections + dashboard_connections;
+  if (const int fit = kit::make_room_for_connections(wanted); fit < wanted) {
     // A class on laptops with a low limit still gets a server, with a note.
-    std::cerr << "server: " << kit::too_few_descriptors(config.max_connections, fit)
-              << "; serving at most " << fit << " at once\n";
-    config.max_connections = std::max(1, fit);
+    const int served = std::max(1, fit - dashboard_connections);
+    std::cerr << "server: " << kit::too_few_descriptors(wanted, fit) << "; serving at most " << served
+              << " at once\n";
+    config.max_connections = served;
   }
 
   // Signals are taken by one waiting thread (below), never by the serving
   // threads, so both models stop the same way. Block them before any thread starts.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
+  // SIGHUP (the terminal closed) and SIGQUIT stop it the same way, and clean up.
+  for (const int stop_signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&stop_signals, stop_signal);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a peer gone mid-write is an error code, not the end
 
   // The two models differ only in how the app's wait runs; one front end serves both.
   std::unique_ptr<kit::AppModel> model;
@@ -207,8 +213,8 @@ int main(int argc, char** argv) {
     int signal_number = -1;
     while (!finished && (signal_number = sigtimedwait(&stop_signals, nullptr, &slice)) < 0) {}
     if (finished) return;
-    std::fprintf(stderr, "server: %s received, finishing requests in flight (up to %g s)\n",
-                 signal_number == SIGINT ? "SIGINT" : "SIGTERM", config.drain);
+    std::fprintf(stderr, "server: SIG%s received, finishing requests in flight (up to %g s)\n",
+                 sigabbrev_np(signal_number), config.drain);
     front_end->stop_accepting();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(config.drain);
     // Leaving without unwinding: the serving threads may still be busy. Only

@@ -1,5 +1,6 @@
 #include "self_signed.hpp"
 
+#include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -46,6 +47,14 @@ void write_pem(const std::string& path, mode_t mode, const std::function<int(FIL
   check(std::fclose(file) == 0 && ok, "cannot write a file");
 }
 
+std::string private_key_pem(EVP_PKEY* key) {
+  std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>> memory(BIO_new(BIO_s_mem()));
+  check(memory && PEM_write_bio_PrivateKey(memory.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1, "key");
+  char* bytes = nullptr;
+  const long size = BIO_get_mem_data(memory.get(), &bytes);
+  return std::string(bytes, static_cast<std::size_t>(size));
+}
+
 }  // namespace
 
 SelfSignedCertificate::SelfSignedCertificate() {
@@ -71,19 +80,15 @@ SelfSignedCertificate::SelfSignedCertificate() {
   add_extension(certificate.get(), NID_ext_key_usage, "serverAuth");
   check(X509_sign(certificate.get(), key.get(), EVP_sha256()) > 0, "signature");
 
+  key_pem_ = private_key_pem(key.get());
   char folder[] = "/tmp/slow-server-tls-XXXXXX";
   check(::mkdtemp(folder) != nullptr, "cannot create a temporary folder");
   folder_ = folder;
   certificate_file_ = folder_ + "/cert.pem";
-  key_file_ = folder_ + "/key.pem";
   write_pem(certificate_file_, 0644, [&](FILE* f) { return PEM_write_X509(f, certificate.get()); });
-  write_pem(key_file_, 0600, [&](FILE* f) {
-    return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-  });
 }
 
 SelfSignedCertificate::~SelfSignedCertificate() {
-  std::remove(key_file_.c_str());
   std::remove(certificate_file_.c_str());
   ::rmdir(folder_.c_str());
 }

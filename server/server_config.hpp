@@ -22,6 +22,7 @@ struct ServerConfig {
   double burst = 0;       // how many it takes at once after a quiet spell; 0: as many as rate_limit
   bool quiet = false;     // no access log
   std::string tls_certificate, tls_key;  // PEM files: serve https
+  std::string tls_key_pem;  // the key itself instead of tls_key (--tls-self-signed's, never on disk)
   AppConfig app;
 };
 

@@ -7,6 +7,8 @@
 #include <optional>
 #include <thread>
 
+#include "safe_text.hpp"
+
 namespace kit {
 
 namespace {
@@ -41,6 +43,7 @@ AppResponse refusal(int status) {
   switch (status) {
     case 413: response.body = "request body too large: GET and HEAD take none, others at most 1 MiB\n"; break;
     case 431: response.body = "request headers too large: at most 8 KiB\n"; break;
+    case 501: response.body = "transfer coding not implemented: only chunked\n"; break;
     case 503: response.body = "server busy\n"; break;
     default: response.status = 400; response.body = "malformed request\n";
   }
@@ -76,7 +79,7 @@ AppResponse respond(const AppConfig& config, std::string_view method, std::strin
 
   const auto params = url->params();
   if (auto it = params.find("delay"); it != params.end()) {
-    const std::string text = (*it).value;
+    const std::string text = printable((*it).value, 64);  // a 400 quotes it
     const auto delay = parse_number(text);
     if (!delay || *delay < 0 || *delay > config.max_delay) {
       return bad_request("bad delay '" + text + "': expected seconds from 0 to " +
@@ -85,7 +88,7 @@ AppResponse respond(const AppConfig& config, std::string_view method, std::strin
     response.delay = std::chrono::duration<double>(*delay);
   }
   if (auto it = params.find("status"); it != params.end()) {
-    const std::string text = (*it).value;
+    const std::string text = printable((*it).value, 64);
     const auto status = parse_number(text);
     if (!status || *status != std::floor(*status) || *status < 200 || *status > 599) {
       return bad_request("bad status '" + text + "': expected a whole number from 200 to 599");
@@ -107,8 +110,8 @@ std::string access_log_line(std::string_view method, std::string_view target, in
   } else {
     std::snprintf(timing, sizeof timing, "%.3f s", seconds);
   }
-  std::string line;
-  line.append(method).append(" ").append(target).append(" ").append(std::to_string(status));
+  std::string line;  // what a peer sent goes to the log made printable
+  line.append(printable(method, 64)).append(" ").append(printable(target, 256)).append(" ").append(std::to_string(status));
   line.append(" ").append(timing).append(" ").append(lane);
   return line;
 }

@@ -31,8 +31,8 @@ AppResponse respond(const AppConfig& config, std::string_view method, std::strin
                     std::size_t body_bytes = 0);
 
 // The answer to a request that could not be read or taken at all: 400
-// (malformed), 413 (body over the limit), 431 (headers over the limit) or
-// 503 (too many connections).
+// (malformed), 413 (body over the limit), 431 (headers over the limit), 501
+// (a transfer coding other than chunked) or 503 (too many connections).
 AppResponse refusal(int status);
 
 // The answer past --rate-limit: 429, saying when to come back.
@@ -40,6 +40,11 @@ AppResponse too_many_requests(double rate, int retry_after_seconds);
 
 inline constexpr std::size_t max_header_bytes = 8 * 1024;
 inline constexpr std::size_t max_body_bytes = 1024 * 1024;
+// What a connection's read buffer may hold: the headers, one chunk-size line
+// with its extensions, or the trailer must fit, and so must any pipelined
+// requests read ahead. Beast before Boost 1.91 limits none of the middle
+// two; a bounded buffer limits them on every version.
+inline constexpr std::size_t max_read_ahead_bytes = 16 * 1024;
 
 // The worker pool's way to wait: the whole thread sleeps, like time.sleep(1).
 void block_for(std::chrono::duration<double> delay);

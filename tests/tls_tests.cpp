@@ -51,17 +51,24 @@ class Tls : public ::testing::TestWithParam<Model> {
 }  // namespace
 
 // The generated certificate and key live only as long as the server.
-TEST_P(Tls, SelfSignedFilesAreRemovedWhenTheServerStops) {
-  ServerProcess server = start();
-  ASSERT_TRUE(server.started()) << server.log();
-  const std::string certificate = certificate_of(server);
-  ASSERT_FALSE(certificate.empty()) << server.log();
-  const std::filesystem::path folder = std::filesystem::path(certificate).parent_path();
-  ASSERT_TRUE(std::filesystem::exists(certificate));
-  ASSERT_TRUE(std::filesystem::exists(folder / "key.pem"));
+TEST_P(Tls, SelfSignedKeyNeverTouchesTheDiskAndTheCertificateGoesOnEveryStopSignal) {
+  for (const int stop_signal : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) {
+    ServerProcess server = start();
+    ASSERT_TRUE(server.started()) << server.log();
+    const std::string certificate = certificate_of(server);
+    ASSERT_FALSE(certificate.empty()) << server.log();
+    const std::filesystem::path folder = std::filesystem::path(certificate).parent_path();
+    ASSERT_TRUE(std::filesystem::exists(certificate));
+    int files = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(folder)) ++files;
+    EXPECT_EQ(files, 1) << "only the certificate is written, never the key";
+    // The server still serves https with the key it keeps in memory.
+    const ProgramResult fetched = run_program("client_async", {https_url(server), "--cacert", certificate});
+    EXPECT_EQ(fetched.exit_code, 0) << fetched.err;
 
-  EXPECT_EQ(server.stop(SIGTERM, 10), 0) << server.log();
-  EXPECT_FALSE(std::filesystem::exists(folder)) << folder;
+    EXPECT_EQ(server.stop(stop_signal, 10), 0) << stop_signal << "\n" << server.log();
+    EXPECT_FALSE(std::filesystem::exists(folder)) << folder << " after signal " << stop_signal;
+  }
 }
 
 TEST_P(Tls, BothClientsFetchOverHttpsWithTheTalksTiming) {
