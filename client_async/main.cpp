@@ -79,6 +79,13 @@ struct Run {
   asio::ssl::context* tls;  // for https://, else null
 };
 
+// What an answer's read buffer may hold: its headers, one chunk-size line
+// with its extensions, or its trailer must fit. Beast before Boost 1.91
+// bounds neither of the last two; a bounded buffer bounds all of them.
+constexpr std::size_t most_header_bytes = 64 * 1024;
+constexpr std::size_t read_buffer_limit = most_header_bytes + 1024;
+constexpr int most_interim_answers = 16;  // 100 Continue and its kind, skipped
+
 // A lane's connection. With keep-alive it carries one request after another,
 // like an aiohttp ClientSession; without, every request opens its own.
 // Connections outlive the event loop's run, so a deadline that fires late
@@ -87,7 +94,7 @@ struct Connection {
   explicit Connection(const Executor& executor) : socket(executor), deadline(executor) {}
   Socket socket;
   std::optional<beast::ssl_stream<Socket&>> tls;  // https: TLS over `socket`
-  beast::flat_buffer buffer;  // the answer as it arrives, then any bytes after it
+  beast::flat_buffer buffer{read_buffer_limit};  // the answer as it arrives, then any bytes after it
   Timer deadline;
   kit::Seconds allowed{};  // the try's time, for the message when it runs out
   bool open = false;
@@ -114,7 +121,7 @@ struct Connection {
     tls.reset();
     beast::error_code ignored;
     socket.close(ignored);
-    buffer = beast::flat_buffer();  // an idle connection holds no buffer
+    buffer = beast::flat_buffer(read_buffer_limit);  // an idle connection holds no buffer
     open = false;
   }
 };
@@ -170,6 +177,9 @@ void failed(kit::RequestRecord& record, beast::error_code error, const Run& run,
   } else if (error == http::error::end_of_stream || error == http::error::partial_message ||
              error == asio::error::eof || error == asio::ssl::error::stream_truncated) {
     record.fail(Failure::reset, "connection closed before the response headers");
+  } else if (error == http::error::buffer_overflow) {
+    record.fail(Failure::bad_response, headers_in ? "bad HTTP response: a chunk-size line or trailer over 64 KiB"
+                                                  : "bad HTTP response: headers over 64 KiB");
   } else if (error == http::error::body_limit) {
     record.fail(Failure::too_large, "body larger than --max-body (" +
                                         std::to_string(run.options.max_body) + " bytes)");
@@ -219,22 +229,33 @@ Awaitable<beast::error_code> send(Connection& connection, const std::string& req
   co_return error;
 }
 
-// Reads one HTTP response into the record. The parser lives only while the bytes come in.
-Awaitable<Answer> read_answer(Connection& connection, kit::RequestRecord& record, std::size_t max_body) {
-  http::response_parser<http::string_body> response;
-  response.body_limit(max_body);
-  auto [error, received] =
-      connection.tls ? co_await http::async_read(*connection.tls, connection.buffer, response, no_throw)
-                     : co_await http::async_read(connection.socket, connection.buffer, response, no_throw);
-  if (error) co_return Answer{error, response.got_some(), response.is_header_done()};
-  const auto [first, last] = response.get().equal_range("Server-Timing");
+// Keeps what the record needs of a complete answer.
+Answer take_answer(http::response<http::string_body>& response, kit::RequestRecord& record) {
+  const auto [first, last] = response.equal_range("Server-Timing");
   kit::read_server_timing(record, first, last, [](const auto& field) { return field.value(); });
-  record.retry_after =
-      kit::parse_retry_after(response.get()[http::field::retry_after], std::chrono::system_clock::now());
-  record.set_response(response.get().result_int(), std::move(response.get().body()),
-                      response.get()[http::field::location]);
-  co_return Answer{error, true, true, response.keep_alive()};
+  record.retry_after = kit::parse_retry_after(response[http::field::retry_after], std::chrono::system_clock::now());
+  const bool keep_alive = response.keep_alive();
+  record.set_response(response.result_int(), std::move(response.body()), response[http::field::location]);
+  return Answer{{}, true, true, keep_alive};
 }
+
+// Reads one HTTP response into the record, past any interim 1xx answers
+// (100 Continue, 103 Early Hints). The parser lives only while the bytes come in.
+Awaitable<Answer> read_answer(Connection& connection, kit::RequestRecord& record, std::size_t max_body) {
+  for (int interim = 0;; ++interim) {
+    http::response_parser<http::string_body> response;
+    response.header_limit(most_header_bytes);
+    response.body_limit(max_body);
+    auto [error, received] =
+        connection.tls ? co_await http::async_read(*connection.tls, connection.buffer, response, no_throw)
+                       : co_await http::async_read(connection.socket, connection.buffer, response, no_throw);
+    if (error) co_return Answer{error, response.got_some() || interim > 0, response.is_header_done()};
+    const int status = response.get().result_int();
+    if (status >= 200 || status == 101) co_return take_answer(response.get(), record);
+    if (interim == most_interim_answers) co_return Answer{http::error::bad_status, true, true};
+  }
+}
+
 
 // One GET, like the talk's `async def fetch(url)`. At each co_await this
 // coroutine waits and the event loop runs the others. What happens goes into
@@ -292,18 +313,12 @@ Awaitable<void> fetch(Run& run, Connection& connection, const kit::HttpTarget& t
 // scheme, host and port (the host was looked up once for the run). Returns
 // false, with the reason in the record, when it cannot.
 Awaitable<bool> follow(Run& run, Connection& connection, const Url& url, kit::RequestRecord& record) {
-  kit::HttpTarget next;
-  try {
-    next = kit::resolve_redirect(url.target, record.location);
-  } catch (const kit::BadUrl& e) {
-    record.fail(Failure::bad_response, e.what());
+  const kit::RedirectStep step = kit::next_redirect(url.target, record.location, record.status);
+  if (!step.next) {
+    record.fail(step.bad_location ? Failure::bad_response : Failure::redirect, step.refusal);
     co_return false;
   }
-  if (next.host != url.target.host || next.port != url.target.port || next.tls != url.target.tls) {
-    record.error = "HTTP " + std::to_string(record.status) + " redirect to another host (" + next.url +
-                   "), which client_async does not follow";
-    co_return false;
-  }
+  const kit::HttpTarget& next = *step.next;
   kit::RequestRecord hop = kit::try_again_now(record, run.clock.now());
   co_await fetch(run, connection, next, run.hosts[url.host], serialize_request(next, run.options), hop);
   hop.start = record.start;  // the try's time includes every hop
@@ -329,8 +344,8 @@ Awaitable<void> take_a_second_look(Run& run, Connection& connection, const Url& 
     co_await fetch(run, connection, url.target, run.hosts[url.host], url.request, record);
   }
   for (int hops = 0; run.options.follow && record.failure == Failure::redirect; ++hops) {
-    if (hops == 5) {
-      record.error = "more than 5 redirects, last to " + record.location;
+    if (hops == kit::most_redirects) {
+      record.error = "more than " + std::to_string(kit::most_redirects) + " redirects, last to " + record.location;
       break;
     }
     if (!co_await follow(run, connection, url, record)) break;

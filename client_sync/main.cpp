@@ -28,6 +28,7 @@
 #include "server_timing.hpp"
 #include "tls_errors.hpp"
 #include "units.hpp"
+#include "watchdog.hpp"
 
 namespace {
 
@@ -77,7 +78,8 @@ void describe_failure(kit::RequestRecord& record, httplib::Error error, const ki
 // requests.get(url). httplib reconnects by itself when the server has closed
 // a kept-alive connection; counting the sockets it opens shows when.
 struct Lane {
-  Lane(const kit::ClientOptions& options, int number) : options(options), number(number) {}
+  Lane(const kit::ClientOptions& options, int number, kit::Watchdog::Watch& watch)
+      : options(options), number(number), watch(watch) {}
   Lane(const Lane&) = delete;  // the clients' socket callbacks point here
   Lane& operator=(const Lane&) = delete;
 
@@ -89,6 +91,7 @@ struct Lane {
 
   const kit::ClientOptions& options;
   int number;
+  kit::Watchdog::Watch& watch;  // ends what httplib's own timeouts and limits do not
   std::map<std::string, std::unique_ptr<httplib::Client>> clients;  // by scheme://host:port
   int sockets_opened = 0;
 
@@ -108,8 +111,11 @@ struct Lane {
         X509_VERIFY_PARAM_set1_host(check, host.c_str(), host.size());
       }
     }
-    client->set_follow_location(options.follow);
-    client->set_socket_options([this](socket_t) { ++sockets_opened; });
+    client->set_follow_location(false);  // --follow is the kit's: same host, at most 5 hops
+    client->set_socket_options([this](socket_t socket) {
+      ++sockets_opened;
+      watch.new_socket(socket);
+    });
     return client;
   }
 };
@@ -121,10 +127,21 @@ void set_timeouts(httplib::Client& client, kit::Seconds allowed) {
   client.set_write_timeout(micro / 1'000'000, micro % 1'000'000);
 }
 
+// What the watchdog's stop means for the record, if it stopped the request.
+bool stopped_by_watchdog(kit::Watchdog::Stopped stopped, kit::RequestRecord& record, const kit::RunPlan& plan,
+                         kit::Seconds allowed) {
+  if (stopped == kit::Watchdog::Stopped::time_up) {
+    record.fail(Failure::timeout, plan.timeout_message(allowed));
+  } else if (stopped == kit::Watchdog::Stopped::framing_too_long) {
+    record.fail(Failure::bad_response, "bad HTTP response: headers, chunk-size lines or trailer over 64 KiB");
+  }
+  return stopped != kit::Watchdog::Stopped::no;
+}
+
 // One blocking GET, like requests.get(url): connect, send, wait, read.
-void fetch(Lane& lane, const kit::RunPlan& plan, const kit::RunClock& clock, kit::RequestRecord& record) {
+void fetch(Lane& lane, const kit::HttpTarget& target, const kit::RunPlan& plan, const kit::RunClock& clock,
+           kit::RequestRecord& record) {
   const kit::ClientOptions& options = lane.options;
-  const kit::HttpTarget& target = options.targets[static_cast<std::size_t>(record.url)];
   httplib::Client& client = lane.client_for(target);
   const kit::Seconds allowed = plan.time_allowed(record.began());
   set_timeouts(client, allowed);
@@ -133,16 +150,21 @@ void fetch(Lane& lane, const kit::RunPlan& plan, const kit::RunClock& clock, kit
   // The body is taken piece by piece so that one over --max-body can be refused.
   std::string body;
   bool too_large = false;
+  lane.watch.begin(client, kit::Clock::now() + std::chrono::duration_cast<kit::Clock::duration>(allowed));
   httplib::Result result = client.Get(target.target, [&](const char* data, std::size_t size) {
-    too_large = body.size() + size > options.max_body;
-    if (!too_large) body.append(data, size);
-    return !too_large;
-  });  // blocks until the answer is in
+        lane.watch.body_received(size);
+        too_large = body.size() + size > options.max_body;
+        if (!too_large) body.append(data, size);
+        return !too_large;
+      });  // blocks until the answer is in
+  const kit::Watchdog::Stopped stopped = lane.watch.end();
 
   record.end = clock.now();
   record.new_connection = lane.sockets_opened != sockets_before;
   record.answer_started = too_large || !body.empty();
-  if (too_large) {
+  if (stopped_by_watchdog(stopped, record, plan, allowed)) {
+    lane.clients.clear();  // a stopped client's connection is not used again
+  } else if (too_large) {
     record.fail(Failure::too_large, "body larger than --max-body (" + std::to_string(options.max_body) + " bytes)");
   } else if (result) {
     const auto [first, last] = result->headers.equal_range("Server-Timing");
@@ -156,24 +178,58 @@ void fetch(Lane& lane, const kit::RunPlan& plan, const kit::RunClock& clock, kit
   }
 }
 
+// fetch() that never throws: whatever the library throws fails the request, not the lane.
+void fetch_safely(Lane& lane, const kit::HttpTarget& target, const kit::RunPlan& plan, const kit::RunClock& clock,
+                  kit::RequestRecord& record) {
+  try {
+    fetch(lane, target, plan, clock, record);
+  } catch (const std::exception& e) {
+    lane.watch.end();
+    lane.clients.clear();
+    record.end = clock.now();
+    record.fail(Failure::other, std::string("client error: ") + e.what());
+  }
+}
+
+// --follow: asks again where a redirect points, within the same scheme, host
+// and port, at most kit::most_redirects times; client_async's rules.
+void follow_redirects(Lane& lane, const kit::RunPlan& plan, const kit::RunClock& clock, kit::RequestRecord& record) {
+  kit::HttpTarget at = lane.options.targets[static_cast<std::size_t>(record.url)];
+  for (int hops = 0; record.failure == Failure::redirect; ++hops) {
+    if (hops == kit::most_redirects) {
+      record.error = "more than " + std::to_string(kit::most_redirects) + " redirects, last to " + record.location;
+      return;
+    }
+    kit::RedirectStep step = kit::next_redirect(at, record.location, record.status);
+    if (!step.next) return record.fail(step.bad_location ? Failure::bad_response : Failure::redirect, step.refusal);
+    at = std::move(*step.next);
+    kit::RequestRecord hop = kit::try_again_now(record, clock.now());
+    fetch_safely(lane, at, plan, clock, hop);
+    hop.start = record.start;  // the try's time includes every hop
+    record = std::move(hop);
+  }
+}
+
 // One try of a request.
 void try_once(Lane& lane, const kit::RunPlan& plan, const kit::RunClock& clock, kit::RequestRecord& record) {
   if (!lane.options.keep_alive) lane.clients.clear();
-  fetch(lane, plan, clock, record);
+  const kit::HttpTarget& target = lane.options.targets[static_cast<std::size_t>(record.url)];
+  fetch_safely(lane, target, plan, clock, record);
   if (record.failure == kit::Failure::reset && !record.new_connection && !record.answer_started &&
       lane.options.keep_alive && plan.running()) {
     // The server closed the kept-alive connection just as we reused it
     // (nginx does after 1000 requests): open a new one and ask again.
     record = kit::try_again_now(record, clock.now());
-    fetch(lane, plan, clock, record);
+    fetch_safely(lane, target, plan, clock, record);
   }
+  if (lane.options.follow) follow_redirects(lane, plan, clock, record);
 }
 
 // Takes the next request until the plan says stop. With --rate a lane
 // sleeps until its request is due; with --retry it sleeps and asks again.
 void run_lane(int lane_number, const kit::ClientOptions& options, kit::RunPlan& plan,
-              kit::ProgressLine& progress, const kit::RunClock& clock) {
-  Lane lane(options, lane_number);
+              kit::ProgressLine& progress, const kit::RunClock& clock, kit::Watchdog& watchdog) {
+  Lane lane(options, lane_number, watchdog.watch());
   while (const auto ticket = plan.next()) {
     if (ticket->due) std::this_thread::sleep_until(clock.at(*ticket->due));
     kit::RequestRecord record = kit::first_try(*ticket, lane_number, clock.now());
@@ -203,11 +259,12 @@ int main(int argc, char** argv) {
 
   const kit::RunClock clock;
   kit::RunPlan plan(options, clock);
+  kit::Watchdog watchdog;
   {
     kit::ProgressLine progress(options.duration ? 0 : options.requests, clock);
     if (options.threads == 1) {
       // The talk's client: one request after another.
-      run_lane(1, options, plan, progress, clock);
+      run_lane(1, options, plan, progress, clock, watchdog);
     } else {
       // The threading variant: each thread takes the next request until none
       // are left. They start together, so that a thread that happens to start
@@ -219,7 +276,7 @@ int main(int argc, char** argv) {
         try {
           threads.emplace_back([&, lane] {
             all_started.arrive_and_wait();
-            if (!refused) run_lane(lane, options, plan, progress, clock);
+            if (!refused) run_lane(lane, options, plan, progress, clock, watchdog);
           });
         } catch (const std::system_error& e) {
           // Out of threads (ulimit -u) or of memory for their stacks: none

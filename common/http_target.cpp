@@ -50,4 +50,18 @@ HttpTarget resolve_redirect(const HttpTarget& from, const std::string& location)
   return parse_http_url(std::string(resolved.buffer()));
 }
 
+RedirectStep next_redirect(const HttpTarget& from, const std::string& location, int status) {
+  HttpTarget next;
+  try {
+    next = resolve_redirect(from, location);
+  } catch (const BadUrl& e) {
+    return {std::nullopt, e.what(), true};
+  }
+  if (next.host != from.host || next.port != from.port || next.tls != from.tls) {
+    return {std::nullopt, "HTTP " + std::to_string(status) + " redirect to another host (" + next.url +
+                              "), which --follow does not follow"};
+  }
+  return {std::move(next), ""};
+}
+
 }  // namespace kit

@@ -1,5 +1,6 @@
 #pragma once
 // Where a request goes, taken apart once from the URL the user typed.
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -24,5 +25,19 @@ HttpTarget parse_http_url(const std::string& url);
 // Where a redirect's Location points, resolved against the URL that answered
 // (Location may be relative: "/next", "next", "//host/x"). Throws BadUrl.
 HttpTarget resolve_redirect(const HttpTarget& from, const std::string& location);
+
+// --follow, in both clients: redirects are followed within the same scheme,
+// host and port (the host was looked up once for the run), at most this many
+// hops per request.
+inline constexpr int most_redirects = 5;
+
+// Where the redirect that answered `from` should be followed to, or the
+// reason it is not followed ("redirect to another host (...)").
+struct RedirectStep {
+  std::optional<HttpTarget> next;
+  std::string refusal;
+  bool bad_location = false;  // Location is no URL at all: a bad response, not a redirect
+};
+RedirectStep next_redirect(const HttpTarget& from, const std::string& location, int status);
 
 }  // namespace kit

@@ -1,0 +1,75 @@
+#include "watchdog.hpp"
+
+#include "socket_counts.hpp"
+
+namespace kit {
+
+namespace {
+
+constexpr auto check_every = std::chrono::milliseconds(5);
+
+}  // namespace
+
+void Watchdog::Watch::begin(httplib::Client& client, std::chrono::steady_clock::time_point deadline) {
+  std::lock_guard lock(mutex_);
+  client_ = &client;
+  deadline_ = deadline;
+  stopped_ = Stopped::no;
+  body_bytes_ = 0;
+  // A kept-alive connection counts from here; a new one from 0 (new_socket).
+  read_before_ = socket_ >= 0 && socket_cookie(socket_) == socket_cookie_ ? bytes_read(socket_) : 0;
+}
+
+void Watchdog::Watch::new_socket(int fd) {
+  std::lock_guard lock(mutex_);
+  socket_ = fd;
+  socket_cookie_ = socket_cookie(fd);
+  read_before_ = 0;
+}
+
+Watchdog::Stopped Watchdog::Watch::end() {
+  std::lock_guard lock(mutex_);
+  client_ = nullptr;
+  return stopped_;
+}
+
+void Watchdog::Watch::check(std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  if (!client_ || stopped_ != Stopped::no) return;
+  if (now >= deadline_) {
+    stopped_ = Stopped::time_up;
+  } else if (socket_ >= 0 &&
+             bytes_read(socket_) - read_before_ > most_framing_bytes + framing_per_body_byte * body_bytes_ &&
+             socket_cookie(socket_) == socket_cookie_) {
+    stopped_ = Stopped::framing_too_long;
+  } else {
+    return;
+  }
+  client_->stop();
+}
+
+Watchdog::Watchdog() : thread_([this] { run(); }) {}
+
+Watchdog::~Watchdog() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_.notify_one();
+  thread_.join();
+}
+
+Watchdog::Watch& Watchdog::watch() {
+  std::lock_guard lock(mutex_);
+  return watches_.emplace_back();
+}
+
+void Watchdog::run() {
+  std::unique_lock lock(mutex_);
+  while (!stop_.wait_for(lock, check_every, [this] { return stopping_; })) {
+    const auto now = std::chrono::steady_clock::now();
+    for (Watch& watch : watches_) watch.check(now);
+  }
+}
+
+}  // namespace kit
