@@ -288,24 +288,6 @@ std::vector<std::pair<double, double>> server_timings(int port, int requests) {
   return server_timings(connections);
 }
 
-// Connections the kernel holds for a listening port, not yet accepted: the
-// rx_queue of its LISTEN line in /proc/net/tcp. -1 if there is no such line.
-int accept_backlog(int port) {
-  std::ifstream table("/proc/net/tcp");
-  std::string line;
-  std::getline(table, line);  // the column names
-  char wanted[16];
-  std::snprintf(wanted, sizeof wanted, ":%04X", port);
-  while (std::getline(table, line)) {
-    std::istringstream fields(line);
-    std::string slot, local, remote, state, queues;
-    fields >> slot >> local >> remote >> state >> queues;
-    if (state != "0A" || !local.ends_with(wanted)) continue;  // 0A: LISTEN
-    return std::stoi(queues.substr(queues.find(':') + 1), nullptr, 16);
-  }
-  return -1;
-}
-
 TEST(Server, ServerTimingShowsTheWaitForAFreeWorker) {
   ServerProcess server({"--workers", "2", "--delay", delay});
   ASSERT_TRUE(server.started()) << server.log();

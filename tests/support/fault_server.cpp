@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 
 namespace kit::test {
@@ -35,6 +36,26 @@ std::string read_request(int fd) {
     request.append(buffer, static_cast<std::size_t>(n));
   }
   return request.substr(0, request.find("\r\n"));
+}
+
+// Sends `head`, then `piece` again and again, every `interval`, until the
+// client goes, the server stops, or 30 s pass: a peer without end.
+void send_without_end(int fd, const std::string& head, const std::string& piece,
+                      std::chrono::milliseconds interval, const std::atomic<bool>& stopping) {
+  send_all(fd, head);
+  const std::string block = interval.count() > 0 ? piece : [&] {
+    std::string many;
+    while (many.size() < 16 * 1024) many += piece;
+    return many;
+  }();
+  const auto start = std::chrono::steady_clock::now();
+  while (!stopping && std::chrono::steady_clock::now() - start < std::chrono::seconds(30)) {
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    if (p.revents & (POLLERR | POLLHUP)) return;
+    if (::send(fd, block.data(), block.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN) return;
+    if (interval.count() > 0) std::this_thread::sleep_for(interval);
+  }
 }
 
 }  // namespace
@@ -77,7 +98,49 @@ void FaultServer::accept_loop() {
 
 void FaultServer::answer(int fd) {
   const std::string request_line = read_request(fd);
+  if (!request_line.empty()) ++requests_;
+  using std::chrono::milliseconds;
   switch (fault_) {
+    case Fault::endless_chunk_extension:
+      send_without_end(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;", "aaaaaaaa", milliseconds(0),
+                       stopping_);
+      break;
+    case Fault::endless_trailer:
+      send_without_end(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n", "X-T: y\r\n",
+                       milliseconds(0), stopping_);
+      break;
+    case Fault::endless_header_line:
+      send_without_end(fd, "HTTP/1.1 200 OK\r\nX-Long: ", "aaaaaaaa", milliseconds(0), stopping_);
+      break;
+    case Fault::endless_header_lines:
+      send_without_end(fd, "HTTP/1.1 200 OK\r\n", "a: b\r\n", milliseconds(0), stopping_);
+      break;
+    case Fault::drip:
+      send_without_end(fd, "HTTP/1.1 200 OK\r\nX-Drip: ", "a", milliseconds(200), stopping_);
+      break;
+    case Fault::redirect_to_huge_port:
+      send_all(fd, "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:99999999999/x\r\nContent-Length: 0\r\n"
+                   "Connection: close\r\n\r\n");
+      break;
+    case Fault::redirect_loop:
+      send_all(fd, "HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      break;
+    case Fault::redirect_to_other_host:
+      send_all(fd, "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.2:" + std::to_string(port_) +
+                       "/x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      break;
+    case Fault::retry_after_year_9999:
+      send_all(fd, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: Fri, 31 Dec 9999 23:59:59 GMT\r\n"
+                   "Content-Length: 0\r\nConnection: close\r\n\r\n");
+      break;
+    case Fault::control_bytes_location:
+      send_all(fd, "HTTP/1.1 302 Found\r\nLocation: /\x1b[31mred\x07\xff\r\nContent-Length: 0\r\n"
+                   "Connection: close\r\n\r\n");
+      break;
+    case Fault::continue_then_ok:
+      send_all(fd, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\n"
+                   "arrived");
+      break;
     case Fault::close_before_headers:
       break;
     case Fault::reset: {

@@ -7,12 +7,17 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -115,13 +120,15 @@ ProgramResult run_program(const std::string& name, const std::vector<std::string
   }
   for (auto& fd : fds) if (fd.fd >= 0) ::close(fd.fd);
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  rusage usage{};
+  ::wait4(pid, &status, 0, &usage);
   result.exit_code = exit_code_of(status);
+  result.peak_kb = usage.ru_maxrss;
   result.seconds = seconds_since(start);
   return result;
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> args) {
+ServerProcess::ServerProcess(std::vector<std::string> args, const std::vector<std::string>& launcher) {
   auto has = [&](const std::string& flag) {
     for (const auto& a : args) if (a == flag) return true;
     return false;
@@ -135,7 +142,13 @@ ServerProcess::ServerProcess(std::vector<std::string> args) {
   int out_pipe[2];
   if (log_fd < 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   ::fcntl(log_fd, F_SETFD, FD_CLOEXEC);
-  pid_ = spawn(binary("server"), args, out_pipe[1], log_fd);
+  std::string program = binary("server");
+  if (!launcher.empty()) {
+    args.insert(args.begin(), program);
+    args.insert(args.begin(), launcher.begin() + 1, launcher.end());
+    program = launcher.front();
+  }
+  pid_ = spawn(program, args, out_pipe[1], log_fd);
   ::close(out_pipe[1]);
   ::close(log_fd);
   stdout_fd_ = out_pipe[0];
@@ -195,8 +208,42 @@ std::string ServerProcess::log() const {
   return text.str();
 }
 
-RawConnection::RawConnection(int port) {
+long ServerProcess::peak_kb() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return -1;
+}
+
+double ServerProcess::cpu_seconds() const {
+  std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (name) "
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+long ServerProcess::descriptors() const {
+  long count = 0;
+  std::error_code error;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid_) + "/fd", error), end;
+       !error && it != end; it.increment(error)) {
+    ++count;
+  }
+  return count;
+}
+
+RawConnection::RawConnection(int port, const std::string& from_address) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in source{};
+  source.sin_family = AF_INET;
+  ::inet_pton(AF_INET, from_address.c_str(), &source.sin_addr);
+  ::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source);  // any 127.x address is this machine
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
@@ -224,6 +271,57 @@ std::string RawConnection::receive(double timeout_seconds) {
     received.append(buffer, static_cast<std::size_t>(n));
   }
   return received;
+}
+
+double RawConnection::flood(const std::string& piece, double max_seconds, std::string& answer) {
+  std::string block;
+  while (block.size() < 16 * 1024) block += piece;
+  const auto start = Clock::now();
+  while (connected_ && seconds_since(start) < max_seconds) {
+    pollfd p{fd_, POLLIN | POLLOUT, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    if (p.revents & POLLIN) {
+      char buffer[4096];
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, MSG_DONTWAIT);
+      if (n == 0) break;  // the server closed
+      if (n > 0) answer.append(buffer, static_cast<std::size_t>(n));
+    }
+    if (p.revents & (POLLERR | POLLHUP)) break;
+    if ((p.revents & POLLOUT) && ::send(fd_, block.data(), block.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
+        errno != EAGAIN) {
+      break;  // reset: the server closed
+    }
+  }
+  return seconds_since(start);
+}
+
+double RawConnection::flood_without_reading(const std::string& piece, double max_seconds) {
+  std::string block;
+  while (block.size() < 16 * 1024) block += piece;
+  const auto start = Clock::now();
+  while (connected_ && seconds_since(start) < max_seconds) {
+    pollfd p{fd_, POLLOUT, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    if (p.revents & (POLLERR | POLLHUP)) break;
+    if (::send(fd_, block.data(), block.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN) break;
+  }
+  return seconds_since(start);
+}
+
+int accept_backlog(int port) {
+  std::ifstream table("/proc/net/tcp");
+  std::string line;
+  std::getline(table, line);  // the column names
+  char wanted[16];
+  std::snprintf(wanted, sizeof wanted, ":%04X", port);
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues;
+    fields >> slot >> local >> remote >> state >> queues;
+    if (state != "0A" || !local.ends_with(wanted)) continue;  // 0A: LISTEN
+    return std::stoi(queues.substr(queues.find(':') + 1), nullptr, 16);
+  }
+  return -1;
 }
 
 std::string raw_exchange(int port, const std::string& request, double timeout_seconds) {

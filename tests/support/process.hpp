@@ -17,6 +17,7 @@ struct ProgramResult {
   std::string err;
   double seconds = 0;  // wall time of the whole process
   bool timed_out = false;
+  long peak_kb = 0;    // its peak resident memory (the kernel's maxrss), in KiB
 };
 
 // Runs a program to its end (killed after timeout_seconds) and captures both
@@ -27,8 +28,8 @@ ProgramResult run_program(const std::string& name, const std::vector<std::string
 class ServerProcess {
  public:
   // Starts build/server with these flags plus --host 127.0.0.1 --port 0 (unless
-  // given) and waits for its "Serving on" line.
-  explicit ServerProcess(std::vector<std::string> args);
+  // given) and waits for its "Serving on" line. A launcher runs it, as in run_program().
+  explicit ServerProcess(std::vector<std::string> args, const std::vector<std::string>& launcher = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -43,6 +44,9 @@ class ServerProcess {
   // Sends a signal and waits for the exit code (-1 if it did not exit in time).
   int stop(int signal_number, double timeout_seconds = 15);
   std::string log() const;  // everything written to stderr so far
+  long peak_kb() const;     // its peak resident memory so far (VmHWM), in KiB
+  long descriptors() const; // how many files it has open now
+  double cpu_seconds() const;  // the CPU time it has used so far, user and system
 
  private:
   pid_t pid_ = -1;
@@ -55,15 +59,22 @@ class ServerProcess {
 // A plain TCP connection to 127.0.0.1:port, for sending exactly the bytes a test wants.
 class RawConnection {
  public:
-  explicit RawConnection(int port);
+  explicit RawConnection(int port, const std::string& from_address = "127.0.0.1");
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
 
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
   bool send(const std::string& bytes);
   // What arrives until the server closes or timeout_seconds pass.
   std::string receive(double timeout_seconds = 10);
+  // Sends `piece` again and again, as a hostile peer does, reading what comes
+  // back, until the server closes or max_seconds pass. Returns the seconds it
+  // took; what came back is in `answer`.
+  double flood(const std::string& piece, double max_seconds, std::string& answer);
+  // The same without reading anything: a peer that never reads its answers.
+  double flood_without_reading(const std::string& piece, double max_seconds);
 
  private:
   int fd_ = -1;
@@ -73,6 +84,10 @@ class RawConnection {
 // Sends raw bytes and returns all that comes back until the server closes
 // (or timeout_seconds pass).
 std::string raw_exchange(int port, const std::string& request, double timeout_seconds = 10);
+
+// Connections the kernel holds for a listening port, not yet accepted: the
+// rx_queue of its LISTEN line in /proc/net/tcp. -1 if there is no such line.
+int accept_backlog(int port);
 
 // A loopback port on which nothing listens right now.
 int unused_port();
