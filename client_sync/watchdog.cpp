@@ -28,24 +28,33 @@ void Watchdog::Watch::new_socket(int fd) {
 }
 
 Watchdog::Stopped Watchdog::Watch::end() {
+  std::lock_guard no_stop_under_way(stop_mutex_);  // the client lives on until a stop() is done
   std::lock_guard lock(mutex_);
   client_ = nullptr;
   return stopped_;
 }
 
 void Watchdog::Watch::check(std::chrono::steady_clock::time_point now) {
-  std::lock_guard lock(mutex_);
-  if (!client_ || stopped_ != Stopped::no) return;
-  if (now >= deadline_) {
-    stopped_ = Stopped::time_up;
-  } else if (socket_ >= 0 &&
-             bytes_read(socket_) - read_before_ > most_framing_bytes + framing_per_body_byte * body_bytes_ &&
-             socket_cookie(socket_) == socket_cookie_) {
-    stopped_ = Stopped::framing_too_long;
-  } else {
-    return;
+  // stop() waits for the client's own lock, which the lane holds while it
+  // connects and calls new_socket(): so it is called without mutex_ held,
+  // and stop_mutex_ keeps end() from letting the client go meanwhile.
+  std::lock_guard stopping(stop_mutex_);
+  httplib::Client* to_stop = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    if (!client_ || stopped_ != Stopped::no) return;
+    if (now >= deadline_) {
+      stopped_ = Stopped::time_up;
+    } else if (socket_ >= 0 &&
+               bytes_read(socket_) - read_before_ > most_framing_bytes + framing_per_body_byte * body_bytes_ &&
+               socket_cookie(socket_) == socket_cookie_) {
+      stopped_ = Stopped::framing_too_long;
+    } else {
+      return;
+    }
+    to_stop = client_;
   }
-  client_->stop();
+  to_stop->stop();
 }
 
 Watchdog::Watchdog() : thread_([this] { run(); }) {}

@@ -43,6 +43,7 @@ class Watchdog {
     friend class Watchdog;
     void check(std::chrono::steady_clock::time_point now);
 
+    std::mutex stop_mutex_;  // held while the watchdog stops the client; taken before mutex_
     std::mutex mutex_;
     httplib::Client* client_ = nullptr;  // while a request is in flight
     std::chrono::steady_clock::time_point deadline_;
