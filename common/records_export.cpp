@@ -1,5 +1,6 @@
 #include "records_export.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/json/serialize.hpp>
@@ -160,28 +161,45 @@ std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& re
   return csv;
 }
 
+namespace {
+
+// The mode a new file gets: what the umask leaves of 0666. Reports are
+// written at the end of a run, on one thread, so reading the umask is safe.
+mode_t new_file_mode() {
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  return 0666 & ~mask;
+}
+
+}  // namespace
+
 std::string write_output(const std::string& path, const std::string& content,
                          std::ostream& standard_output) {
   if (path == "-") {
     standard_output << content << std::flush;
     return "";
   }
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    file << content;
-    file.flush();
-    if (!file) {
-      std::remove(temporary.c_str());
-      return "cannot write '" + path + "': " + std::strerror(errno);
-    }
+  // Written beside the target under a name no one can guess, created
+  // exclusively (so nothing planted there is followed), flushed to the disk,
+  // then renamed over it: a reader finds the old file or the whole new one.
+  std::string temporary = path + ".XXXXXX";
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0) return "cannot write '" + path + "': " + std::strerror(errno);
+  struct stat existing {};
+  const mode_t mode = ::stat(path.c_str(), &existing) == 0 ? existing.st_mode & 07777 : new_file_mode();
+  bool ok = ::fchmod(fd, mode) == 0;
+  for (std::size_t written = 0; ok && written < content.size();) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    ok = n > 0 || (n < 0 && errno == EINTR);
+    if (n > 0) written += static_cast<std::size_t>(n);
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    std::remove(temporary.c_str());
-    return "cannot write '" + path + "': " + reason;
-  }
-  return "";
+  ok = ok && ::fsync(fd) == 0;
+  const int saved_errno = errno;
+  ok = ::close(fd) == 0 && ok;
+  if (ok && std::rename(temporary.c_str(), path.c_str()) == 0) return "";
+  const std::string reason = std::strerror(ok ? errno : saved_errno);
+  std::remove(temporary.c_str());
+  return "cannot write '" + path + "': " + reason;
 }
 
 std::string check_writable(const std::string& path) {

@@ -22,8 +22,9 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
 // One row per request; the summary follows as "# name,value" comment lines.
 std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& records, const Summary& summary);
 
-// Writes `content` to `path` through a temporary file and a rename, so a
-// reader never sees half a file; "-" writes to `standard_output` instead.
+// Writes `content` to `path` through a temporary file beside it (created
+// exclusively, flushed to the disk) and a rename, so a reader never sees half
+// a file; an existing file keeps its mode. "-" writes to `standard_output` instead.
 // Returns an error message, or "".
 std::string write_output(const std::string& path, const std::string& content,
                          std::ostream& standard_output);

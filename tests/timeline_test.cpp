@@ -1,4 +1,7 @@
 #include <gtest/gtest.h>
+#include <iterator>
+#include <fstream>
+#include <filesystem>
 
 #include <boost/json/parse.hpp>
 #include <boost/property_tree/ptree.hpp>
@@ -220,6 +223,25 @@ TEST(WriteOutput, WholeFileOrNothing) {
   EXPECT_NE(check_writable("/no/such/folder/x.json"), "");
   EXPECT_NE(check_writable(::testing::TempDir()), "");  // a directory
   std::remove(path.c_str());
+}
+
+TEST(WriteOutput, AnExistingFileKeepsItsModeAndNoTemporaryIsLeft) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::path(::testing::TempDir()) / "kit-write-output-mode";
+  fs::remove_all(folder);
+  fs::create_directory(folder);
+  const fs::path path = folder / "report.json";
+  std::ofstream(path) << "old";
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  std::ostringstream standard_output;
+  ASSERT_EQ(write_output(path.string(), "new", standard_output), "");
+  EXPECT_EQ(fs::status(path).permissions(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  std::ifstream in(path);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "new");
+  int files = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(folder)) ++files;
+  EXPECT_EQ(files, 1) << "the temporary file was renamed, not left beside it";
+  fs::remove_all(folder);
 }
 
 }  // namespace kit
