@@ -152,11 +152,11 @@ void fetch(Lane& lane, const kit::HttpTarget& target, const kit::RunPlan& plan, 
   bool too_large = false;
   lane.watch.begin(client, kit::Clock::now() + std::chrono::duration_cast<kit::Clock::duration>(allowed));
   httplib::Result result = client.Get(target.target, [&](const char* data, std::size_t size) {
-        lane.watch.body_received(size);
-        too_large = body.size() + size > options.max_body;
-        if (!too_large) body.append(data, size);
-        return !too_large;
-      });  // blocks until the answer is in
+    lane.watch.body_received(size);
+    too_large = body.size() + size > options.max_body;
+    if (!too_large) body.append(data, size);
+    return !too_large;
+  });  // blocks until the answer is in
   const kit::Watchdog::Stopped stopped = lane.watch.end();
 
   record.end = clock.now();

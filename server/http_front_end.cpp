@@ -138,10 +138,9 @@ std::optional<ServerClock::time_point> kernel_arrival_time(int fd) {
 // A request that could not be read: which status tells the client why, or 0
 // when there is nobody to tell (closed, reset, timed out, cancelled).
 int refusal_status(const boost::system::error_code& error, bool header_done) {
-  if (error == http::error::header_limit) return 431;
-  // The read buffer is full (see max_read_ahead_bytes): headers that long
-  // get a 431, a chunk-size line or trailer that long a 400.
-  if (error == http::error::buffer_overflow) return header_done ? 400 : 431;
+  // Too long: headers get a 431; a chunk-size line or trailer a 400, whether
+  // the read buffer (see max_read_ahead_bytes) or Beast's own limit says so.
+  if (error == http::error::header_limit || error == http::error::buffer_overflow) return header_done ? 400 : 431;
   if (error == http::error::body_limit) return 413;
   if (error == http::error::end_of_stream || error == http::error::partial_message) return 0;
   if (error.category() == make_error_code(http::error::bad_method).category()) return 400;

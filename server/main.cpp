@@ -218,7 +218,7 @@ int main(int argc, char** argv) {
     front_end->stop_accepting();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(config.drain);
     // Leaving without unwinding: the serving threads may still be busy. Only
-    // the throw-away certificate's files need removing by hand.
+    // the throw-away certificate's file needs removing by hand.
     auto exit_now = [&](int code) {
       throwaway.reset();
       std::_Exit(code);

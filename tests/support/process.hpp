@@ -36,6 +36,7 @@ class ServerProcess {
 
   bool started() const { return port_ > 0; }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& serving_line() const { return serving_line_; }
   // The next line the server prints on stdout after the serving line ("" if none comes in time).
   std::string next_line(double timeout_seconds = 5);
