@@ -3,6 +3,7 @@
 // Beast's request parser with the server's limits, then to the app, as in
 // HttpFrontEnd::serve_requests. Nothing may crash or hang, and a 400 that
 // quotes the request stays printable.
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <algorithm>
 #include <cstddef>
