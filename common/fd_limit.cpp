@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <ostream>
 
 namespace kit {
 
@@ -45,6 +46,13 @@ std::string too_few_descriptors(int wanted, int fit) {
   return std::to_string(wanted) + " connections at once need about " + needed +
          " open files, but only " + std::to_string(fit) + " connections fit in this shell's limit: raise it with 'ulimit -n " +
          needed + "' (as root if the hard limit is lower)";
+}
+
+bool room_for_connections(const std::string& program, int connections, std::ostream& errors) {
+  const int fit = make_room_for_connections(connections);
+  if (fit >= connections) return true;
+  errors << program << ": " << too_few_descriptors(connections, fit) << ", or use fewer\n";
+  return false;
 }
 
 }  // namespace kit

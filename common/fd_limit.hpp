@@ -1,6 +1,7 @@
 #pragma once
 // Every open connection is a file descriptor, and the soft limit (often 1024)
 // is hit long before memory is. Raise it to what a run needs before it starts.
+#include <iosfwd>
 #include <string>
 
 namespace kit {
@@ -13,5 +14,9 @@ int make_room_for_connections(int connections);
 
 // One sentence for when they do not: how many descriptors are needed and how to get them.
 std::string too_few_descriptors(int wanted, int fit);
+
+// Both clients, before they start: makes room for `connections`, or says
+// on `errors` why it cannot ("program: ... or use fewer") and returns false.
+bool room_for_connections(const std::string& program, int connections, std::ostream& errors);
 
 }  // namespace kit

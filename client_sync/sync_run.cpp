@@ -1,0 +1,225 @@
+#include "sync_run.hpp"
+
+#include <netdb.h>
+#include <openssl/x509_vfy.h>
+
+#include <atomic>
+#include <latch>
+#include <ostream>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "httplib_tls.hpp"
+#include "retry.hpp"
+#include "server_timing.hpp"
+#include "tls_errors.hpp"
+
+namespace kit::sync {
+
+namespace {
+
+bool host_resolves(const std::string& host) {
+  addrinfo* found = nullptr;
+  const bool ok = ::getaddrinfo(host.c_str(), nullptr, nullptr, &found) == 0;
+  if (found) ::freeaddrinfo(found);
+  return ok;
+}
+
+// httplib reports a failure as a coarse enum; turn it into the kinds a load tool counts.
+void describe_failure(RequestRecord& record, httplib::Error error, const HttpTarget& target, const RunPlan& plan,
+                      Seconds allowed, long verify_result) {
+  const std::string timed_out = plan.timeout_message(allowed);
+  switch (error) {
+    case httplib::Error::Connection:
+      if (!host_resolves(target.host)) {
+        return record.fail(Failure::dns, "cannot resolve host '" + target.host + "'");
+      }
+      return record.fail(Failure::refused, "connection refused (" + target.host_header + ")");
+    case httplib::Error::ConnectionTimeout:
+      return record.fail(Failure::timeout, "connect " + timed_out);
+    case httplib::Error::Read:
+      // httplib says "read error" both when its read timeout fires and when the
+      // server hangs up; the clock tells which it was.
+      if (record.end - record.start >= allowed * 0.95) return record.fail(Failure::timeout, timed_out);
+      return record.fail(Failure::reset, "connection closed before a complete answer");
+    case httplib::Error::Write:
+      return record.fail(Failure::reset, "connection closed while sending the request");
+    case httplib::Error::SSLServerVerification:
+      // httplib checks the host name itself, after OpenSSL found the chain fine.
+      return record.fail(Failure::tls, verify_result == X509_V_OK
+                                           ? "certificate host-name mismatch: it is not for this host"
+                                           : describe_certificate_problem(verify_result));
+    case httplib::Error::SSLConnection:
+      return record.fail(Failure::tls, "TLS handshake failed: does the server speak TLS?");
+    default:
+      return record.fail(Failure::other, httplib::to_string(error));
+  }
+}
+
+void set_timeouts(httplib::Client& client, Seconds allowed) {
+  const auto micro = std::chrono::duration_cast<std::chrono::microseconds>(allowed).count();
+  client.set_connection_timeout(micro / 1'000'000, micro % 1'000'000);
+  client.set_read_timeout(micro / 1'000'000, micro % 1'000'000);
+  client.set_write_timeout(micro / 1'000'000, micro % 1'000'000);
+}
+
+// What the watchdog's stop means for the record, if it stopped the request.
+bool stopped_by_watchdog(Watchdog::Stopped stopped, RequestRecord& record, const RunPlan& plan, Seconds allowed) {
+  if (stopped == Watchdog::Stopped::time_up) {
+    record.fail(Failure::timeout, plan.timeout_message(allowed));
+  } else if (stopped == Watchdog::Stopped::framing_too_long) {
+    record.fail(Failure::bad_response, "bad HTTP response: headers, chunk-size lines or trailer over 64 KiB");
+  }
+  return stopped != Watchdog::Stopped::no;
+}
+
+// Puts what a try fetched into its record.
+void take_response(RequestRecord& record, Response& response, Lane& lane, const Run& run, const HttpTarget& target,
+                   Seconds allowed) {
+  record.end = run.clock.now();
+  record.answer_started = response.too_large || !response.body.empty();
+  httplib::Result& result = response.result;
+  if (stopped_by_watchdog(response.stopped, record, run.plan, allowed)) {
+    lane.clients.clear();  // a stopped client's connection is not used again
+  } else if (response.too_large) {
+    record.fail(Failure::too_large, "body larger than --max-body (" + std::to_string(run.options.max_body) + " bytes)");
+  } else if (result) {
+    const auto [first, last] = result->headers.equal_range("Server-Timing");
+    read_server_timing(record, first, last, [](const auto& field) -> const std::string& { return field.second; });
+    record.retry_after = parse_retry_after(result->get_header_value("Retry-After"), std::chrono::system_clock::now());
+    record.set_response(result->status, std::move(response.body), result->get_header_value("Location"));
+  } else {
+    describe_failure(record, result.error(), target, run.plan, allowed,
+                     httplib_tls::certificate_check(lane.client_for(target, allowed), result));
+  }
+}
+
+// One try with fetch(), which never throws: whatever the library throws
+// fails the request, not the lane.
+void try_at(Run& run, Lane& lane, const HttpTarget& target, RequestRecord& record) {
+  const Seconds allowed = run.plan.time_allowed(record.began());
+  const int sockets_before = lane.sockets_opened;
+  try {
+    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(allowed);
+    Response response = run.fetch(lane, Request{target, allowed, deadline, run.options.max_body});
+    record.new_connection = lane.sockets_opened != sockets_before;
+    take_response(record, response, lane, run, target, allowed);
+  } catch (const std::exception& e) {
+    lane.watch.end();
+    lane.clients.clear();
+    record.end = run.clock.now();
+    record.fail(Failure::other, std::string("client error: ") + e.what());
+  }
+}
+
+// --follow: asks again where a redirect points, within the same scheme, host
+// and port, at most most_redirects times; client_async's rules.
+void follow_redirects(Run& run, Lane& lane, RequestRecord& record) {
+  HttpTarget at = run.options.targets[static_cast<std::size_t>(record.url)];
+  for (int hops = 0; record.failure == Failure::redirect; ++hops) {
+    if (hops == most_redirects) {
+      record.error = "more than " + std::to_string(most_redirects) + " redirects, last to " + record.location;
+      return;
+    }
+    RedirectStep step = next_redirect(at, record.location, record.status);
+    if (!step.next) return record.fail(step.bad_location ? Failure::bad_response : Failure::redirect, step.refusal);
+    at = std::move(*step.next);
+    RequestRecord hop = try_again_now(record, run.clock.now());
+    try_at(run, lane, at, hop);
+    hop.start = record.start;  // the try's time includes every hop
+    record = std::move(hop);
+  }
+}
+
+// One try of a request, with what a browser does after some answers.
+void try_once(Run& run, Lane& lane, RequestRecord& record) {
+  if (!run.options.keep_alive) lane.clients.clear();
+  const HttpTarget& target = run.options.targets[static_cast<std::size_t>(record.url)];
+  try_at(run, lane, target, record);
+  if (record.failure == Failure::reset && !record.new_connection && !record.answer_started &&
+      run.options.keep_alive && run.plan.running()) {
+    // The server closed the kept-alive connection just as we reused it
+    // (nginx does after 1000 requests): open a new one and ask again.
+    record = try_again_now(record, run.clock.now());
+    try_at(run, lane, target, record);
+  }
+  if (run.options.follow) follow_redirects(run, lane, record);
+}
+
+}  // namespace
+
+httplib::Client& Lane::client_for(const HttpTarget& target, Seconds allowed) {
+  std::unique_ptr<httplib::Client>& client = clients[(target.tls ? "https://" : "http://") + target.host_header];
+  if (!client) client = make_client(target);
+  set_timeouts(*client, allowed);
+  return *client;
+}
+
+std::unique_ptr<httplib::Client> Lane::make_client(const HttpTarget& target) {
+  auto client = std::make_unique<httplib::Client>((target.tls ? "https://" : "http://") + target.host_header);
+  client->set_keep_alive(options.keep_alive);
+  if (target.tls) {
+    client->enable_server_certificate_verification(!options.insecure);
+    if (!options.ca_file.empty()) client->set_ca_cert_path(options.ca_file);
+    // OpenSSL checks the host name too. httplib 0.11.4's own check compares
+    // an IPv4 host with uninitialised memory and was seen passing a
+    // certificate for 127.0.0.1 at 127.0.0.2.
+    X509_VERIFY_PARAM* check = SSL_CTX_get0_param(httplib_tls::openssl_context(*client));
+    const std::string& host = target.host;
+    if (X509_VERIFY_PARAM_set1_ip_asc(check, host.c_str()) != 1) {
+      X509_VERIFY_PARAM_set1_host(check, host.c_str(), host.size());
+    }
+  }
+  client->set_follow_location(false);  // --follow is the kit's: same host, at most 5 hops
+  client->set_socket_options([this](socket_t socket) {
+    ++sockets_opened;
+    watch.new_socket(socket);
+  });
+  return client;
+}
+
+void run_lane(Run& run, int lane_number, ProgressLine& progress) {
+  Lane lane(run.options, lane_number, run.watchdog.watch());
+  while (const auto ticket = run.plan.next()) {
+    if (ticket->due) std::this_thread::sleep_until(run.clock.at(*ticket->due));
+    RequestRecord record = first_try(*ticket, lane_number, run.clock.now());
+    try_once(run, lane, record);
+    while (const auto wait = run.plan.retry_wait(record)) {
+      run.plan.retry(record);
+      std::this_thread::sleep_for(*wait);
+      record.start = run.clock.now();
+      try_once(run, lane, record);
+    }
+    progress.count(record);
+    run.plan.finish(std::move(record));
+  }
+}
+
+// Each thread takes the next request until none are left. They start
+// together, so that a thread that happens to start first cannot take a
+// request meant to run beside it.
+bool run_threads(Run& run, ProgressLine& progress, std::ostream& errors) {
+  const int wanted = run.options.threads;
+  std::latch all_started(wanted);
+  std::atomic<bool> refused{false};  // the system would not start them all
+  std::vector<std::jthread> threads;
+  for (int lane = 1; lane <= wanted && !refused; ++lane) {
+    try {
+      threads.emplace_back([&, lane] {
+        all_started.arrive_and_wait();
+        if (!refused) run_lane(run, lane, progress);
+      });
+    } catch (const std::system_error& e) {
+      // Out of threads (ulimit -u) or of memory for their stacks: none
+      // runs, and the run says how many could be started.
+      refused = true;
+      all_started.count_down(wanted - static_cast<int>(threads.size()));
+      errors << run.options.program << ": the system refused thread " << lane << " of " << wanted << " ("
+             << e.code().message() << "); " << threads.size() << " could be started: use fewer --threads\n";
+    }
+  }
+  return !refused;
+}  // the threads join here
+
+}  // namespace kit::sync

@@ -1,0 +1,144 @@
+#include "async_connection.hpp"
+
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "retry.hpp"
+#include "server_timing.hpp"
+
+namespace kit::async {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using event_loop::no_throw;  // every co_await hands back an error code instead of throwing
+
+namespace {
+
+Seconds since(Clock::time_point then) { return Clock::now() - then; }
+
+// Keeps what the record needs of a complete answer.
+Response take_answer(http::response<http::string_body>& answer) {
+  Response response;
+  const auto [first, last] = answer.equal_range("Server-Timing");
+  RequestRecord timing;
+  read_server_timing(timing, first, last, [](const auto& field) { return field.value(); });
+  response.server_queue = timing.server_queue;
+  response.server_app = timing.server_app;
+  response.retry_after = parse_retry_after(answer[http::field::retry_after], std::chrono::system_clock::now());
+  response.got_some = response.headers_in = true;
+  response.keep_alive = answer.keep_alive();
+  response.status = answer.result_int();
+  response.location = answer[http::field::location];
+  response.body = std::move(answer.body());
+  return response;
+}
+
+}  // namespace
+
+void Connection::expires_after(Clock::duration time) {
+  timed_out = false;
+  opened_in_this_try = false;
+  connect_time = handshake_time = Seconds(0);
+  deadline_.expires_after(time);
+  deadline_.async_wait([this](ErrorCode cancelled) {
+    // A wait that completed just before its try ended must not close the
+    // next try's socket: only a deadline that is still set counts.
+    if (cancelled || deadline_.expiry() > Clock::now()) return;
+    timed_out = true;
+    ErrorCode ignored;
+    socket_.close(ignored);
+  });
+}
+
+Awaitable<Failed> Connection::open(const Host& host, const HttpTarget& target) {
+  const auto started = Clock::now();
+  auto [connect_error, address] = co_await asio::async_connect(socket_, host.addresses, no_throw);
+  if (connect_error) co_return Failed{connect_error, Step::connect};
+  connect_time = since(started);
+  handshake_time = Seconds(0);
+  if (target.tls) {
+    if (const ErrorCode tls_error = co_await handshake(target.host)) {
+      certificate_check = SSL_get_verify_result(tls_->native_handle());
+      co_return Failed{tls_error, Step::tls};
+    }
+    handshake_time = since(started) - connect_time;
+  }
+  open_ = opened_in_this_try = true;
+  co_return Failed{};
+}
+
+// https: the TLS handshake, with SNI, checking that the certificate is for
+// the host we asked for (OpenSSL's own host-name check).
+Awaitable<ErrorCode> Connection::handshake(const std::string& host) {
+  tls_.emplace(socket_, *tls_context_);
+  SSL* ssl = tls_->native_handle();
+  ErrorCode not_an_address;
+  asio::ip::make_address(host, not_an_address);
+  if (not_an_address) {
+    SSL_set_tlsext_host_name(ssl, host.c_str());
+    SSL_set1_host(ssl, host.c_str());
+  } else {
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str());
+  }
+  auto [error] = co_await tls_->async_handshake(asio::ssl::stream_base::client, no_throw);
+  co_return error;
+}
+
+// Not coroutines: the write's and the wait's own awaitables are handed back,
+// so that a waiting request holds no frame of ours for them.
+Awaitable<std::tuple<ErrorCode, std::size_t>> Connection::send(const std::string& bytes) {
+  return tls_ ? asio::async_write(*tls_, asio::buffer(bytes), no_throw)
+              : asio::async_write(socket_, asio::buffer(bytes), no_throw);
+}
+
+Awaitable<std::tuple<ErrorCode>> Connection::wait_for_the_answer() {
+  return socket_.async_wait(event_loop::Socket::wait_read, no_throw);
+}
+
+// Reads one HTTP response, past any interim 1xx answers (100 Continue, 103
+// Early Hints). The parser lives only while the bytes come in.
+Awaitable<Response> Connection::receive(std::size_t max_body) {
+  for (int interim = 0;; ++interim) {
+    http::response_parser<http::string_body> parser;
+    parser.header_limit(most_header_bytes);
+    parser.body_limit(max_body);
+    auto [error, received] = tls_ ? co_await http::async_read(*tls_, buffer_, parser, no_throw)
+                                  : co_await http::async_read(socket_, buffer_, parser, no_throw);
+    if (error) {
+      Response failed{error, Step::receive};
+      failed.got_some = parser.got_some() || interim > 0;
+      failed.headers_in = parser.is_header_done();
+      co_return failed;
+    }
+    const int status = parser.get().result_int();
+    if (status >= 200 || status == 101) {
+      Response response = take_answer(parser.get());
+      // We never send a second request before the first answer is in, so
+      // bytes after the body mean the body was longer than Content-Length said.
+      if (buffer_.size() > 0) response.failed_in = Step::after_body;
+      co_return response;
+    }
+    if (interim == most_interim_answers) co_return Failed{http::error::bad_status, Step::receive};
+  }
+}
+
+void Connection::end_try(bool reusable) {
+  deadline_.expires_at(event_loop::Timer::time_point::max());
+  if (!reusable || timed_out) close();
+}
+
+void Connection::close() {
+  tls_.reset();
+  ErrorCode ignored;
+  socket_.close(ignored);
+  buffer_ = beast::flat_buffer(read_buffer_limit);  // an idle connection holds no buffer
+  open_ = false;
+}
+
+}  // namespace kit::async

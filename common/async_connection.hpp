@@ -1,0 +1,123 @@
+#pragma once
+// client_async's connection to a host and the three steps of a request on
+// it: open (TCP connect, and the TLS handshake for https), send, receive.
+// Each step is bounded, and all of them end by the deadline set on the
+// connection with expires_after(), as the server sets it on its stream.
+// fetch() in client_async/main.cpp is these three steps, top to bottom.
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "event_loop_types.hpp"
+#include "http_target.hpp"
+#include "record.hpp"
+
+namespace kit::async {
+
+using event_loop::Awaitable;
+using event_loop::Executor;
+using ErrorCode = boost::system::error_code;
+
+// A host the run talks to, looked up once for the whole run, as a
+// connection pool would.
+struct Host {
+  std::string name, port;
+  boost::asio::ip::tcp::resolver::results_type addresses;
+  std::string lookup_failure;  // why the name did not resolve; "" once it did
+};
+
+// One try of a request, as fetch() sees it.
+struct Request {
+  const Host& host;
+  const HttpTarget& target;
+  const std::string& bytes;  // written once by Beast, sent as they are
+  Clock::duration time_allowed;  // the try's deadline, from now
+  std::size_t max_body;
+};
+
+// What an answer's read buffer may hold: its headers, one chunk-size line
+// with its extensions, or its trailer must fit. Beast before Boost 1.91
+// bounds neither of the last two; a bounded buffer bounds all of them.
+inline constexpr std::size_t most_header_bytes = 64 * 1024;
+inline constexpr std::size_t read_buffer_limit = most_header_bytes + 1024;
+inline constexpr int most_interim_answers = 16;  // 100 Continue and its kind, skipped
+
+// Which step a try ended in, when it failed.
+enum class Step { none, lookup, connect, tls, send, receive, after_body };
+
+// What a try fetched: the answer, or the error that ended it and how far it got.
+struct Response {
+  ErrorCode error;
+  Step failed_in = Step::none;
+  bool got_some = false;    // on error: some of the answer had arrived
+  bool headers_in = false;  // on error: the headers had arrived
+  bool keep_alive = false;  // the server will take another request on this connection
+  int status = 0;
+  std::string body, location;
+  std::optional<Seconds> server_queue, server_app, retry_after;
+
+  bool ok() const { return failed_in == Step::none; }
+};
+
+// The error that ended a step, and which step it was.
+struct Failed {
+  ErrorCode error;
+  Step step = Step::none;
+  explicit operator bool() const { return step != Step::none; }
+  operator Response() const { return Response{error, step}; }  // NOLINT: a failed step is a failed try
+};
+
+// A connection to one host. With keep-alive it carries one request after
+// another, like an aiohttp ClientSession; without, every request opens its
+// own. It outlives the event loop's run, so a deadline that fires late
+// never finds it gone.
+class Connection {
+ public:
+  Connection(const Executor& executor, boost::asio::ssl::context* tls)
+      : socket_(executor), deadline_(executor), tls_context_(tls) {}
+
+  // Every step after this ends, with a timeout, once `time` has passed:
+  // the connection is closed then. One timer per connection, not per step:
+  // at 10,000 requests in flight every byte a request holds counts.
+  void expires_after(Clock::duration time);
+  bool is_open() const { return open_; }
+  // TCP connect, then for https the TLS handshake with SNI, checking that
+  // the certificate is for the host asked for.
+  Awaitable<Failed> open(const Host& host, const HttpTarget& target);
+  Awaitable<std::tuple<ErrorCode, std::size_t>> send(const std::string& bytes);
+  // Waits until the answer starts arriving. Called before receive() on a new
+  // connection, it lets a request hold no buffer and no parser while the
+  // server takes its time; its error, if any, is receive()'s too.
+  Awaitable<std::tuple<ErrorCode>> wait_for_the_answer();
+  // Reads one answer, past any interim 1xx, in a bounded buffer.
+  Awaitable<Response> receive(std::size_t max_body);
+
+  // After a try: the deadline is stopped, and the connection closed unless
+  // it can carry the next request.
+  void end_try(bool reusable);
+  void close();
+
+  // About the try: whether its deadline ended it, whether it opened the
+  // connection, how long that took, and what the TLS check found.
+  bool timed_out = false;
+  bool opened_in_this_try = false;
+  Seconds connect_time{}, handshake_time{};
+  long certificate_check = 0;  // X509_V_OK
+  std::size_t bytes_after_body() const { return buffer_.size(); }
+
+ private:
+  Awaitable<ErrorCode> handshake(const std::string& host);
+
+  event_loop::Socket socket_;
+  event_loop::Timer deadline_;
+  boost::asio::ssl::context* tls_context_;  // null without https
+  std::optional<boost::beast::ssl_stream<event_loop::Socket&>> tls_;
+  boost::beast::flat_buffer buffer_{read_buffer_limit};  // the answer as it arrives, then any bytes after it
+  bool open_ = false;
+};
+
+}  // namespace kit::async

@@ -1,0 +1,337 @@
+#include "async_run.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <openssl/x509_vfy.h>
+
+#include <algorithm>
+#include <atomic>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+#include "tls_errors.hpp"
+
+namespace kit::async {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+using event_loop::no_throw;
+using event_loop::Timer;
+
+namespace {
+
+std::string serialize_request(const HttpTarget& target, const ClientOptions& options) {
+  http::request<http::empty_body> request{http::verb::get, target.target, 11};
+  request.set(http::field::host, target.host_header);
+  request.set(http::field::user_agent, options.program);
+  if (!options.keep_alive) request.set(http::field::connection, "close");
+  std::ostringstream bytes;
+  bytes << request;
+  return bytes.str();
+}
+
+// Names what ended a try, in the words a load tool counts.
+void name_failure(RequestRecord& record, const Response& response, const Run& run, const HttpTarget& target,
+                  Seconds allowed, const Connection& connection) {
+  const bool timed_out = connection.timed_out;
+  const long certificate_check = connection.certificate_check;
+  const ErrorCode error = response.error;
+  if (timed_out) {
+    record.fail(Failure::timeout, run.plan.timeout_message(allowed));
+  } else if (response.failed_in == Step::tls) {
+    record.fail(Failure::tls, certificate_check != X509_V_OK
+                                  ? describe_certificate_problem(certificate_check)
+                                  : "TLS handshake failed (" + error.message() + "): does the server speak TLS?");
+  } else if (error == asio::error::connection_refused) {
+    record.fail(Failure::refused, "connection refused (" + target.host_header + ")");
+  } else if (error == asio::error::connection_reset || error == asio::error::broken_pipe) {
+    record.fail(Failure::reset, "connection reset by the server");
+  } else if (error == http::error::partial_message && response.headers_in) {
+    record.fail(Failure::reset, "truncated body: the connection closed before the body's end");
+  } else if (error == http::error::end_of_stream || error == http::error::partial_message ||
+             error == asio::error::eof || error == asio::ssl::error::stream_truncated) {
+    record.fail(Failure::reset, "connection closed before the response headers");
+  } else if (error == http::error::buffer_overflow) {
+    record.fail(Failure::bad_response, response.headers_in
+                                           ? "bad HTTP response: a chunk-size line or trailer over 64 KiB"
+                                           : "bad HTTP response: headers over 64 KiB");
+  } else if (error == http::error::body_limit) {
+    record.fail(Failure::too_large, "body larger than --max-body (" + std::to_string(run.options.max_body) + " bytes)");
+  } else if (error.category() == make_error_code(http::error::end_of_stream).category()) {
+    record.fail(Failure::bad_response, "bad HTTP response: " + error.message());
+  } else {
+    record.fail(Failure::other, error.message());
+  }
+}
+
+// Puts what a try fetched into its record, and closes the connection unless
+// it can carry the next request.
+void take_response(RequestRecord& record, Response response, const Run& run, Connection& connection,
+                   const HttpTarget& target, Seconds allowed) {
+  record.end = run.clock.now();
+  record.new_connection = connection.opened_in_this_try;
+  record.connect = connection.connect_time;
+  record.handshake = connection.handshake_time;
+  record.answer_started = response.got_some;
+  record.server_queue = response.server_queue;
+  record.server_app = response.server_app;
+  record.retry_after = response.retry_after;
+  const bool reusable = response.ok() && response.keep_alive;
+  if (response.failed_in == Step::none || response.failed_in == Step::after_body) {
+    record.set_response(response.status, std::move(response.body), response.location);
+  }
+  if (response.failed_in == Step::after_body) {
+    record.fail(Failure::bad_response, std::to_string(connection.bytes_after_body()) +
+                                           " bytes after the body: Content-Length was too small");
+  } else if (!response.ok()) {
+    name_failure(record, response, run, target, allowed, connection);
+  }
+  connection.end_try(reusable);
+}
+
+// False, with the lookup's failure in the record, when the host did not
+// resolve (it was looked up once for the run).
+bool resolved(const Host& host, RequestRecord& record) {
+  if (host.lookup_failure.empty()) return true;
+  record.end = record.start;
+  record.fail(Failure::dns, host.lookup_failure);
+  return false;
+}
+
+Request request_for(const Run& run, const Host& host, const HttpTarget& target, const std::string& bytes,
+                    Seconds allowed) {
+  return Request{host, target, bytes, std::chrono::duration_cast<Clock::duration>(allowed), run.options.max_body};
+}
+
+// One try of a reconnect or a redirect's hop. The lane's first try does the
+// same in place: a coroutine of its own would make every waiting request's
+// frames larger.
+Awaitable<void> try_once(Run& run, Connection& connection, const HttpTarget& target, const Host& host,
+                         const std::string& bytes, RequestRecord& record) {
+  if (!resolved(host, record)) co_return;
+  const Seconds allowed = run.plan.time_allowed(record.began());
+  take_response(record, co_await run.fetch(connection, request_for(run, host, target, bytes, allowed)), run,
+                connection, target, allowed);
+}
+
+// --follow: asks again where a redirect points, resolved against `at`, the
+// URL that answered, as long as that is the same scheme, host and port;
+// `at` becomes the next hop. Returns false, with the reason in the record, when it cannot.
+Awaitable<bool> follow(Run& run, Connection& connection, const Url& url, RequestRecord& record, HttpTarget& at) {
+  RedirectStep step = next_redirect(at, record.location, record.status);
+  if (!step.next) {
+    record.fail(step.bad_location ? Failure::bad_response : Failure::redirect, step.refusal);
+    co_return false;
+  }
+  at = std::move(*step.next);
+  RequestRecord hop = try_again_now(record, run.clock.now());
+  co_await try_once(run, connection, at, run.hosts[url.host], serialize_request(at, run.options), hop);
+  hop.start = record.start;  // the try's time includes every hop
+  record = std::move(hop);
+  co_return true;
+}
+
+// What a browser does after some answers: a kept-alive connection that the
+// server had closed is opened again, and --follow follows redirects.
+bool needs_a_second_look(const Run& run, const RequestRecord& record) {
+  const bool stale_connection = record.failure == Failure::reset && !record.new_connection &&
+                                !record.answer_started && run.plan.running();
+  return stale_connection || (run.options.follow && record.failure == Failure::redirect);
+}
+
+// Its own coroutine, entered only when needed: a waiting request's frame
+// stays small.
+Awaitable<void> take_a_second_look(Run& run, Connection& connection, const Url& url, RequestRecord& record) {
+  if (record.failure == Failure::reset) {
+    // The server closed a kept-alive connection while it sat idle (nginx
+    // does after 1000 requests): open a new one and ask again.
+    record = try_again_now(record, run.clock.now());
+    co_await try_once(run, connection, url.target, run.hosts[url.host], url.request, record);
+  }
+  HttpTarget at = url.target;  // each hop resolves against the one before
+  for (int hops = 0; run.options.follow && record.failure == Failure::redirect; ++hops) {
+    if (hops == most_redirects) {
+      record.error = "more than " + std::to_string(most_redirects) + " redirects, last to " + record.location;
+      break;
+    }
+    if (!co_await follow(run, connection, url, record, at)) break;
+  }
+}
+
+// Waits until `when`, letting the event loop run the others meanwhile: asyncio.sleep.
+Awaitable<void> sleep_until(Clock::time_point when) {
+  Timer timer(co_await asio::this_coro::executor, when);
+  co_await timer.async_wait(no_throw);
+}
+
+// One lane: fetches the next request until the plan says stop. C lanes keep
+// at most C requests in flight, like asyncio.Semaphore(C); by default there
+// is a lane per request, so all of them start at once. With --rate a lane
+// waits for its request's due time; with --retry it waits and asks again.
+Awaitable<void> lane(int lane_number, Run& run, LaneConnections& connections) {
+  while (const auto ticket = run.plan.next()) {
+    if (ticket->due) co_await sleep_until(run.clock.at(*ticket->due));
+    RequestRecord record = first_try(*ticket, lane_number, run.clock.now());
+    const Url& url = run.urls[static_cast<std::size_t>(ticket->url)];
+    Connection& connection = connections.to(url.host);
+    const Host& host = run.hosts[url.host];
+    for (;;) {
+      if (resolved(host, record)) {
+        const Seconds allowed = run.plan.time_allowed(record.began());
+        take_response(record, co_await run.fetch(connection, request_for(run, host, url.target, url.request, allowed)),
+                      run, connection, url.target, allowed);
+      }
+      if (needs_a_second_look(run, record)) co_await take_a_second_look(run, connection, url, record);
+      const auto wait = run.plan.retry_wait(record);
+      if (!wait) break;
+      run.plan.retry(record);
+      co_await sleep_until(Clock::now() + std::chrono::duration_cast<Clock::duration>(*wait));
+      record.start = run.clock.now();
+    }
+    run.progress.count(record);
+    run.plan.finish(std::move(record));
+  }
+}
+
+void rethrow(const std::exception_ptr& error) {
+  if (error) std::rethrow_exception(error);
+}
+
+// Lanes start a batch at a time, with a turn of the event loop in between,
+// so the first requests are on their way while later connections are still
+// being opened, and their answers come back as evenly as they went out.
+constexpr int lanes_per_batch = 16;
+
+// Starts lanes on a loop, from its first batch on, until every lane has
+// started. Later batches come from one counter that all loops share, so a
+// loop that gets less CPU time takes fewer lanes instead of finishing last.
+Awaitable<void> start_batches(Run& run, EventLoop& loop, int first_lane, std::atomic<int>& next_batch) {
+  const auto executor = co_await asio::this_coro::executor;
+  for (int batch = first_lane; batch <= run.options.lanes(); batch = next_batch.fetch_add(lanes_per_batch)) {
+    const int last_lane = std::min(batch + lanes_per_batch - 1, run.options.lanes());
+    for (int lane_number = batch; lane_number <= last_lane; ++lane_number) {
+      loop.connections.emplace_back(executor, run.hosts.size(), run.tls ? &*run.tls : nullptr);
+      asio::co_spawn(executor, lane(lane_number, run, loop.connections.back()), rethrow);
+    }
+    co_await asio::post(executor, event_loop::use_awaitable);
+  }
+}
+
+// What a lookup found, or why it found nothing.
+void looked_up(Host& host, ErrorCode error, tcp::resolver::results_type addresses) {
+  if (error) {
+    host.lookup_failure = "cannot resolve host '" + host.name + "'";
+  } else {
+    host.addresses = std::move(addresses);
+  }
+}
+
+Awaitable<void> look_up(Host& host) {
+  asio::ip::basic_resolver<tcp, Executor> resolver(co_await asio::this_coro::executor);
+  auto [error, addresses] = co_await resolver.async_resolve(host.name, host.port, no_throw);
+  looked_up(host, error, std::move(addresses));
+}
+
+// Looks every host up at once, before the first request, and waits for the
+// answers: a name that does not resolve fails only its own URLs' requests.
+// One host has nothing to wait beside: a blocking lookup then spares the
+// thread Asio starts to run getaddrinfo for async_resolve.
+void look_up_hosts(std::vector<Host>& hosts, asio::io_context& context) {
+  if (hosts.size() == 1) {
+    ErrorCode error;
+    auto addresses = tcp::resolver(context).resolve(hosts.front().name, hosts.front().port, error);
+    return looked_up(hosts.front(), error, std::move(addresses));
+  }
+  for (Host& host : hosts) asio::co_spawn(context, look_up(host), rethrow);
+  context.run();
+  context.restart();
+}
+
+// Certificates are checked against the system's CAs, or --cacert's.
+asio::ssl::context make_tls_context(const ClientOptions& options) {
+  asio::ssl::context context(asio::ssl::context::tls_client);
+  if (options.insecure) {
+    context.set_verify_mode(asio::ssl::verify_none);
+  } else {
+    context.set_verify_mode(asio::ssl::verify_peer);
+    if (options.ca_file.empty()) {
+      context.set_default_verify_paths();
+    } else {
+      context.load_verify_file(options.ca_file);
+    }
+  }
+  return context;
+}
+
+}  // namespace
+
+Run::Run(const ClientOptions& options)
+    : options(options),
+      plan(options, clock),
+      progress(options.duration ? 0 : options.requests, clock),
+      loops(static_cast<std::size_t>(options.loops)) {
+  for (const HttpTarget& target : options.targets) {
+    auto host = std::find_if(hosts.begin(), hosts.end(),
+                             [&](const Host& h) { return h.name == target.host && h.port == target.port; });
+    if (host == hosts.end()) host = hosts.insert(hosts.end(), Host{target.host, target.port});
+    urls.push_back(Url{target, static_cast<std::size_t>(host - hosts.begin()), serialize_request(target, options)});
+  }
+}
+
+std::unique_ptr<Run> Run::prepare(const ClientOptions& options, std::ostream& errors) {
+  auto run = std::make_unique<Run>(options);
+  if (options.any_https()) {
+    try {
+      run->tls.emplace(make_tls_context(options));
+    } catch (const boost::system::system_error& e) {
+      errors << options.program << ": --cacert " << options.ca_file << ": not a PEM certificate file ("
+             << e.code().message() << ")\n";
+      return nullptr;
+    }
+  }
+  look_up_hosts(run->hosts, run->loops.front().context);
+  return run;
+}
+
+bool Run::every_lookup_failed() const {
+  return std::all_of(hosts.begin(), hosts.end(), [](const Host& h) { return !h.lookup_failure.empty(); });
+}
+
+// Nothing to connect to: a line for each request, at once.
+void Run::fail_every_request() {
+  while (const auto ticket = plan.next()) {
+    RequestRecord record = first_try(*ticket, 1, clock.now());
+    record.end = record.start;
+    record.fail(Failure::dns, hosts[urls[static_cast<std::size_t>(ticket->url)].host].lookup_failure);
+    plan.finish(std::move(record));
+    if (options.duration) break;  // one line says it all
+  }
+}
+
+void Run::start_lanes(Fetch lane_fetch) {
+  fetch = lane_fetch;
+  if (every_lookup_failed()) return fail_every_request();
+  // Each loop is handed its first batch here, so every thread has work from the start.
+  for (EventLoop& loop : loops) {
+    asio::co_spawn(loop.context, start_batches(*this, loop, next_batch_.fetch_add(lanes_per_batch), next_batch_),
+                   rethrow);
+  }
+}
+
+// One loop, the default, is the talk's single thread; with --loops the
+// others run on threads of their own.
+void Run::run_until_done() {
+  std::vector<std::jthread> helpers;
+  for (std::size_t k = 1; k < loops.size(); ++k) helpers.emplace_back([&loop = loops[k]] { loop.context.run(); });
+  loops.front().context.run();
+}  // the helpers join here
+
+}  // namespace kit::async

@@ -1,0 +1,88 @@
+#pragma once
+// client_async's load-tool machinery, behind the fetch() and gather() that
+// client_async/main.cpp shows: the hosts looked up once, the requests written
+// once, lanes that take the next request from the plan (-n, -z, --rate),
+// tries again as --retry and --follow say, a batch of lanes started at a
+// time, and --loops event loops on threads of their own.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <atomic>
+#include <deque>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "async_connection.hpp"
+#include "options.hpp"
+#include "progress.hpp"
+#include "run_plan.hpp"
+
+namespace kit::async {
+
+// The one request of a try: what client_async's fetch() does.
+using Fetch = Awaitable<Response> (*)(Connection& connection, const Request& request);
+
+// One of the run's URLs: where it goes, and its request's bytes.
+struct Url {
+  const HttpTarget& target;
+  std::size_t host;  // in Run::hosts
+  std::string request;
+};
+
+// A lane's connections, one for each host it has talked to, made when first
+// needed: with several hosts, keep-alive keeps one connection per host.
+struct LaneConnections {
+  LaneConnections(const Executor& executor, std::size_t hosts, boost::asio::ssl::context* tls)
+      : executor(executor), tls(tls), by_host(hosts) {}
+  Connection& to(std::size_t host) {
+    if (!by_host[host]) by_host[host] = std::make_unique<Connection>(executor, tls);
+    return *by_host[host];
+  }
+  Executor executor;
+  boost::asio::ssl::context* tls;
+  std::vector<std::unique_ptr<Connection>> by_host;
+};
+
+// An event loop and the connections of its lanes, which outlive its run.
+struct EventLoop {
+  boost::asio::io_context context{1};  // run by one thread
+  std::deque<LaneConnections> connections;
+};
+
+// What all the requests of a run share. With --loops, every loop's thread
+// does: the plan and the progress line are made for that, the rest is only read.
+class Run {
+ public:
+  // Sets up TLS, writes each URL's request and looks every host up; says
+  // why on `errors` and returns null when it cannot (a bad --cacert).
+  static std::unique_ptr<Run> prepare(const ClientOptions& options, std::ostream& errors);
+
+  // Starts the lanes, each fetching with `fetch`, a batch at a time so that
+  // the first requests are out while later connections are being opened.
+  void start_lanes(Fetch fetch);
+  // Runs the event loops until every lane is done.
+  void run_until_done();
+  RunResult take_result() { return plan.take_result(clock.now()); }
+
+  explicit Run(const ClientOptions& options);  // use prepare()
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
+
+  const ClientOptions& options;
+  const RunClock clock;
+  RunPlan plan;
+  ProgressLine progress;
+  std::optional<boost::asio::ssl::context> tls;  // for https://
+  std::vector<Host> hosts;
+  std::vector<Url> urls;
+  std::deque<EventLoop> loops;
+  Fetch fetch = nullptr;
+
+ private:
+  bool every_lookup_failed() const;
+  void fail_every_request();
+  std::atomic<int> next_batch_{1};  // the first lane of the next batch, for every loop
+};
+
+}  // namespace kit::async
