@@ -3,6 +3,7 @@
 #include <boost/beast/http/rfc7230.hpp>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <strings.h>
 
 namespace kit {
@@ -25,6 +26,13 @@ std::optional<double> milliseconds(std::string_view text) {
 
 }  // namespace
 
+std::string server_timing_value(double queue_seconds, double app_seconds) {
+  char value[80];
+  std::snprintf(value, sizeof value, "%s;dur=%.1f, %s;dur=%.1f", queue_metric.data(), queue_seconds * 1000,
+                app_metric.data(), app_seconds * 1000);
+  return value;
+}
+
 std::optional<Seconds> server_timing_duration(std::string_view header, std::string_view name) {
   // Server-Timing has the grammar of an HTTP extension list: metric *( ";" param ).
   for (const auto& [metric, params] : boost::beast::http::ext_list(header)) {
@@ -41,8 +49,8 @@ std::optional<Seconds> server_timing_duration(std::string_view header, std::stri
 
 void read_server_timing(RequestRecord& record, std::string_view header) {
   if (header.empty()) return;
-  record.server_queue = server_timing_duration(header, "queue");
-  record.server_app = server_timing_duration(header, "app");
+  record.server_queue = server_timing_duration(header, queue_metric);
+  record.server_app = server_timing_duration(header, app_metric);
 }
 
 }  // namespace kit

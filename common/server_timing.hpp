@@ -1,8 +1,9 @@
 #pragma once
-// The W3C Server-Timing response header, read tolerantly: many real APIs
-// send it, and a server's own figures for a request (how long it queued, how
-// long the app took) explain the client's timeline. Anything malformed is
-// skipped, never fatal.
+// The W3C Server-Timing response header, both sides of it: the kit's server
+// writes it, and the clients read it tolerantly, as many real APIs send it.
+// A server's own figures for a request (how long it queued, how long the
+// app took) explain the client's timeline. Anything malformed is skipped,
+// never fatal.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,14 @@
 #include "record.hpp"
 
 namespace kit {
+
+// The two metrics the kit's server sends and its clients read: how long a
+// request queued for a worker or the loop, and how long the app took.
+inline constexpr std::string_view queue_metric = "queue";
+inline constexpr std::string_view app_metric = "app";
+
+// The server's header value: "queue;dur=600.2, app;dur=300.1" (milliseconds).
+std::string server_timing_value(double queue_seconds, double app_seconds);
 
 // A metric's duration: the first `name;dur=MILLISECONDS` in `header` (several
 // Server-Timing headers joined with ", "), in seconds. Other parameters

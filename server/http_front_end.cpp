@@ -1,5 +1,7 @@
 #include "http_front_end.hpp"
 
+#include "server_timing.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -36,27 +38,14 @@ using event_loop::no_throw;
 using event_loop::Timer;
 using Stream = beast::basic_stream<tcp, event_loop::Executor, beast::unlimited_rate_policy>;  // beast::tcp_stream
 
+std::chrono::steady_clock::duration as_duration(double seconds) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+}
+
 std::deque<asio::io_context> make_loops(int count) {
   std::deque<asio::io_context> loops;
   for (int i = 0; i < count; ++i) loops.emplace_back(1);  // each run by one thread
   return loops;
-}
-
-// What a rate-limited server tells every client (the IETF RateLimit
-// headers), and a refused one when to come back.
-struct RateLimitHeaders {
-  int limit = 0;
-  int remaining = 0;
-  int retry_after = 0;  // seconds; 0 when the request was let through
-};
-
-// Takes a token for a request, when the server is rate-limited.
-std::optional<RateLimitHeaders> admit(std::optional<TokenBucket>& bucket, ServerClock::time_point at) {
-  if (!bucket) return std::nullopt;
-  const TokenBucket::Decision admission = bucket->take(at);
-  // Retry-After takes whole seconds: round up, so that the token is there.
-  const int retry_after = admission.allowed ? 0 : std::max(1, static_cast<int>(std::ceil(admission.retry_after)));
-  return RateLimitHeaders{bucket->limit(), admission.remaining, retry_after};
 }
 
 // An answer as it goes on the wire: HTTP/1.1 always, as most servers do.
@@ -188,6 +177,7 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestE
       model_is_bounded_(model.capacity() < std::numeric_limits<int>::max()),
       room_signal_(loops_.front().get_executor()) {
   for (std::size_t i = 1; i < loops_.size(); ++i) keep_running_.emplace_back(loops_[i].get_executor());
+  model_.tell(events_);  // who hears when the model starts a request: the dashboard, or nobody
   boost::system::error_code error;
   tcp::resolver resolver(loops_.front());
   auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port),
@@ -340,8 +330,7 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve(std::shared_ptr<Connection> co
     // https: the TLS handshake first, within the header timeout, then the
     // same requests and answers through the encrypting stream.
     beast::ssl_stream<Stream&> stream(connection->stream, *tls_);
-    connection->stream.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(config_.header_timeout)));
+    connection->stream.expires_after(as_duration(config_.header_timeout));
     auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, no_throw);
     if (!handshake_error) co_await serve_requests(*connection, stream);
   } else {
@@ -356,92 +345,114 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve(std::shared_ptr<Connection> co
   if (model_is_bounded_) left_the_model();
 }
 
+// The seconds a read may take: a new connection has --header-timeout to
+// send its request, a kept-alive one --idle-timeout to start the next.
+std::chrono::steady_clock::duration HttpFrontEnd::read_timeout(bool first_request, std::size_t buffered) const {
+  const bool waiting_idle = !first_request && buffered == 0;
+  return as_duration(waiting_idle ? config_.idle_timeout : config_.header_timeout);
+}
+
+// A complete, valid request, as the app sees it.
+AppRequest HttpFrontEnd::app_request(std::string_view method, std::string_view target, std::size_t body_bytes,
+                                     std::optional<ServerClock::time_point> arrived) {
+  return AppRequest{++requests_read_, std::string(method), std::string(target), body_bytes,
+                    arrived.value_or(ServerClock::now())};
+}
+
+// Hands the request to the model (not a coroutine: the model's own is
+// awaited, and a waiting request holds no frame of ours for it).
+HttpFrontEnd::Awaitable<Served> HttpFrontEnd::into_the_app(Connection& connection, const AppRequest& request) {
+  if (events_) events_->received(request.id, request.method, request.target, request.received);
+  connection.in_the_app = true;
+  return model_.serve(request);
+}
+
+// The answer's bytes. The everyday one (GET, 200, the configured body,
+// HTTP/1.1) was written once at start-up, all but its Server-Timing line:
+// serialising it per request cost a fifth of the server's time at --delay 0.
+void HttpFrontEnd::prepare_answer(Answer& answer, const Served& served, http::verb method, unsigned version,
+                                      bool keep_alive, const std::optional<RateLimitHeaders>& limits) const {
+  const AppResponse& reply = served.reply;
+  const std::string timing = server_timing_value(served.queue.count(), served.app.count());
+  const bool everyday = method == http::verb::get && version == 11 && reply.status == 200 &&
+                        reply.body == config_.app.body && !limits;
+  if (everyday) {
+    answer.timing_line = "Server-Timing: " + timing + "\r\n";
+    const auto& [head, tail] = everyday_response_[keep_alive];
+    answer.bytes = {asio::buffer(head), asio::buffer(answer.timing_line), asio::buffer(tail)};
+  } else {
+    answer.other = response_bytes(reply, method, version, keep_alive, timing, limits);
+    answer.bytes = {asio::buffer(answer.other), asio::const_buffer(), asio::const_buffer()};
+  }
+}
+
+// After the answer went out: the dashboard hears of it, and the access log.
+void HttpFrontEnd::answered(const AppRequest& request, const Served& served, bool rate_limited) {
+  if (events_ && !rate_limited) {
+    events_->finished(request.id, served.reply.status, served.queue.count(), served.app.count());
+  }
+  if (config_.quiet) return;
+  const std::chrono::duration<double> took = ServerClock::now() - request.received;
+  write_log_line(access_log_line(request.method, request.target, served.reply.status, took.count(), served.lane,
+                                 served.queue.count()));
+}
+
+// A request that cannot be served: its status, a short answer, a log line,
+// and the connection drained and closed.
+template <class AnyStream>
+HttpFrontEnd::Awaitable<void> HttpFrontEnd::refuse_request(AnyStream& stream, int status) {
+  Stream& tcp = beast::get_lowest_layer(stream);
+  tcp.expires_after(as_duration(config_.idle_timeout));
+  co_await asio::async_write(stream, asio::buffer(response_bytes(refusal(status), http::verb::get, 11, false)),
+                             no_throw);
+  if (!config_.quiet) write_log_line(access_log_line("-", "-", status, 0, "refused"));
+  co_await drain_and_close(tcp);
+}
+
+// Read a request, hand it to the model, write the answer; again while the
+// connection is kept alive.
 template <class AnyStream>
 HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connection, AnyStream& stream) {
   Stream& tcp = beast::get_lowest_layer(stream);
-  const auto write_timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double>(config_.idle_timeout));
   beast::flat_buffer buffer(max_read_ahead_bytes);
   bool keep_alive = true;
-  bool first_request = true;
-  while (keep_alive && !stopping_) {
+  for (bool first_request = true; keep_alive && !stopping_; first_request = false) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(max_header_bytes);
     parser.body_limit(max_body_bytes);
-    // A slow or silent client is closed: a new connection has --header-timeout
-    // to send its request, a kept-alive one --idle-timeout to start the next.
-    const bool waiting_idle = !first_request && buffer.size() == 0;
     std::optional<ServerClock::time_point> arrived;
     if (first_request && model_.requests_wait_in_the_kernel()) arrived = kernel_arrival_time(tcp.socket().native_handle());
-    tcp.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(waiting_idle ? config_.idle_timeout : config_.header_timeout)));
+    tcp.expires_after(read_timeout(first_request, buffer.size()));
     auto [read_error, request_bytes] = co_await http::async_read(stream, buffer, parser, no_throw);
-    int refused_with = read_error ? refusal_status(read_error, parser.is_header_done()) : request_problem(parser.get());
-    if (read_error || refused_with) {
-      if (refused_with) {
-        tcp.expires_after(write_timeout);
-        co_await asio::async_write(stream, asio::buffer(response_bytes(refusal(refused_with), http::verb::get, 11, false)),
-                                   no_throw);
-        if (!config_.quiet) write_log_line(access_log_line("-", "-", refused_with, 0, "refused"));
-        co_await drain_and_close(tcp);
-      }
-      break;  // closed by the client, timed out, cancelled by stop, or refused
-    }
+    const int refused_with = read_error ? refusal_status(read_error, parser.is_header_done()) : request_problem(parser.get());
+    if (refused_with) co_await refuse_request(stream, refused_with);
+    if (read_error || refused_with) break;  // closed by the client, timed out, cancelled by stop, or refused
     tcp.expires_never();  // the app's own wait is no fault of the client
     // While the app takes its time, a new connection holds no read buffer
-    // (unless a pipelined request is in it): 3 MB less for 10,000 waiting.
-    // A kept-alive one keeps it: freeing and making it again for every
-    // request churned the heap, which then grew in steps under a long load
-    // (docs/performance.md, "Long runs").
+    // (unless a pipelined request is in it). A kept-alive one keeps it:
+    // making it again for every request churns the heap.
     if (first_request && buffer.size() == 0) buffer.shrink_to_fit();
-    first_request = false;
-    http::request<http::string_body>& request = parser.get();
 
-    const http::verb method = request.method();
-    const unsigned version = request.version();
-    const AppRequest app_request{++requests_read_, std::string(request.method_string()),
-                                 std::string(request.target()), request.body().size(),
-                                 arrived.value_or(ServerClock::now())};
+    const http::request<http::string_body>& request = parser.get();
+    const AppRequest app_request =
+        this->app_request(request.method_string(), request.target(), request.body().size(), arrived);
     // Past --rate-limit: refused at once, before it could take a worker.
     const std::optional<RateLimitHeaders> limits = admit(rate_limit_, app_request.received);
-    const bool refused = limits && limits->retry_after > 0;
+    const bool rate_limited = limits && limits->retry_after > 0;
     Served served;
-    if (refused) {
+    if (rate_limited) {
       served = {too_many_requests(rate_limit_->rate(), limits->retry_after), "rate limited"};
     } else {
-      if (events_) events_->received(app_request.id, app_request.method, app_request.target, app_request.received);
-      connection.in_the_app = true;
-      served = co_await model_.serve(app_request);
+      served = co_await into_the_app(connection, app_request);
       connection.in_the_app = false;
     }
-    const AppResponse& reply = served.reply;
-    const std::string timing = server_timing_value(served.queue.count(), served.app.count());
 
     keep_alive = request.keep_alive() && model_.keeps_connections() && !stopping_;
-    // The everyday answer (GET, 200, the configured body, HTTP/1.1) was
-    // written once at start-up, all but its Server-Timing line: serialising
-    // it per request cost a fifth of the server's time at --delay 0.
-    const bool everyday = method == http::verb::get && version == 11 && reply.status == 200 &&
-                          reply.body == config_.app.body && !limits;
-    std::string other, timing_line;
-    std::array<asio::const_buffer, 3> bytes;
-    if (everyday) {
-      timing_line = "Server-Timing: " + timing + "\r\n";
-      const auto& [head, tail] = everyday_response_[keep_alive];
-      bytes = {asio::buffer(head), asio::buffer(timing_line), asio::buffer(tail)};
-    } else {
-      other = response_bytes(reply, method, version, keep_alive, timing, limits);
-      bytes = {asio::buffer(other), asio::const_buffer(), asio::const_buffer()};
-    }
-    tcp.expires_after(write_timeout);  // a client that does not read its answers is closed
-    auto [write_error, written] = co_await asio::async_write(stream, bytes, no_throw);
-    if (events_ && !refused) events_->finished(app_request.id, reply.status, served.queue.count(), served.app.count());
-
-    if (!config_.quiet) {
-      const std::chrono::duration<double> took = ServerClock::now() - app_request.received;
-      write_log_line(access_log_line(app_request.method, app_request.target, reply.status, took.count(),
-                                     served.lane, served.queue.count()));
-    }
+    Answer answer;
+    prepare_answer(answer, served, request.method(), request.version(), keep_alive, limits);
+    tcp.expires_after(as_duration(config_.idle_timeout));  // a client that does not read its answers is closed
+    auto [write_error, written] = co_await asio::async_write(stream, answer.bytes, no_throw);
+    answered(app_request, served, rate_limited);
     if (write_error) break;
   }
 }

@@ -11,6 +11,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <array>
 #include <atomic>
 #include <deque>
 #include <memory>
@@ -53,6 +55,20 @@ class HttpFrontEnd {
   Awaitable<void> serve(std::shared_ptr<Connection> connection);
   template <class AnyStream>  // plain TCP or TLS
   Awaitable<void> serve_requests(Connection& connection, AnyStream& stream);
+  // The steps of serve_requests(), each of one job.
+  std::chrono::steady_clock::duration read_timeout(bool first_request, std::size_t buffered) const;
+  template <class AnyStream>
+  Awaitable<void> refuse_request(AnyStream& stream, int status);
+  AppRequest app_request(std::string_view method, std::string_view target, std::size_t body_bytes,
+                         std::optional<ServerClock::time_point> arrived);
+  Awaitable<Served> into_the_app(Connection& connection, const AppRequest& request);
+  struct Answer {  // an answer's bytes, as they go out
+    std::string other, timing_line;
+    std::array<boost::asio::const_buffer, 3> bytes;
+  };
+  void prepare_answer(Answer& answer, const Served& served, boost::beast::http::verb method, unsigned version,
+                      bool keep_alive, const std::optional<RateLimitHeaders>& limits) const;
+  void answered(const AppRequest& request, const Served& served, bool rate_limited);
   Awaitable<void> refuse(std::shared_ptr<Connection> connection);
 
   ServerConfig config_;

@@ -21,4 +21,12 @@ TokenBucket::Decision TokenBucket::take(Clock::time_point now) {
   return {false, 0, (1 - tokens_) / rate_};
 }
 
+std::optional<RateLimitHeaders> admit(std::optional<TokenBucket>& bucket, TokenBucket::Clock::time_point at) {
+  if (!bucket) return std::nullopt;
+  const TokenBucket::Decision admission = bucket->take(at);
+  // Retry-After takes whole seconds: round up, so that the token is there.
+  const int retry_after = admission.allowed ? 0 : std::max(1, static_cast<int>(std::ceil(admission.retry_after)));
+  return RateLimitHeaders{bucket->limit(), admission.remaining, retry_after};
+}
+
 }  // namespace kit

@@ -6,6 +6,7 @@
 // arithmetic can be tested on a fake clock.
 #include <chrono>
 #include <mutex>
+#include <optional>
 
 namespace kit {
 
@@ -31,5 +32,16 @@ class TokenBucket {
   double tokens_;
   Clock::time_point updated_;
 };
+
+// What a rate-limited server tells every client (the IETF RateLimit
+// headers), and a refused one when to come back.
+struct RateLimitHeaders {
+  int limit = 0;
+  int remaining = 0;
+  int retry_after = 0;  // seconds; 0 when the request was let through
+};
+
+// Takes a token for a request, when the server is rate-limited (nothing when it is not).
+std::optional<RateLimitHeaders> admit(std::optional<TokenBucket>& bucket, TokenBucket::Clock::time_point at);
 
 }  // namespace kit

@@ -116,12 +116,6 @@ std::string access_log_line(std::string_view method, std::string_view target, in
   return line;
 }
 
-std::string server_timing_value(double queue_seconds, double app_seconds) {
-  char value[80];
-  std::snprintf(value, sizeof value, "queue;dur=%.1f, app;dur=%.1f", queue_seconds * 1000, app_seconds * 1000);
-  return value;
-}
-
 void write_log_line(const std::string& line) {
   const std::string with_newline = line + "\n";
   std::fwrite(with_newline.data(), 1, with_newline.size(), stderr);

@@ -55,9 +55,6 @@ void block_for(std::chrono::duration<double> delay);
 std::string access_log_line(std::string_view method, std::string_view target, int status,
                             double seconds, std::string_view lane, double queued_seconds = 0);
 
-// The Server-Timing header's value (W3C Server Timing, durations in
-// milliseconds): "queue;dur=600.2, app;dur=300.1".
-std::string server_timing_value(double queue_seconds, double app_seconds);
 
 // Writes a line to stderr in one piece, so lines from many threads do not mix.
 void write_log_line(const std::string& line);

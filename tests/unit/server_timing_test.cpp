@@ -1,6 +1,8 @@
 // Server-Timing headers as real servers send them, odd ones included.
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "server_timing.hpp"
 
 namespace kit {
@@ -13,6 +15,21 @@ std::optional<double> ms(std::string_view header, std::string_view name) {
 }
 
 }  // namespace
+
+TEST(ServerTiming, TheServersValueIsInMilliseconds) {
+  EXPECT_EQ(server_timing_value(0.60021, 0.30009), "queue;dur=600.2, app;dur=300.1");
+  EXPECT_EQ(server_timing_value(0, 1), "queue;dur=0.0, app;dur=1000.0");
+}
+
+TEST(ServerTiming, WhatTheServerWritesTheClientsReadBack) {
+  for (const auto& [queue, app] : {std::pair{0.0, 1.0}, std::pair{0.6002, 0.3001}, std::pair{12.5, 0.0001}}) {
+    RequestRecord record;
+    read_server_timing(record, server_timing_value(queue, app));
+    ASSERT_TRUE(record.server_queue && record.server_app);
+    EXPECT_NEAR(record.server_queue->count(), queue, 0.00005);  // written to 0.1 ms
+    EXPECT_NEAR(record.server_app->count(), app, 0.00005);
+  }
+}
 
 TEST(ServerTiming, ReadsTheKitsOwnHeader) {
   EXPECT_DOUBLE_EQ(*ms("queue;dur=600.2, app;dur=300.1", "queue"), 600.2);

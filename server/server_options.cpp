@@ -1,0 +1,123 @@
+#include "server_options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "version.hpp"
+
+namespace kit {
+
+namespace {
+
+constexpr const char* examples =
+    "Examples:\n"
+    "  server                          # 8 workers on http://127.0.0.1:8000\n"
+    "  server --workers 1              # one request at a time, like Python's wsgiref\n"
+    "  server --workers 2              # like gunicorn -w 2\n"
+    "  server --async                  # event loop: every request waits at the same time\n"
+    "  server --async --blocking       # event loop that sleeps: requests queue up again\n"
+    "  server --port 0 --delay 0.2     # a free port, 0.2 s per request\n"
+    "  server --tls-self-signed        # https with a throw-away certificate\n"
+    "  server --dashboard 8001         # and a live page of the requests on http://127.0.0.1:8001/\n"
+    "  server --async --rate-limit 5   # an API that takes 5 requests a second; past it, 429\n"
+    "  server --host 0.0.0.0 --dashboard 8001   # a whole class: students reach it over the network\n"
+    "\n"
+    "Per request: /?delay=0.25 waits 0.25 s, /?status=503 answers 503.\n"
+    "Stop with Ctrl-C: requests in flight are answered first (up to --drain seconds).";
+
+void add_model_flags(CLI::App& app, ServerConfig& config) {
+  auto* workers = app.add_option("-w,--workers", config.workers,
+                                 "worker-pool model: requests served at the same time")
+                      ->capture_default_str()->check(CLI::Range(1, 10000));
+  auto* queue = app.add_option("--queue", config.queue,
+                               "worker-pool model: requests that wait for a worker in the server; "
+                               "more wait unread in the kernel's backlog, as with gunicorn")
+                    ->capture_default_str()->check(CLI::Range(0, 1'000'000));
+  auto* event_loop = app.add_flag("--async", config.event_loop,
+                                  "event-loop model (Boost.Beast): delays are timers, not sleeps");
+  app.add_option("--threads", config.threads,
+                 "event-loop model: event loops, one per thread, taking new connections in turn")
+      ->capture_default_str()->check(CLI::Range(1, 256))->needs(event_loop);
+  app.add_flag("--blocking", config.blocking,
+               "event-loop model with a blocking sleep in the handler: the classic mistake")
+      ->needs(event_loop);
+  workers->excludes(event_loop);
+  queue->excludes(event_loop);
+}
+
+void add_limit_flags(CLI::App& app, ServerConfig& config) {
+  app.add_option("--max-connections", config.max_connections,
+                 "open connections at most; past it new ones get 503")
+      ->capture_default_str()->check(CLI::Range(1, 10'000'000));
+  app.add_option("--header-timeout", config.header_timeout,
+                 "seconds a client gets to send its request; slower ones are closed")
+      ->capture_default_str()->check(CLI::Range(0.001, 3600.0));
+  app.add_option("--idle-timeout", config.idle_timeout,
+                 "seconds a kept-alive connection may wait for its next request")
+      ->capture_default_str()->check(CLI::Range(0.001, 3600.0));
+  app.add_option("--drain", config.drain, "seconds in-flight requests get after Ctrl-C/SIGTERM")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+}
+
+void add_rate_limit_flags(CLI::App& app, ServerConfig& config) {
+  auto* rate_limit = app.add_option("--rate-limit", config.rate_limit,
+                                    "a rate-limited API: requests a second the whole server takes; past it, 429")
+                         ->check(CLI::Range(0.001, 1e6))->type_name("R");
+  app.add_option("--burst", config.burst, "with --rate-limit: how many at once after a quiet spell (default: R)")
+      ->check(CLI::Range(1.0, 1e9))->needs(rate_limit)->type_name("B");
+}
+
+void add_tls_flags(CLI::App& app, ServerCommandLine& line) {
+  auto* certificate = app.add_option("--tls-cert", line.config.tls_certificate,
+                                     "serve https with this certificate (PEM; needs --tls-key)")
+                          ->check(CLI::ExistingFile)->type_name("FILE");
+  auto* key = app.add_option("--tls-key", line.config.tls_key, "the certificate's private key (PEM)")
+                  ->check(CLI::ExistingFile)->type_name("FILE");
+  certificate->needs(key);
+  key->needs(certificate);
+  app.add_flag("--tls-self-signed", line.self_signed,
+               "serve https with a throw-away certificate for localhost/127.0.0.1 made at start-up")
+      ->excludes(certificate)->excludes(key);
+}
+
+}  // namespace
+
+ServerCommandLine parse_server_command_line(int argc, char** argv) {
+  ServerCommandLine line;
+  ServerConfig& config = line.config;
+  CLI::App app{"Slow HTTP server: every request waits, then answers a short text.", "server"};
+  app.footer(examples);
+  app.set_version_flag("--version", version_text("server"), "print the kit's and its libraries' versions");
+  app.add_option("--host", config.host, "address to listen on")->capture_default_str();
+  app.add_option("--port", config.port, "port to listen on; 0 picks a free one")
+      ->capture_default_str()->check(CLI::Range(0, 65535));
+  app.add_option("--delay", config.app.delay, "seconds each request waits")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--max-delay", config.app.max_delay, "largest ?delay= accepted, in seconds")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--body", config.app.body, "the text every answer carries")->capture_default_str();
+  add_model_flags(app, config);
+  add_limit_flags(app, config);
+  add_tls_flags(app, line);
+  add_rate_limit_flags(app, config);
+  app.add_option("--dashboard", line.dashboard_port,
+                 "also serve a live page of the requests on this port (0 picks a free one)")
+      ->check(CLI::Range(0, 65535))->type_name("PORT");
+  app.add_flag("-q,--quiet", config.quiet, "no access log on stderr");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    line.exit_code = 0;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << "\n";
+    line.exit_code = 0;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "server: " << e.what() << " (see --help)\n";
+    line.exit_code = 2;
+  }
+  if (config.app.delay > config.app.max_delay) config.app.max_delay = config.app.delay;
+  return line;
+}
+
+}  // namespace kit
