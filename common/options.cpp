@@ -61,29 +61,31 @@ bool ClientOptions::any_https() const {
   return std::any_of(targets.begin(), targets.end(), [](const HttpTarget& t) { return t.tls; });
 }
 
-CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
-  const std::string program = kind == ClientKind::sync ? "client_sync" : "client_async";
-  CLI::App app{description(kind), program};
-  app.footer(examples(kind));
-  app.set_version_flag("--version", version_text(program), "print the kit's and its libraries' versions");
+namespace {
 
-  CommandLine result;
-  ClientOptions& options = result.options;
-  options.kind = kind;
-  options.program = program;
-  for (int i = 0; i < argc; ++i) options.command += (i ? " " : "") + std::string(i ? argv[i] : program.c_str());
+// What the flags hold before they become ClientOptions.
+struct ParsedFlags {
   std::vector<std::string> urls;
+  std::string url_file;
+  CLI::Option* requests = nullptr;  // given or not
+  std::optional<double> deadline_seconds, duration_seconds;
+  bool keep_alive = false, no_keep_alive = false;
+};
+
+void add_target_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags) {
   // Named "url", not "urls": CLI11 2.4.2 and later (Debian 13 on) refuse a
   // positional named like an option, since the two would clash in a config file.
-  app.add_option("url", urls, std::string("URLs to fetch (default ") + default_url +
-                                  "); request k takes URL k mod their count")
+  app.add_option("url", flags.urls, std::string("URLs to fetch (default ") + default_url +
+                                        "); request k takes URL k mod their count")
       ->type_name("URL");
-  std::string url_file;
-  app.add_option("--urls", url_file, "read more URLs from FILE, one per line, # for comments (- for stdin)")
+  app.add_option("--urls", flags.url_file, "read more URLs from FILE, one per line, # for comments (- for stdin)")
       ->type_name("FILE");
-  auto* requests = app.add_option("-n,--requests", options.requests,
+  flags.requests = app.add_option("-n,--requests", options.requests,
                                   "number of requests (default 2; one per URL with several URLs or --urls)")
-                      ->check(CLI::Range(1, 10'000'000));
+                       ->check(CLI::Range(1, 10'000'000));
+}
+
+void add_timing_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags) {
   app.add_option("--timeout", options.timeout, "seconds allowed per try")
       ->capture_default_str()->check(CLI::Range(0.001, 86'400.0));
   app.add_option("--rate", options.rate,
@@ -94,12 +96,10 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
                  "ask again up to N times after a 429 or 503 (waiting as Retry-After says, else a backoff) "
                  "or a reset before any answer")
       ->capture_default_str()->check(CLI::Range(0, 100))->type_name("N");
-  std::optional<double> deadline_seconds;
-  app.add_option("--deadline", deadline_seconds,
+  app.add_option("--deadline", flags.deadline_seconds,
                  "seconds allowed per request, its tries and waits included (from its due time with --rate)")
       ->check(CLI::Range(0.001, 86'400.0));
-  std::optional<double> duration_seconds;
-  app.add_option("-z,--duration", duration_seconds,
+  app.add_option("-z,--duration", flags.duration_seconds,
                  "send requests for this long instead of -n (10s, 500ms, 2m); implies --quiet and --keep-alive")
       ->transform(CLI::AsNumberWithUnit(std::map<std::string, double>{{"ms", 0.001}, {"s", 1}, {"m", 60}},
                                         CLI::AsNumberWithUnit::Options(
@@ -107,11 +107,13 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
                                             CLI::AsNumberWithUnit::UNIT_REQUIRED),
                                         "DURATION"))
       ->check(CLI::Range(0.001, 86'400.0))
-      ->excludes(requests);
-  bool keep_alive = false, no_keep_alive = false;
+      ->excludes(flags.requests);
+}
+
+void add_connection_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags, ClientKind kind) {
   auto* keep_alive_flag =
-      app.add_flag("--keep-alive", keep_alive, "reuse each lane's connection (default with -z)");
-  app.add_flag("--no-keep-alive", no_keep_alive, "a new connection for every request (default without -z)")
+      app.add_flag("--keep-alive", flags.keep_alive, "reuse each lane's connection (default with -z)");
+  app.add_flag("--no-keep-alive", flags.no_keep_alive, "a new connection for every request (default without -z)")
       ->excludes(keep_alive_flag);
   app.add_option("--max-body", options.max_body, "largest body accepted, in bytes (10m, 512k, 100)")
       ->transform(CLI::AsSizeValue(false))->capture_default_str();
@@ -122,6 +124,9 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
                "https: do not verify the server's certificate (says so on stderr)");
   app.add_option("--cacert", options.ca_file, "https: trust the CA certificates in this PEM file")
       ->check(CLI::ExistingFile)->type_name("FILE");
+}
+
+void add_report_flags(CLI::App& app, ClientOptions& options) {
   app.add_flag("-q,--quiet", options.quiet, "do not print the bodies");
   app.add_flag("--summary", options.summary,
                "after the run: total, latency histogram and percentiles (exact up to 65,536 requests, "
@@ -133,68 +138,62 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
       ->type_name("FILE");
   app.add_option("--csv", options.csv_path, "write every record as CSV (- for stdout)")
       ->type_name("FILE");
+}
+
+void add_lane_flags(CLI::App& app, ClientOptions& options, ClientKind kind) {
   if (kind == ClientKind::sync) {
     app.add_option("-t,--threads", options.threads, "threads that share the requests")
         ->capture_default_str()->check(CLI::Range(1, 10'000));
-  } else {
-    app.add_option("-c,--concurrency", options.concurrency,
-                   "most requests in flight at once (default: all of them)")
-        ->check(CLI::Range(1, 10'000'000));
-    app.add_option("--loops", options.loops,
-                   "event loops, each on a thread of its own, sharing the requests in flight")
-        ->capture_default_str()->check(CLI::Range(1, 64));
+    return;
   }
+  app.add_option("-c,--concurrency", options.concurrency, "most requests in flight at once (default: all of them)")
+      ->check(CLI::Range(1, 10'000'000));
+  app.add_option("--loops", options.loops, "event loops, each on a thread of its own, sharing the requests in flight")
+      ->capture_default_str()->check(CLI::Range(1, 64));
+}
 
-  try {
-    app.parse(argc, argv);
-    for (const std::string& url : urls) options.targets.push_back(parse_http_url(url));
-    if (!url_file.empty()) {
-      std::ifstream file;
-      if (url_file != "-") {
-        file.open(url_file);
-        if (!file) throw CLI::ValidationError("--urls: cannot read '" + url_file + "'");
-      }
-      const auto listed = read_url_list(url_file == "-" ? std::cin : file, url_file == "-" ? "stdin" : url_file);
-      if (listed.empty()) throw CLI::ValidationError("--urls: no URL in '" + url_file + "'");
-      options.targets.insert(options.targets.end(), listed.begin(), listed.end());
+// The URLs from the command line and --urls, or the default one.
+void collect_targets(ClientOptions& options, const ParsedFlags& flags) {
+  for (const std::string& url : flags.urls) options.targets.push_back(parse_http_url(url));
+  const std::string& url_file = flags.url_file;
+  if (!url_file.empty()) {
+    std::ifstream file;
+    if (url_file != "-") {
+      file.open(url_file);
+      if (!file) throw CLI::ValidationError("--urls: cannot read '" + url_file + "'");
     }
-    if (options.targets.empty()) options.targets.push_back(parse_http_url(default_url));
-    if (requests->count() == 0 && (options.targets.size() > 1 || !url_file.empty())) {
-      options.requests = static_cast<int>(std::min<std::size_t>(options.targets.size(), 10'000'000));
-    }
-    if (options.json_path == "-" && options.csv_path == "-") {
-      throw CLI::ValidationError("--json and --csv cannot both write to stdout");
-    }
-    // Found out now, not after a long run whose results would have nowhere to go.
-    for (const auto& [flag, path] : {std::pair{"--svg", options.svg_path},
-                                     {"--json", options.json_path}, {"--csv", options.csv_path}}) {
-      if (app.count(flag) == 0) continue;
-      if (const std::string problem = check_writable(path); !problem.empty()) {
-        throw CLI::ValidationError(std::string(flag) + ": " + problem);
-      }
-    }
-    if (options.insecure && options.any_https()) {
-      std::cerr << program << ": warning: --insecure: the server's certificate is not verified\n";
-    }
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    result.exit_code = 0;
-  } catch (const CLI::CallForVersion& e) {
-    std::cout << e.what() << "\n";
-    result.exit_code = 0;
-  } catch (const CLI::ParseError& e) {
-    std::cerr << program << ": " << e.what() << " (see --help)\n";
-    result.exit_code = 2;
-  } catch (const BadUrl& e) {
-    std::cerr << program << ": " << e.what() << "\n";
-    result.exit_code = 2;
+    const auto listed = read_url_list(url_file == "-" ? std::cin : file, url_file == "-" ? "stdin" : url_file);
+    if (listed.empty()) throw CLI::ValidationError("--urls: no URL in '" + url_file + "'");
+    options.targets.insert(options.targets.end(), listed.begin(), listed.end());
   }
-  if (deadline_seconds) options.deadline = Seconds(*deadline_seconds);
-  if (duration_seconds) {
-    options.duration = Seconds(*duration_seconds);
+  if (options.targets.empty()) options.targets.push_back(parse_http_url(default_url));
+  if (flags.requests->count() == 0 && (options.targets.size() > 1 || !url_file.empty())) {
+    options.requests = static_cast<int>(std::min<std::size_t>(options.targets.size(), 10'000'000));
+  }
+}
+
+// Found out now, not after a long run whose results would have nowhere to go.
+void check_outputs(const CLI::App& app, const ClientOptions& options) {
+  if (options.json_path == "-" && options.csv_path == "-") {
+    throw CLI::ValidationError("--json and --csv cannot both write to stdout");
+  }
+  for (const auto& [flag, path] : {std::pair{"--svg", options.svg_path},
+                                   {"--json", options.json_path}, {"--csv", options.csv_path}}) {
+    if (app.count(flag) == 0) continue;
+    if (const std::string problem = check_writable(path); !problem.empty()) {
+      throw CLI::ValidationError(std::string(flag) + ": " + problem);
+    }
+  }
+}
+
+// What follows from the flags given: -z's implications, and lanes capped by -n.
+void settle(ClientOptions& options, const ParsedFlags& flags) {
+  if (flags.deadline_seconds) options.deadline = Seconds(*flags.deadline_seconds);
+  if (flags.duration_seconds) {
+    options.duration = Seconds(*flags.duration_seconds);
     options.quiet = true;
   }
-  options.keep_alive = keep_alive || (options.duration && !no_keep_alive);
+  options.keep_alive = flags.keep_alive || (options.duration && !flags.no_keep_alive);
   // -n caps the lanes; a timed run has no count, so it needs -c / --threads.
   if (options.concurrency == 0) options.concurrency = options.duration ? 50 : options.requests;
   if (!options.duration) {
@@ -202,6 +201,55 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
     options.threads = std::min(options.threads, options.requests);
   }
   options.loops = std::min(options.loops, options.concurrency);  // no loop without a lane
+}
+
+// Parses and checks; the exit code when the program should stop now.
+std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& options, const ParsedFlags& flags) {
+  const std::string& program = options.program;
+  try {
+    app.parse(argc, argv);
+    collect_targets(options, flags);
+    check_outputs(app, options);
+    if (options.insecure && options.any_https()) {
+      std::cerr << program << ": warning: --insecure: the server's certificate is not verified\n";
+    }
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << "\n";
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << program << ": " << e.what() << " (see --help)\n";
+    return 2;
+  } catch (const BadUrl& e) {
+    std::cerr << program << ": " << e.what() << "\n";
+    return 2;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
+  const std::string program = kind == ClientKind::sync ? "client_sync" : "client_async";
+  CLI::App app{description(kind), program};
+  app.footer(examples(kind));
+  app.set_version_flag("--version", version_text(program), "print the kit's and its libraries' versions");
+
+  CommandLine result;
+  ClientOptions& options = result.options;
+  options.kind = kind;
+  options.program = program;
+  for (int i = 0; i < argc; ++i) options.command += (i ? " " : "") + std::string(i ? argv[i] : program.c_str());
+  ParsedFlags flags;
+  add_target_flags(app, options, flags);
+  add_timing_flags(app, options, flags);
+  add_connection_flags(app, options, flags, kind);
+  add_report_flags(app, options);
+  add_lane_flags(app, options, kind);
+  result.exit_code = parse(app, argc, argv, options, flags);
+  settle(options, flags);
   return result;
 }
 

@@ -40,12 +40,12 @@ void RunResult::add(RequestRecord record, bool keep_record) {
   if (keep_record) records.push_back(std::move(record));
 }
 
-std::string summary_text(const Summary& s, const TerminalStyle& style) {
-  const bool ascii = !style.utf8;
+namespace {
+
+// Total, slowest, fastest, ... success rate: the figures at the top.
+void write_figures(std::ostream& out, const Summary& s, bool ascii) {
   auto duration = [ascii](double seconds) { return format_duration(seconds, ascii); };
-  std::ostringstream out;
-  out << "\nSummary:\n"
-      << "  Total:          " << duration(s.total_seconds) << '\n';
+  out << "  Total:          " << duration(s.total_seconds) << '\n';
   if (s.average) {
     out << "  Slowest:        " << duration(*s.slowest) << '\n'
         << "  Fastest:        " << duration(*s.fastest) << '\n'
@@ -70,37 +70,41 @@ std::string summary_text(const Summary& s, const TerminalStyle& style) {
     if (s.late_average) out << " (" << duration(*s.late_average) << " average, " << duration(*s.late_most) << " most)";
     out << "; latencies count from the due time\n";
   }
-  out
-      << "  Success rate:   " << format_fixed(s.success_rate(), 1) << "% (" << s.ok << " of "
-      << s.requests << ")\n";
+  out << "  Success rate:   " << format_fixed(s.success_rate(), 1) << "% (" << s.ok << " of " << s.requests << ")\n";
+}
 
+// The histogram and the percentiles of the successful requests.
+void write_latencies(std::ostream& out, const Summary& s, bool ascii) {
+  auto duration = [ascii](double seconds) { return format_duration(seconds, ascii); };
   if (!s.average) {
     out << "\nNo request succeeded, so there are no latency figures.\n";
-  } else {
-    out << "\nResponse time histogram (successful requests):\n";
-    int most = 0;
-    for (const auto& bucket : s.histogram) most = std::max(most, bucket.count);
-    const std::string bar_glyph = ascii ? "#" : "\u25a0";
-    for (const auto& bucket : s.histogram) {
-      std::string mark = duration(bucket.upper);
-      mark.insert(0, mark.size() < 10 ? 10 - mark.size() : 0, ' ');
-      std::string bar;
-      for (int i = 0; i < bucket.count * 40 / most; ++i) bar += bar_glyph;
-      out << "  " << mark << " [" << bucket.count << "]\t|" << bar << '\n';
-    }
-    out << "\nLatency distribution:\n";
-    for (const auto& [p, seconds] : s.percentiles) {
-      out << "  " << format_number(p, 1) << "% in " << duration(seconds) << '\n';
-    }
+    return;
   }
+  out << "\nResponse time histogram (successful requests):\n";
+  int most = 0;
+  for (const auto& bucket : s.histogram) most = std::max(most, bucket.count);
+  const std::string bar_glyph = ascii ? "#" : "\u25a0";
+  for (const auto& bucket : s.histogram) {
+    std::string mark = duration(bucket.upper);
+    mark.insert(0, mark.size() < 10 ? 10 - mark.size() : 0, ' ');
+    std::string bar;
+    for (int i = 0; i < bucket.count * 40 / most; ++i) bar += bar_glyph;
+    out << "  " << mark << " [" << bucket.count << "]\t|" << bar << '\n';
+  }
+  out << "\nLatency distribution:\n";
+  for (const auto& [p, seconds] : s.percentiles) out << "  " << format_number(p, 1) << "% in " << duration(seconds) << '\n';
+}
+
+// By host, status codes and errors.
+void write_counts(std::ostream& out, const Summary& s, bool ascii) {
   if (!s.hosts.empty()) {
     out << "\nBy host:\n";
     std::size_t widest = 0;
     for (const auto& host : s.hosts) widest = std::max(widest, host.host.size());
     for (const auto& host : s.hosts) {
-      out << "  " << host.host << std::string(widest - host.host.size() + 2, ' ') << host.requests << " requests, " << host.ok << " ok, " << host.failed
-          << " failed";
-      if (host.average) out << ", " << duration(*host.average) << " average";
+      out << "  " << host.host << std::string(widest - host.host.size() + 2, ' ') << host.requests << " requests, "
+          << host.ok << " ok, " << host.failed << " failed";
+      if (host.average) out << ", " << format_duration(*host.average, ascii) << " average";
       out << '\n';
     }
   }
@@ -114,6 +118,17 @@ std::string summary_text(const Summary& s, const TerminalStyle& style) {
     out << "\nError distribution:\n";
     for (const auto& [name, count] : s.error_counts) out << "  [" << count << "] " << name << '\n';
   }
+}
+
+}  // namespace
+
+std::string summary_text(const Summary& s, const TerminalStyle& style) {
+  const bool ascii = !style.utf8;
+  std::ostringstream out;
+  out << "\nSummary:\n";
+  write_figures(out, s, ascii);
+  write_latencies(out, s, ascii);
+  write_counts(out, s, ascii);
   return out.str();
 }
 

@@ -13,4 +13,8 @@ namespace kit {
 // letters stay as they are. Cut at `max_bytes` of input, with "..." to say so.
 std::string printable(std::string_view text, std::size_t max_bytes = 1024);
 
+// ASCII letters in lower case, the rest as it is: for host names and
+// locale names, which compare without regard to case.
+std::string ascii_lowercase(std::string_view text);
+
 }  // namespace kit

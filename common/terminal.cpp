@@ -1,5 +1,7 @@
 #include "terminal.hpp"
 
+#include "safe_text.hpp"
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -16,8 +18,7 @@ bool locale_is_utf8() {
   for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
     const char* value = std::getenv(name);
     if (value == nullptr || *value == '\0') continue;
-    std::string text = value;
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string text = ascii_lowercase(value);
     return text.find("utf-8") != std::string::npos || text.find("utf8") != std::string::npos;
   }
   return false;

@@ -105,77 +105,120 @@ const char* one_bar_per(const std::vector<RequestRecord>& records) {
 
 }  // namespace
 
-std::string timeline_text(const std::vector<RequestRecord>& records, Seconds total,
-                          const TerminalStyle& style, int max_lanes) {
-  const auto lanes = by_lane(records);
-  const double span = std::max(total.count(), 1e-9);
-  const int label_width = 9;  // "lane 123 "
-  const int width = std::max(20, style.columns - label_width - 2);
-  const std::string ok_glyph = style.utf8 ? "\u2588" : "=";
-  const std::string failed_glyph = style.utf8 ? "\u2591" : "x";
-  const std::string setup_glyph = style.utf8 ? "\u2593" : "-";
-  const std::string queued_glyph = style.utf8 ? "\u2592" : "~";
+namespace {
+
+// The terminal's glyphs for each part of a bar, and which of them were used.
+struct Glyphs {
+  explicit Glyphs(bool utf8)
+      : ok(utf8 ? "\u2588" : "="), failed(utf8 ? "\u2591" : "x"), setup(utf8 ? "\u2593" : "-"),
+        queued(utf8 ? "\u2592" : "~"), border(utf8 ? "\u2502" : "|") {}
+  std::string ok, failed, setup, queued, border;
   bool any_setup = false, any_queued = false;
-  const std::string border = style.utf8 ? "\u2502" : "|";
+};
 
-  std::ostringstream out;
-  out << "\nTimeline: " << requests_and_tries(records) << " on " << lanes.size() << (lanes.size() == 1 ? " lane" : " lanes") << ", "
-      << format_duration(total.count(), !style.utf8) << "\n";
-
-  int shown = 0;
-  for (const auto& [lane, lane_records] : lanes) {
-    if (shown++ == max_lanes) break;
-    std::vector<Cell> cells(static_cast<std::size_t>(width));
-    for (const RequestRecord* r : lane_records) {
-      const int first = std::clamp(static_cast<int>(r->start.count() / span * width), 0, width - 1);
-      const int last = std::clamp(static_cast<int>(std::ceil(r->end.count() / span * width)) - 1,
-                                  first, width - 1);
-      const auto paint = r->ok() ? Cell::ok : Cell::failed;
-      const BarParts parts = parts_of(*r);
-      // A cell shows the part that covers most of it.
-      auto cell_of = [&](double seconds) { return static_cast<int>(std::lround(seconds / span * width)); };
-      const int setup_cells = cell_of(parts.setup_end) - cell_of(parts.start);
-      const int queued_cells = cell_of(parts.queue_end) - cell_of(parts.setup_end);
-      for (int i = first; i <= last; ++i) {
-        const int k = i - first;
-        if (k < setup_cells) {
-          cells[i] = {setup_glyph, Cell::setup};
-          any_setup = true;
-        } else if (k < setup_cells + queued_cells) {
-          cells[i] = {queued_glyph, Cell::queued};
-          any_queued = true;
-        } else {
-          cells[i] = {r->ok() ? ok_glyph : failed_glyph, paint};
-        }
-      }
-      // The request number is written over its bar when the bar is wide enough.
-      const std::string label = std::to_string(r->number);
-      if (last - first + 1 >= static_cast<int>(label.size()) + 1) {
-        for (std::size_t k = 0; k < label.size(); ++k) cells[first + k].glyph = std::string(1, label[k]);
-      }
+// Paints one request's bar into its lane's cells; a cell shows the part
+// that covers most of it, and the request's number is written over a bar
+// wide enough for it.
+void paint_bar(std::vector<Cell>& cells, const RequestRecord& r, double span, Glyphs& glyphs) {
+  const int width = static_cast<int>(cells.size());
+  const int first = std::clamp(static_cast<int>(r.start.count() / span * width), 0, width - 1);
+  const int last = std::clamp(static_cast<int>(std::ceil(r.end.count() / span * width)) - 1, first, width - 1);
+  const auto paint = r.ok() ? Cell::ok : Cell::failed;
+  const BarParts parts = parts_of(r);
+  auto cell_of = [&](double seconds) { return static_cast<int>(std::lround(seconds / span * width)); };
+  const int setup_cells = cell_of(parts.setup_end) - cell_of(parts.start);
+  const int queued_cells = cell_of(parts.queue_end) - cell_of(parts.setup_end);
+  for (int i = first; i <= last; ++i) {
+    const int k = i - first;
+    if (k < setup_cells) {
+      cells[i] = {glyphs.setup, Cell::setup};
+      glyphs.any_setup = true;
+    } else if (k < setup_cells + queued_cells) {
+      cells[i] = {glyphs.queued, Cell::queued};
+      glyphs.any_queued = true;
+    } else {
+      cells[i] = {r.ok() ? glyphs.ok : glyphs.failed, paint};
     }
-    std::string name = "lane " + std::to_string(lane);
-    name.resize(static_cast<std::size_t>(label_width - 1), ' ');
-    out << name << ' ' << border << paint_row(cells, style.colour) << border << '\n';
   }
-  if (static_cast<int>(lanes.size()) > max_lanes) {
-    out << "... " << lanes.size() - max_lanes << " more lanes: see --svg\n";
+  const std::string label = std::to_string(r.number);
+  if (last - first + 1 >= static_cast<int>(label.size()) + 1) {
+    for (std::size_t k = 0; k < label.size(); ++k) cells[first + k].glyph = std::string(1, label[k]);
   }
+}
 
+// The time axis under the lanes, then the legend.
+void write_axis_and_legend(std::ostream& out, const std::vector<RequestRecord>& records, Seconds total, bool utf8,
+                           int label_width, int width, const Glyphs& glyphs) {
   const std::string start_mark = "0 s";
-  const std::string end_mark = format_duration(total.count(), !style.utf8);
+  const std::string end_mark = format_duration(total.count(), !utf8);
   std::string axis(static_cast<std::size_t>(width + 2), ' ');
   axis.replace(1, start_mark.size(), start_mark);
   if (end_mark.size() + start_mark.size() + 2 <= axis.size()) {
     axis.replace(axis.size() - 1 - end_mark.size(), end_mark.size(), end_mark);
   }
   out << std::string(static_cast<std::size_t>(label_width), ' ') << axis << '\n';
-  out << ok_glyph << " ok  " << failed_glyph << " failed  ";
-  if (any_setup) out << setup_glyph << " connect/TLS  ";
-  if (any_queued) out << queued_glyph << " queued in the server  ";
+  out << glyphs.ok << " ok  " << glyphs.failed << " failed  ";
+  if (glyphs.any_setup) out << glyphs.setup << " connect/TLS  ";
+  if (glyphs.any_queued) out << glyphs.queued << " queued in the server  ";
   out << one_bar_per(records) << '\n';
+}
+
+}  // namespace
+
+std::string timeline_text(const std::vector<RequestRecord>& records, Seconds total,
+                          const TerminalStyle& style, int max_lanes) {
+  const auto lanes = by_lane(records);
+  const double span = std::max(total.count(), 1e-9);
+  const int label_width = 9;  // "lane 123 "
+  const int width = std::max(20, style.columns - label_width - 2);
+  Glyphs glyphs(style.utf8);
+
+  std::ostringstream out;
+  out << "\nTimeline: " << requests_and_tries(records) << " on " << lanes.size() << (lanes.size() == 1 ? " lane" : " lanes") << ", "
+      << format_duration(total.count(), !style.utf8) << "\n";
+  int shown = 0;
+  for (const auto& [lane, lane_records] : lanes) {
+    if (shown++ == max_lanes) break;
+    std::vector<Cell> cells(static_cast<std::size_t>(width));
+    for (const RequestRecord* r : lane_records) paint_bar(cells, *r, span, glyphs);
+    std::string name = "lane " + std::to_string(lane);
+    name.resize(static_cast<std::size_t>(label_width - 1), ' ');
+    out << name << ' ' << glyphs.border << paint_row(cells, style.colour) << glyphs.border << '\n';
+  }
+  if (static_cast<int>(lanes.size()) > max_lanes) {
+    out << "... " << lanes.size() - max_lanes << " more lanes: see --svg\n";
+  }
+  write_axis_and_legend(out, records, total, style.utf8, label_width, width, glyphs);
   return out.str();
 }
+
+namespace {
+
+// What hovering over a request's bar says.
+std::string bar_tooltip(const RequestRecord& r) {
+  std::string outcome = r.ok() ? "HTTP " + std::to_string(r.status) : r.error;
+  outcome += ", " + format_duration((r.end - r.start).count());
+  if (r.retried) outcome += ", tried again";
+  if (r.late() > Seconds(0)) outcome += "; went out " + format_duration(r.late().count()) + " after its due time";
+  if (!r.retried && r.began() != r.start) outcome += "; the whole request " + format_duration(r.duration().count());
+  if (r.connect.count() > 0) outcome += "; connect " + format_duration(r.connect.count());
+  if (r.handshake.count() > 0) outcome += ", TLS handshake " + format_duration(r.handshake.count());
+  if (r.server_queue) outcome += "; queued in the server " + format_duration(r.server_queue->count());
+  if (r.server_app) outcome += "; app " + format_duration(r.server_app->count());
+  const std::string which =
+      "request " + std::to_string(r.number) + (r.attempt > 1 || r.retried ? ", try " + std::to_string(r.attempt) : "");
+  return which + ": " + outcome;
+}
+
+// A grid line of the time axis, with its label below the plot.
+void write_svg_tick(std::ostream& svg, double x, double top, double plot_height, const std::string& label) {
+  svg << "<line class=\"grid\" x1=\"" << x << "\" y1=\"" << top << "\" x2=\"" << x << "\" y2=\""
+      << top + plot_height << "\"/>\n"
+      << "<text x=\"" << x << "\" y=\"" << top + plot_height + 16 << "\" text-anchor=\"middle\">" << label
+      << "</text>\n";
+}
+
+}  // namespace
 
 std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds total,
                          const std::string& title) {
@@ -207,11 +250,7 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
 
   const double step = tick_step(span, 10);
   for (int i = 0; i * step <= span * (1 + 1e-9); ++i) {
-    const double x = x_of(i * step);
-    svg << "<line class=\"grid\" x1=\"" << x << "\" y1=\"" << top << "\" x2=\"" << x << "\" y2=\""
-        << top + plot_height << "\"/>\n"
-        << "<text x=\"" << x << "\" y=\"" << top + plot_height + 16 << "\" text-anchor=\"middle\">"
-        << format_number(i * step, 3) << "</text>\n";
+    write_svg_tick(svg, x_of(i * step), top, plot_height, format_number(i * step, 3));
   }
   svg << "<text x=\"" << left + plot_width / 2 << "\" y=\"" << top + plot_height + 36
       << "\" text-anchor=\"middle\">seconds since the start of the run</text>\n";
@@ -226,18 +265,7 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
     for (const RequestRecord* r : lane_records) {
       const double x = x_of(r->start.count());
       const double w = std::max(1.0, x_of(r->end.count()) - x);
-      std::string outcome = r->ok() ? "HTTP " + std::to_string(r->status) : r->error;
-      outcome += ", " + format_duration((r->end - r->start).count());
-      if (r->retried) outcome += ", tried again";
-      if (r->late() > Seconds(0)) outcome += "; went out " + format_duration(r->late().count()) + " after its due time";
-      if (!r->retried && r->began() != r->start) outcome += "; the whole request " + format_duration(r->duration().count());
-      if (r->connect.count() > 0) outcome += "; connect " + format_duration(r->connect.count());
-      if (r->handshake.count() > 0) outcome += ", TLS handshake " + format_duration(r->handshake.count());
-      if (r->server_queue) outcome += "; queued in the server " + format_duration(r->server_queue->count());
-      if (r->server_app) outcome += "; app " + format_duration(r->server_app->count());
-      const std::string which = "request " + std::to_string(r->number) +
-                                (r->attempt > 1 || r->retried ? ", try " + std::to_string(r->attempt) : "");
-      svg << "<g><title>" << escape_xml(which + ": " + outcome)
+      svg << "<g><title>" << escape_xml(bar_tooltip(*r))
           << "</title><rect class=\"bar " << (r->ok() ? "ok" : "failed") << "\" x=\"" << x
           << "\" y=\"" << y + 2 << "\" width=\"" << w << "\" height=\"" << lane_height - 4 << "\"/>";
       // The bar's first parts drawn over it: set-up, then the server's queue.

@@ -61,9 +61,7 @@ std::string plain_response(http::status status, std::string_view content_type, s
 std::string this_machine_name() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
-  std::string lower(name);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
+  return ascii_lowercase(name);
 }
 
 }  // namespace
@@ -266,8 +264,7 @@ bool Dashboard::addressed_to_us(const http::request<http::empty_body>& request) 
   const auto host = boost::urls::parse_authority(request[http::field::host]);
   if (!host || host->has_userinfo()) return false;
   if (host->host_type() != boost::urls::host_type::name) return check_origin(request, *host);
-  std::string name = host->host();
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string name = ascii_lowercase(host->host());
   const bool ours = name == "localhost" || name.ends_with(".localhost") || name == machine_name_ ||
                     name == machine_name_ + ".local";
   return ours && check_origin(request, *host);

@@ -207,21 +207,29 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestE
   }
   address_ = acceptor_.local_endpoint().address();
 
-  if (!config_.tls_certificate.empty()) {
-    tls_.emplace(asio::ssl::context::tls_server);
-    tls_->use_certificate_chain_file(config_.tls_certificate, error);
-    if (error) {
-    } else if (!config_.tls_key_pem.empty()) {
-      tls_->use_private_key(asio::buffer(config_.tls_key_pem), asio::ssl::context::pem, error);
-    } else {
-      tls_->use_private_key_file(config_.tls_key, asio::ssl::context::pem, error);
-    }
-    if (error) {
-      throw ListenError("cannot use certificate " + config_.tls_certificate + " and key " +
-                        (config_.tls_key.empty() ? "(in memory)" : config_.tls_key) + " (" + error.message() + ")");
-    }
-  }
+  if (!config_.tls_certificate.empty()) set_up_tls();
+  prepare_everyday_answers();
+}
 
+// https: the certificate and its key, from files or the key in memory.
+void HttpFrontEnd::set_up_tls() {
+  boost::system::error_code error;
+  tls_.emplace(asio::ssl::context::tls_server);
+  tls_->use_certificate_chain_file(config_.tls_certificate, error);
+  if (!error && !config_.tls_key_pem.empty()) {
+    tls_->use_private_key(asio::buffer(config_.tls_key_pem), asio::ssl::context::pem, error);
+  } else if (!error) {
+    tls_->use_private_key_file(config_.tls_key, asio::ssl::context::pem, error);
+  }
+  if (error) {
+    throw ListenError("cannot use certificate " + config_.tls_certificate + " and key " +
+                      (config_.tls_key.empty() ? "(in memory)" : config_.tls_key) + " (" + error.message() + ")");
+  }
+}
+
+// The everyday answer (GET, 200, the configured body), written once: the
+// bytes before and after its Server-Timing line, with and without keep-alive.
+void HttpFrontEnd::prepare_everyday_answers() {
   AppResponse everyday;
   everyday.body = config_.app.body;
   for (bool keep_alive : {false, true}) {

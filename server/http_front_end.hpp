@@ -49,6 +49,8 @@ class HttpFrontEnd {
   template <class T>
   using Awaitable = event_loop::Awaitable<T>;
   struct Connection;
+  void set_up_tls();
+  void prepare_everyday_answers();
   Awaitable<void> accept_connections();
   Awaitable<void> room_in_the_model();
   void left_the_model();

@@ -62,3 +62,13 @@ TEST(Printable, ReportsOfHostileTextStayWellFormed) {
 }
 
 }  // namespace kit
+
+namespace kit {
+
+TEST(AsciiLowercase, LowersAsciiLettersOnly) {
+  EXPECT_EQ(ascii_lowercase("Laptop-7.LOCAL"), "laptop-7.local");
+  EXPECT_EQ(ascii_lowercase("en_US.UTF-8"), "en_us.utf-8");
+  EXPECT_EQ(ascii_lowercase("\xC3\x84Z"), "\xC3\x84z") << "bytes past ASCII stay as they are";
+}
+
+}  // namespace kit
