@@ -218,6 +218,30 @@ void write_svg_tick(std::ostream& svg, double x, double top, double plot_height,
       << "</text>\n";
 }
 
+// One request's bar: its tooltip, the bar, its set-up and queue drawn over
+// it, and its number when the bar is wide enough.
+template <class XOf>
+void write_svg_bar(std::ostream& svg, const RequestRecord& r, double y, double lane_height, const XOf& x_of) {
+  const double x = x_of(r.start.count());
+  const double w = std::max(1.0, x_of(r.end.count()) - x);
+  svg << "<g><title>" << escape_xml(bar_tooltip(r))
+      << "</title><rect class=\"bar " << (r.ok() ? "ok" : "failed") << "\" x=\"" << x
+      << "\" y=\"" << y + 2 << "\" width=\"" << w << "\" height=\"" << lane_height - 4 << "\"/>";
+  // The bar's first parts drawn over it: set-up, then the server's queue.
+  const BarParts parts = parts_of(r);
+  for (const auto& [css, from, to] : {std::tuple{"setup", parts.start, parts.setup_end},
+                                      std::tuple{"queued", parts.setup_end, parts.queue_end}}) {
+    if (to <= from) continue;
+    svg << "<rect class=\"" << css << "\" x=\"" << x_of(from) << "\" y=\"" << y + 2 << "\" width=\""
+        << std::max(1.0, x_of(to) - x_of(from)) << "\" height=\"" << lane_height - 4 << "\"/>";
+  }
+  if (lane_height >= 14 && w >= 8.0 * std::to_string(r.number).size() + 6) {
+    svg << "<text class=\"label\" x=\"" << x + 4 << "\" y=\"" << y + lane_height * 0.7 << "\">"
+        << r.number << "</text>";
+  }
+  svg << "</g>\n";
+}
+
 }  // namespace
 
 std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds total,
@@ -262,26 +286,7 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
       svg << "<text class=\"lane\" x=\"" << left - 8 << "\" y=\"" << y + lane_height * 0.7
           << "\" text-anchor=\"end\">lane " << lane << "</text>\n";
     }
-    for (const RequestRecord* r : lane_records) {
-      const double x = x_of(r->start.count());
-      const double w = std::max(1.0, x_of(r->end.count()) - x);
-      svg << "<g><title>" << escape_xml(bar_tooltip(*r))
-          << "</title><rect class=\"bar " << (r->ok() ? "ok" : "failed") << "\" x=\"" << x
-          << "\" y=\"" << y + 2 << "\" width=\"" << w << "\" height=\"" << lane_height - 4 << "\"/>";
-      // The bar's first parts drawn over it: set-up, then the server's queue.
-      const BarParts parts = parts_of(*r);
-      for (const auto& [css, from, to] : {std::tuple{"setup", parts.start, parts.setup_end},
-                                          std::tuple{"queued", parts.setup_end, parts.queue_end}}) {
-        if (to <= from) continue;
-        svg << "<rect class=\"" << css << "\" x=\"" << x_of(from) << "\" y=\"" << y + 2 << "\" width=\""
-            << std::max(1.0, x_of(to) - x_of(from)) << "\" height=\"" << lane_height - 4 << "\"/>";
-      }
-      if (lane_height >= 14 && w >= 8.0 * std::to_string(r->number).size() + 6) {
-        svg << "<text class=\"label\" x=\"" << x + 4 << "\" y=\"" << y + lane_height * 0.7 << "\">"
-            << r->number << "</text>";
-      }
-      svg << "</g>\n";
-    }
+    for (const RequestRecord* r : lane_records) write_svg_bar(svg, *r, y, lane_height, x_of);
   }
   svg << "</svg>\n";
   return svg.str();
