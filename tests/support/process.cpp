@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -339,6 +340,13 @@ int unused_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   ::close(fd);
   return ntohs(address.sin_port);
+}
+
+int dashboard_port(ServerProcess& server) {
+  const std::string line = server.next_line();
+  std::smatch match;
+  if (!std::regex_match(line, match, std::regex(R"(Dashboard on http://127\.0\.0\.1:(\d+)/\n)"))) return 0;
+  return std::stoi(match[1]);
 }
 
 }  // namespace kit::test

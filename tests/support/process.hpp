@@ -25,6 +25,11 @@ struct ProgramResult {
 ProgramResult run_program(const std::string& name, const std::vector<std::string>& args,
                           double timeout_seconds = 60, const std::vector<std::string>& launcher = {});
 
+class ServerProcess;
+// The port of the server's "Dashboard on http://127.0.0.1:PORT/" line, which
+// follows "Serving on"; 0 when the next line is not that.
+int dashboard_port(ServerProcess& server);
+
 class ServerProcess {
  public:
   // Starts build/server with these flags plus --host 127.0.0.1 --port 0 (unless
