@@ -17,8 +17,8 @@ constexpr rlim_t spare_descriptors = 32;
 // Makes the kernel's descriptor table hold `size` descriptors now. It grows
 // by doubling as descriptors are opened, and once a program has several
 // threads every growth waits for an RCU grace period, stalling the thread
-// that opened the socket: with client_async --loops 2 and 10,000 requests,
-// about 0.07 s. Growing it up front, while there is one thread, costs nothing.
+// that opened the socket (docs/performance.md). Growing it up front, while
+// there is one thread, costs nothing.
 void grow_descriptor_table(rlim_t size) {
   const int highest = static_cast<int>(std::min<rlim_t>(size, INT_MAX)) - 1;
   if (highest < 3) return;
