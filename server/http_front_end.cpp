@@ -131,6 +131,9 @@ int refusal_status(const boost::system::error_code& error, bool header_done) {
   // the read buffer (see max_read_ahead_bytes) or Beast's own limit says so.
   if (error == http::error::header_limit || error == http::error::buffer_overflow) return header_done ? 400 : 431;
   if (error == http::error::body_limit) return 413;
+  // A transfer coding Beast refuses while parsing (newer Beast does, seen
+  // with Boost 1.92; older finds it in request_problem()): 501, RFC 9112.
+  if (error == http::error::bad_transfer_encoding) return 501;
   if (error == http::error::end_of_stream || error == http::error::partial_message) return 0;
   if (error.category() == make_error_code(http::error::bad_method).category()) return 400;
   return 0;

@@ -41,16 +41,28 @@ ServerConfig config() {
   return config;
 }
 
+// The front end before the event-loop model, serving on a thread of its own.
+struct RunningFrontEnd {
+  RunningFrontEnd() : serving([this] { front_end.run(); }) {}
+  ~RunningFrontEnd() { stop(); }
+  void stop() {
+    if (!serving.joinable()) return;
+    front_end.stop_accepting();
+    serving.join();
+  }
+  ServerConfig settings = config();
+  EventLoopModel model{settings.app, 1, false};
+  HttpFrontEnd front_end{settings, model};
+  std::thread serving;  // last: it starts once the front end exists
+};
+
 }  // namespace
 
 TEST(FrontEnd, ReadsHandsOverAndWrites) {
-  const ServerConfig settings = config();
-  EventLoopModel model(settings.app, 1, false);
-  HttpFrontEnd front_end(settings, model);
-  std::thread serving([&] { front_end.run(); });
-  const std::string answer = ask(front_end.port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-  front_end.stop_accepting();
-  serving.join();
+  RunningFrontEnd server;
+  const std::string answer =
+      ask(server.front_end.port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  server.stop();
 
   EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;
   EXPECT_NE(answer.find("Content-Type: text/plain; charset=utf-8\r\n"), std::string::npos) << answer;
@@ -59,14 +71,10 @@ TEST(FrontEnd, ReadsHandsOverAndWrites) {
 }
 
 TEST(FrontEnd, RefusesWhatItCannotServeBeforeTheModelSeesIt) {
-  const ServerConfig settings = config();
-  EventLoopModel model(settings.app, 1, false);
-  HttpFrontEnd front_end(settings, model);
-  std::thread serving([&] { front_end.run(); });
-  const std::string no_host = ask(front_end.port(), "GET / HTTP/1.1\r\n\r\n");
-  const std::string not_a_request = ask(front_end.port(), "HELLO\r\n\r\n");
-  front_end.stop_accepting();
-  serving.join();
+  RunningFrontEnd server;
+  const std::string no_host = ask(server.front_end.port(), "GET / HTTP/1.1\r\n\r\n");
+  const std::string not_a_request = ask(server.front_end.port(), "HELLO\r\n\r\n");
+  server.stop();
 
   EXPECT_EQ(no_host.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << no_host;
   EXPECT_EQ(not_a_request.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << not_a_request;
