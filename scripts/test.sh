@@ -72,10 +72,10 @@ for i in "${!presets[@]}"; do
 done
 if [ "${#presets[@]}" -gt 1 ]; then
   for target in request response; do
-    say "fuzzing ${target} handling for ${FUZZ_SECONDS:-15} s"
+    say "fuzzing ${target} handling for ${FUZZ_SECONDS:-10} s"
     corpus=$(mktemp -d)  # the fuzzer adds to its corpus: work on a copy of the seeds
     cp "tests/fuzz/${target}_seeds/"* "$corpus/"
-    if ! "build-fuzz/fuzz_${target}" -max_total_time="${FUZZ_SECONDS:-15}" -timeout=5 -rss_limit_mb=1024 \
+    if ! "build-fuzz/fuzz_${target}" -max_total_time="${FUZZ_SECONDS:-10}" -timeout=5 -rss_limit_mb=1024 \
          -artifact_prefix=build-fuzz/ "$corpus" >"$corpus.log" 2>&1; then
       cat "$corpus.log"
       echo "fuzz_${target} failed: the input that did it is in build-fuzz/ (crash-*, timeout-*, oom-*)" >&2
