@@ -7,10 +7,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <string_view>
 
+#include "admission.hpp"
 #include "event_loop_types.hpp"
 #include "request_events.hpp"
 #include "slow_app.hpp"
@@ -46,27 +46,33 @@ inline const std::string& this_thread_name(std::string_view kind, std::atomic<in
   return name;
 }
 
+// How the front end treats a model's connections: configuration, set once.
+struct ConnectionPolicy {
+  bool keep_alive = true;  // a connection may carry another request after its first
+  // Requests may wait unread in the kernel: behind a full pool, or behind a
+  // loop that blocks (--async --blocking). The front end then dates a new
+  // connection's request by when the kernel received it.
+  bool requests_wait_in_the_kernel = false;
+};
+
 class AppModel {
  public:
+  explicit AppModel(ConnectionPolicy policy, int capacity = Admission::unlimited)
+      : policy(policy), admission_(capacity) {}
   virtual ~AppModel() = default;
-  // Who is told when a request starts (the dashboard), or nobody.
-  void tell(RequestEvents* events) { events_ = events; }
   // Runs the app for one request and waits out its delay; resumes on the
   // caller's event loop with the answer.
   virtual event_loop::Awaitable<Served> serve(const AppRequest& request) = 0;
-  // Whether a connection may carry another request after this one.
-  virtual bool keeps_connections() const = 0;
-  // How many requests it takes at once. Past it, the front end stops
-  // accepting, and new connections wait unread in the kernel's backlog.
-  virtual int capacity() const { return std::numeric_limits<int>::max(); }
-  // Whether requests may wait unread in the kernel: behind a full model, or
-  // behind a loop that blocks (--async --blocking). The front end then dates
-  // a new connection's request by when the kernel received it.
-  virtual bool requests_wait_in_the_kernel() const { return capacity() < std::numeric_limits<int>::max(); }
   // For the "Serving on" line: "worker pool, 8 workers".
   virtual std::string description() const = 0;
   // Called once the front end has stopped: finish and join any threads.
   virtual void finish() {}
+
+  const ConnectionPolicy policy;
+  // How many connections it takes at once; the front end accepts within it.
+  Admission& admission() { return admission_; }
+  // Who is told when a request starts (the dashboard), or nobody.
+  void tell(RequestEvents* events) { events_ = events; }
 
  protected:
   void started(const AppRequest& request, std::string_view lane) const {
@@ -74,6 +80,7 @@ class AppModel {
   }
 
  private:
+  Admission admission_;
   RequestEvents* events_ = nullptr;
 };
 

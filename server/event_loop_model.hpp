@@ -10,10 +10,9 @@ namespace kit {
 class EventLoopModel : public AppModel {
  public:
   EventLoopModel(const AppConfig& app, int threads, bool blocking)
-      : app_(app), threads_(threads), blocking_(blocking) {}
+      : AppModel({.keep_alive = true, .requests_wait_in_the_kernel = blocking}),
+        app_(app), threads_(threads), blocking_(blocking) {}
   event_loop::Awaitable<Served> serve(const AppRequest& request) override;
-  bool keeps_connections() const override { return true; }
-  bool requests_wait_in_the_kernel() const override { return blocking_; }
   std::string description() const override;
 
  private:

@@ -177,10 +177,10 @@ struct HttpFrontEnd::Connection {
 HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestEvents* events)
     : config_(config), model_(model), events_(events), loops_(make_loops(config.threads)),
       acceptor_(loops_.front().get_executor()),
-      model_is_bounded_(model.capacity() < std::numeric_limits<int>::max()),
-      room_signal_(loops_.front().get_executor()) {
+      admission_(model.admission()) {
   for (std::size_t i = 1; i < loops_.size(); ++i) keep_running_.emplace_back(loops_[i].get_executor());
   model_.tell(events_);  // who hears when the model starts a request: the dashboard, or nobody
+  admission_.wake_on(loops_.front().get_executor());
   boost::system::error_code error;
   tcp::resolver resolver(loops_.front());
   auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port),
@@ -194,7 +194,7 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestE
   if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
   if (!error) acceptor_.bind(endpoint, error);
   if (!error) accept_when_data_arrives(acceptor_.native_handle());
-  if (!error && model_.requests_wait_in_the_kernel()) {
+  if (!error && model_.policy.requests_wait_in_the_kernel) {
     const int on = 1;  // see kernel_arrival_time()
     ::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
   }
@@ -260,7 +260,7 @@ void HttpFrontEnd::stop_accepting() {
   asio::post(acceptor_.get_executor(), [this] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
-    room_signal_.cancel();
+    admission_.stop();
   });
   std::lock_guard lock(connections_mutex_);
   for (const auto& connection : connections_) {
@@ -271,29 +271,12 @@ void HttpFrontEnd::stop_accepting() {
   }
 }
 
-// A full model (a worker pool with --queue requests waiting) takes no more
-// for now: the loop stops accepting until a connection ends, and new
-// connections wait unread in the kernel's backlog, where they cost the
-// server nothing. Their wait still counts: see kernel_arrival_time(). A
-// bounded model serves one request per connection, so a connection counts
-// from its accept, while its request is still coming in, to its end.
-HttpFrontEnd::Awaitable<void> HttpFrontEnd::room_in_the_model() {
-  while (model_is_bounded_ && in_the_model_ >= model_.capacity() && !stopping_) {
-    room_signal_.expires_at(event_loop::Timer::time_point::max());
-    co_await room_signal_.async_wait(no_throw);  // cancelled by left_the_model() or stop_accepting()
-  }
-}
-
-void HttpFrontEnd::left_the_model() {
-  // Only the answer that makes room wakes the accept loop, on its own thread.
-  if (in_the_model_.fetch_sub(1) == model_.capacity()) {
-    asio::post(acceptor_.get_executor(), [this] { room_signal_.cancel(); });
-  }
-}
-
 HttpFrontEnd::Awaitable<void> HttpFrontEnd::accept_connections() {
   while (!stopping_) {
-    co_await room_in_the_model();
+    // A full model (a worker pool with --queue requests waiting) takes no
+    // more for now: new connections wait unread in the kernel's backlog.
+    // Their wait still counts: see kernel_arrival_time().
+    co_await admission_.room();
     // Each new connection goes to the next loop in turn and stays there.
     asio::io_context& loop = loops_[next_loop_++ % loops_.size()];
     auto [error, socket] = co_await acceptor_.async_accept(loop.get_executor(), no_throw);
@@ -317,7 +300,7 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::accept_connections() {
     if (over_limit) {
       asio::co_spawn(loop, refuse(connection), asio::detached);
     } else {
-      if (model_is_bounded_) ++in_the_model_;
+      admission_.enter();  // from its accept, while its request is still coming in, to its end
       asio::co_spawn(loop, serve(connection), asio::detached);
     }
   }
@@ -353,7 +336,7 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve(std::shared_ptr<Connection> co
     std::lock_guard lock(connections_mutex_);
     connections_.erase(connection);
   }
-  if (model_is_bounded_) left_the_model();
+  admission_.leave();
 }
 
 // The seconds a read may take: a new connection has --header-timeout to
@@ -432,7 +415,7 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     parser.header_limit(max_header_bytes);
     parser.body_limit(max_body_bytes);
     std::optional<ServerClock::time_point> arrived;
-    if (first_request && model_.requests_wait_in_the_kernel()) arrived = kernel_arrival_time(tcp.socket().native_handle());
+    if (first_request && model_.policy.requests_wait_in_the_kernel) arrived = kernel_arrival_time(tcp.socket().native_handle());
     tcp.expires_after(read_timeout(first_request, buffer.size()));
     auto [read_error, request_bytes] = co_await http::async_read(stream, buffer, parser, no_throw);
     const int refused_with = read_error ? refusal_status(read_error, parser.is_header_done()) : request_problem(parser.get());
@@ -458,7 +441,7 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
       connection.in_the_app = false;
     }
 
-    keep_alive = request.keep_alive() && model_.keeps_connections() && !stopping_;
+    keep_alive = request.keep_alive() && model_.policy.keep_alive && !stopping_;
     Answer answer;
     prepare_answer(answer, served, request.method(), request.version(), keep_alive, limits);
     tcp.expires_after(as_duration(config_.idle_timeout));  // a client that does not read its answers is closed

@@ -52,8 +52,6 @@ class HttpFrontEnd {
   void set_up_tls();
   void prepare_everyday_answers();
   Awaitable<void> accept_connections();
-  Awaitable<void> room_in_the_model();
-  void left_the_model();
   Awaitable<void> serve(std::shared_ptr<Connection> connection);
   template <class AnyStream>  // plain TCP or TLS
   Awaitable<void> serve_requests(Connection& connection, AnyStream& stream);
@@ -89,11 +87,7 @@ class HttpFrontEnd {
   std::optional<boost::asio::ssl::context> tls_;  // https
   std::optional<TokenBucket> rate_limit_;         // --rate-limit
   std::atomic<bool> stopping_{false};
-  // Connections open to a model that has a capacity() (each carries one
-  // request); the accept loop waits on the signal while it is full.
-  const bool model_is_bounded_;
-  std::atomic<int> in_the_model_{0};
-  event_loop::Timer room_signal_;
+  Admission& admission_;  // the model's: the accept loop takes connections within it
 
   // Open connections, so that stopping can close the idle keep-alive ones.
   std::mutex connections_mutex_;

@@ -16,10 +16,6 @@ class WorkerPool : public AppModel {
  public:
   WorkerPool(const AppConfig& app, int workers, int queue);
   event_loop::Awaitable<Served> serve(const AppRequest& request) override;
-  // Like gunicorn's sync workers: one request per connection, so an idle
-  // keep-alive client cannot hold a place.
-  bool keeps_connections() const override { return false; }
-  int capacity() const override { return worker_count_ + queue_; }
   std::string description() const override;
   void finish() override { workers_.join(); }
 

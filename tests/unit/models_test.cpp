@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <chrono>
+#include <thread>
 #include <set>
 #include <vector>
 
@@ -85,8 +88,59 @@ TEST(Models, APoolOfTwoWorkersServesInTwoRoundsAndSaysWhoWaited) {
   }
   EXPECT_EQ(lanes.size(), 2u) << "two workers";
   EXPECT_EQ(queued, 2) << "the second round waited for a worker";
-  EXPECT_EQ(model.capacity(), 12) << "workers and queue";
-  EXPECT_FALSE(model.keeps_connections());
+  EXPECT_EQ(model.admission().capacity(), 12) << "workers and queue";
+  EXPECT_FALSE(model.policy.keep_alive);
+}
+
+// The accept loop waits while the pool is full, and goes on as soon as one
+// connection leaves, from another thread as the front end's do.
+TEST(Models, APoolsAdmissionWaitsWhileFullAndWakesWhenOneLeaves) {
+  WorkerPool model(app(), 1, 1);
+  Admission& admission = model.admission();
+  boost::asio::io_context loop(1);
+  admission.wake_on(loop.get_executor());
+  int admitted = 0;
+  boost::asio::co_spawn(
+      loop,
+      [&]() -> event_loop::Awaitable<void> {
+        for (int k = 0; k < 3; ++k) {
+          co_await admission.room();
+          admission.enter();
+          ++admitted;
+        }
+      },
+      boost::asio::detached);
+  std::jthread leaver([&] {
+    std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+    admission.leave();
+  });
+  const auto started = std::chrono::steady_clock::now();
+  loop.run_for(std::chrono::seconds(5));
+  const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(admitted, 3);
+  EXPECT_EQ(admission.inside(), 2);
+  EXPECT_GE(waited, delay * 0.9) << "the third waited for room";
+  EXPECT_TRUE(admission.bounded());
+  EXPECT_FALSE(EventLoopModel(app(), 1, false).admission().bounded());
+}
+
+TEST(Models, StoppingEndsAWaitForRoom) {
+  WorkerPool model(app(), 1, 0);
+  Admission& admission = model.admission();
+  boost::asio::io_context loop(1);
+  admission.wake_on(loop.get_executor());
+  admission.enter();
+  bool done = false;
+  boost::asio::co_spawn(
+      loop,
+      [&]() -> event_loop::Awaitable<void> {
+        co_await admission.room();
+        done = true;
+      },
+      boost::asio::detached);
+  boost::asio::post(loop, [&] { admission.stop(); });
+  loop.run_for(std::chrono::seconds(5));
+  EXPECT_TRUE(done);
 }
 
 }  // namespace kit
