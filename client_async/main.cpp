@@ -39,8 +39,8 @@ using kit::async::Step;
 // await the answer, and return it. At each co_await this coroutine waits and
 // the event loop runs the other requests. One deadline, set on the
 // connection, covers all three steps.
-Awaitable<Response> fetch(Connection& connection, const Request& request) {
-  connection.expires_after(request.time_allowed);
+Awaitable<Response> fetch(Connection& connection, const Request& request, kit::Clock::duration time_allowed) {
+  connection.expires_after(time_allowed);
   if (!connection.is_open()) {
     if (auto failed = co_await connection.open(request.host, request.target)) co_return failed;
   }

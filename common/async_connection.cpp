@@ -23,20 +23,19 @@ namespace {
 Seconds since(Clock::time_point then) { return Clock::now() - then; }
 
 // Keeps what the record needs of a complete answer.
-Response take_answer(http::response<http::string_body>& answer) {
-  Response response;
-  const auto [first, last] = answer.equal_range("Server-Timing");
+Response take_answer(http::response<http::string_body>& message) {
+  auto answer = std::make_unique<Answer>();
+  const auto [first, last] = message.equal_range("Server-Timing");
   RequestRecord timing;
   read_server_timing(timing, first, last, [](const auto& field) { return field.value(); });
-  response.server_queue = timing.server_queue;
-  response.server_app = timing.server_app;
-  response.retry_after = parse_retry_after(answer[http::field::retry_after], std::chrono::system_clock::now());
-  response.got_some = response.headers_in = true;
-  response.keep_alive = answer.keep_alive();
-  response.status = answer.result_int();
-  response.location = answer[http::field::location];
-  response.body = std::move(answer.body());
-  return response;
+  answer->server_queue = timing.server_queue;
+  answer->server_app = timing.server_app;
+  answer->retry_after = parse_retry_after(message[http::field::retry_after], std::chrono::system_clock::now());
+  answer->keep_alive = message.keep_alive();
+  answer->status = message.result_int();
+  answer->location = message[http::field::location];
+  answer->body = std::move(message.body());
+  return Response{{}, Step::none, true, true, std::move(answer)};
 }
 
 }  // namespace

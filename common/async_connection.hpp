@@ -8,6 +8,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -30,12 +31,11 @@ struct Host {
   std::string lookup_failure;  // why the name did not resolve; "" once it did
 };
 
-// One try of a request, as fetch() sees it.
+// A request, as fetch() sees it: written once for the run, sent as it is.
 struct Request {
   const Host& host;
   const HttpTarget& target;
-  const std::string& bytes;  // written once by Beast, sent as they are
-  Clock::duration time_allowed;  // the try's deadline, from now
+  const std::string& bytes;  // written by Beast
   std::size_t max_body;
 };
 
@@ -47,18 +47,25 @@ inline constexpr std::size_t read_buffer_limit = most_header_bytes + 1024;
 inline constexpr int most_interim_answers = 16;  // 100 Continue and its kind, skipped
 
 // Which step a try ended in, when it failed.
-enum class Step { none, lookup, connect, tls, send, receive, after_body };
+enum class Step { none, connect, tls, send, receive, after_body };
 
-// What a try fetched: the answer, or the error that ended it and how far it got.
+// A complete answer, as it came.
+struct Answer {
+  int status = 0;
+  bool keep_alive = false;  // the server will take another request on this connection
+  std::string body, location;
+  std::optional<Seconds> server_queue, server_app, retry_after;
+};
+
+// What a try fetched: the answer, or the error that ended it and how far it
+// got. The answer is held by pointer: each waiting request keeps room for
+// its Response in two coroutine frames, and at 10,000 in flight that counts.
 struct Response {
   ErrorCode error;
   Step failed_in = Step::none;
   bool got_some = false;    // on error: some of the answer had arrived
   bool headers_in = false;  // on error: the headers had arrived
-  bool keep_alive = false;  // the server will take another request on this connection
-  int status = 0;
-  std::string body, location;
-  std::optional<Seconds> server_queue, server_app, retry_after;
+  std::unique_ptr<Answer> answer;  // null when no complete answer came
 
   bool ok() const { return failed_in == Step::none; }
 };

@@ -81,12 +81,12 @@ void take_response(RequestRecord& record, Response response, const Run& run, Con
   record.connect = connection.connect_time;
   record.handshake = connection.handshake_time;
   record.answer_started = response.got_some;
-  record.server_queue = response.server_queue;
-  record.server_app = response.server_app;
-  record.retry_after = response.retry_after;
-  const bool reusable = response.ok() && response.keep_alive;
-  if (response.failed_in == Step::none || response.failed_in == Step::after_body) {
-    record.set_response(response.status, std::move(response.body), response.location);
+  const bool reusable = response.ok() && response.answer->keep_alive;
+  if (Answer* answer = response.answer.get()) {
+    record.server_queue = answer->server_queue;
+    record.server_app = answer->server_app;
+    record.retry_after = answer->retry_after;
+    record.set_response(answer->status, std::move(answer->body), answer->location);
   }
   if (response.failed_in == Step::after_body) {
     record.fail(Failure::bad_response, std::to_string(connection.bytes_after_body()) +
@@ -106,10 +106,7 @@ bool resolved(const Host& host, RequestRecord& record) {
   return false;
 }
 
-Request request_for(const Run& run, const Host& host, const HttpTarget& target, const std::string& bytes,
-                    Seconds allowed) {
-  return Request{host, target, bytes, std::chrono::duration_cast<Clock::duration>(allowed), run.options.max_body};
-}
+Clock::duration as_deadline(Seconds allowed) { return std::chrono::duration_cast<Clock::duration>(allowed); }
 
 // One try of a reconnect or a redirect's hop. The lane's first try does the
 // same in place: a coroutine of its own would make every waiting request's
@@ -118,8 +115,9 @@ Awaitable<void> try_once(Run& run, Connection& connection, const HttpTarget& tar
                          const std::string& bytes, RequestRecord& record) {
   if (!resolved(host, record)) co_return;
   const Seconds allowed = run.plan.time_allowed(record.began());
-  take_response(record, co_await run.fetch(connection, request_for(run, host, target, bytes, allowed)), run,
-                connection, target, allowed);
+  const Request request{host, target, bytes, run.options.max_body};
+  take_response(record, co_await run.fetch(connection, request, as_deadline(allowed)), run, connection, target,
+                allowed);
 }
 
 // --follow: asks again where a redirect points, resolved against `at`, the
@@ -182,12 +180,12 @@ Awaitable<void> lane(int lane_number, Run& run, LaneConnections& connections) {
     RequestRecord record = first_try(*ticket, lane_number, run.clock.now());
     const Url& url = run.urls[static_cast<std::size_t>(ticket->url)];
     Connection& connection = connections.to(url.host);
-    const Host& host = run.hosts[url.host];
+    const Request& request = run.requests[static_cast<std::size_t>(ticket->url)];
     for (;;) {
-      if (resolved(host, record)) {
+      if (resolved(request.host, record)) {
         const Seconds allowed = run.plan.time_allowed(record.began());
-        take_response(record, co_await run.fetch(connection, request_for(run, host, url.target, url.request, allowed)),
-                      run, connection, url.target, allowed);
+        take_response(record, co_await run.fetch(connection, request, as_deadline(allowed)), run, connection,
+                      url.target, allowed);
       }
       if (needs_a_second_look(run, record)) co_await take_a_second_look(run, connection, url, record);
       const auto wait = run.plan.retry_wait(record);
@@ -284,6 +282,7 @@ Run::Run(const ClientOptions& options)
     if (host == hosts.end()) host = hosts.insert(hosts.end(), Host{target.host, target.port});
     urls.push_back(Url{target, static_cast<std::size_t>(host - hosts.begin()), serialize_request(target, options)});
   }
+  for (const Url& url : urls) requests.push_back(Request{hosts[url.host], url.target, url.request, options.max_body});
 }
 
 std::unique_ptr<Run> Run::prepare(const ClientOptions& options, std::ostream& errors) {

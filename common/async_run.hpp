@@ -21,7 +21,7 @@
 namespace kit::async {
 
 // The one request of a try: what client_async's fetch() does.
-using Fetch = Awaitable<Response> (*)(Connection& connection, const Request& request);
+using Fetch = Awaitable<Response> (*)(Connection& connection, const Request& request, Clock::duration time_allowed);
 
 // One of the run's URLs: where it goes, and its request's bytes.
 struct Url {
@@ -76,6 +76,7 @@ class Run {
   std::optional<boost::asio::ssl::context> tls;  // for https://
   std::vector<Host> hosts;
   std::vector<Url> urls;
+  std::vector<Request> requests;  // urls[k]'s, ready to send
   std::deque<EventLoop> loops;
   Fetch fetch = nullptr;
 
