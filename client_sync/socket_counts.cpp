@@ -6,15 +6,20 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+
 namespace kit {
 
 std::uint64_t bytes_read(int fd) {
+  // Queued first, received second: bytes that arrive in between then count
+  // as read a moment early, instead of making the difference negative.
+  int queued = 0;
+  if (::ioctl(fd, SIOCINQ, &queued) != 0) queued = 0;
   tcp_info info{};
   socklen_t size = sizeof info;
   if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &size) != 0) return 0;
-  int queued = 0;
-  if (::ioctl(fd, SIOCINQ, &queued) != 0) queued = 0;
-  return info.tcpi_bytes_received - static_cast<std::uint64_t>(queued);
+  const auto unread = static_cast<std::uint64_t>(std::max(queued, 0));
+  return info.tcpi_bytes_received > unread ? info.tcpi_bytes_received - unread : 0;
 }
 
 std::uint64_t socket_cookie(int fd) {

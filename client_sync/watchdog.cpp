@@ -34,6 +34,13 @@ Watchdog::Stopped Watchdog::Watch::end() {
   return stopped_;
 }
 
+// What the socket delivered since the request began. Counted a moment early
+// at the start, it can read as less than then: that is none, not 2^64.
+std::uint64_t Watchdog::Watch::framing_read() const {
+  const std::uint64_t now = bytes_read(socket_);
+  return now > read_before_ ? now - read_before_ : 0;
+}
+
 void Watchdog::Watch::check(std::chrono::steady_clock::time_point now) {
   // stop() waits for the client's own lock, which the lane holds while it
   // connects and calls new_socket(): so it is called without mutex_ held,
@@ -45,8 +52,7 @@ void Watchdog::Watch::check(std::chrono::steady_clock::time_point now) {
     if (!client_ || stopped_ != Stopped::no) return;
     if (now >= deadline_) {
       stopped_ = Stopped::time_up;
-    } else if (socket_ >= 0 &&
-               bytes_read(socket_) - read_before_ > most_framing_bytes + framing_per_body_byte * body_bytes_ &&
+    } else if (socket_ >= 0 && framing_read() > most_framing_bytes + framing_per_body_byte * body_bytes_ &&
                socket_cookie(socket_) == socket_cookie_) {
       stopped_ = Stopped::framing_too_long;
     } else {

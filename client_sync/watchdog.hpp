@@ -42,6 +42,7 @@ class Watchdog {
    private:
     friend class Watchdog;
     void check(std::chrono::steady_clock::time_point now);
+    std::uint64_t framing_read() const;
 
     std::mutex stop_mutex_;  // held while the watchdog stops the client; taken before mutex_
     std::mutex mutex_;
