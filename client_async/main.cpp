@@ -16,8 +16,8 @@
 //       return await asyncio.gather(*tasks)
 //
 // The load tool's machinery (lanes, --rate, --retry, --follow, many hosts,
-// --loops) is in common/async_run.*; the connection's steps are in
-// common/async_connection.*.
+// --loops) is in load_tool/async_run.*; the connection's steps are in
+// load_tool/async_connection.*.
 #include <unistd.h>
 
 #include <iostream>

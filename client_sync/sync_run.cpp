@@ -86,7 +86,10 @@ void take_response(RequestRecord& record, Response& response, Lane& lane, const 
     record.fail(Failure::too_large, "body larger than --max-body (" + std::to_string(run.options.max_body) + " bytes)");
   } else if (result) {
     const auto [first, last] = result->headers.equal_range("Server-Timing");
-    read_server_timing(record, first, last, [](const auto& field) -> const std::string& { return field.second; });
+    const ServerTimes times =
+        read_server_timing(first, last, [](const auto& field) -> const std::string& { return field.second; });
+    record.server_queue = times.queue;
+    record.server_app = times.app;
     record.retry_after = parse_retry_after(result->get_header_value("Retry-After"), std::chrono::system_clock::now());
     record.set_response(result->status, std::move(response.body), result->get_header_value("Location"));
   } else {

@@ -26,10 +26,9 @@ Seconds since(Clock::time_point then) { return Clock::now() - then; }
 Response take_answer(http::response<http::string_body>& message) {
   auto answer = std::make_unique<Answer>();
   const auto [first, last] = message.equal_range("Server-Timing");
-  RequestRecord timing;
-  read_server_timing(timing, first, last, [](const auto& field) { return field.value(); });
-  answer->server_queue = timing.server_queue;
-  answer->server_app = timing.server_app;
+  const ServerTimes times = read_server_timing(first, last, [](const auto& field) { return field.value(); });
+  answer->server_queue = times.queue;
+  answer->server_app = times.app;
   answer->retry_after = parse_retry_after(message[http::field::retry_after], std::chrono::system_clock::now());
   answer->keep_alive = message.keep_alive();
   answer->status = message.result_int();

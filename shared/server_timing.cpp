@@ -47,10 +47,8 @@ std::optional<Seconds> server_timing_duration(std::string_view header, std::stri
   return std::nullopt;
 }
 
-void read_server_timing(RequestRecord& record, std::string_view header) {
-  if (header.empty()) return;
-  record.server_queue = server_timing_duration(header, queue_metric);
-  record.server_app = server_timing_duration(header, app_metric);
+ServerTimes read_server_timing(std::string_view header) {
+  return ServerTimes{server_timing_duration(header, queue_metric), server_timing_duration(header, app_metric)};
 }
 
 }  // namespace kit

@@ -23,11 +23,10 @@ TEST(ServerTiming, TheServersValueIsInMilliseconds) {
 
 TEST(ServerTiming, WhatTheServerWritesTheClientsReadBack) {
   for (const auto& [queue, app] : {std::pair{0.0, 1.0}, std::pair{0.6002, 0.3001}, std::pair{12.5, 0.0001}}) {
-    RequestRecord record;
-    read_server_timing(record, server_timing_value(queue, app));
-    ASSERT_TRUE(record.server_queue && record.server_app);
-    EXPECT_NEAR(record.server_queue->count(), queue, 0.00005);  // written to 0.1 ms
-    EXPECT_NEAR(record.server_app->count(), app, 0.00005);
+    const ServerTimes times = read_server_timing(server_timing_value(queue, app));
+    ASSERT_TRUE(times.queue && times.app);
+    EXPECT_NEAR(times.queue->count(), queue, 0.00005);  // written to 0.1 ms
+    EXPECT_NEAR(times.app->count(), app, 0.00005);
   }
 }
 
@@ -65,15 +64,13 @@ TEST(ServerTiming, MalformedHeadersAreIgnoredNotFatal) {
   EXPECT_FALSE(ms("queue dur=3", "queue"));
 }
 
-TEST(ServerTiming, FillsTheRecord) {
-  RequestRecord record;
-  read_server_timing(record, "queue;dur=250, app;dur=200");
-  ASSERT_TRUE(record.server_queue && record.server_app);
-  EXPECT_DOUBLE_EQ(record.server_queue->count(), 0.25);
-  EXPECT_DOUBLE_EQ(record.server_app->count(), 0.2);
-  RequestRecord none;
-  read_server_timing(none, "");
-  EXPECT_FALSE(none.server_queue || none.server_app);
+TEST(ServerTiming, ReadsQueueAndAppInSeconds) {
+  const ServerTimes times = read_server_timing("queue;dur=250, app;dur=200");
+  ASSERT_TRUE(times.queue && times.app);
+  EXPECT_DOUBLE_EQ(times.queue->count(), 0.25);
+  EXPECT_DOUBLE_EQ(times.app->count(), 0.2);
+  const ServerTimes none = read_server_timing("");
+  EXPECT_FALSE(none.queue || none.app);
 }
 
 }  // namespace kit
