@@ -40,15 +40,13 @@ Response take_answer(http::response<http::string_body>& message) {
 }  // namespace
 
 void Connection::expires_after(Clock::duration time) {
-  timed_out = false;
-  opened_in_this_try = false;
-  connect_time = handshake_time = Seconds(0);
+  this_try_ = ThisTry{};
   deadline_.expires_after(time);
   deadline_.async_wait([this](ErrorCode cancelled) {
     // A wait that completed just before its try ended must not close the
     // next try's socket: only a deadline that is still set counts.
     if (cancelled || deadline_.expiry() > Clock::now()) return;
-    timed_out = true;
+    this_try_.timed_out = true;
     ErrorCode ignored;
     socket_.close(ignored);
   });
@@ -58,16 +56,12 @@ Awaitable<Failed> Connection::open(const Host& host, const HttpTarget& target) {
   const auto started = Clock::now();
   auto [connect_error, address] = co_await asio::async_connect(socket_, host.addresses, no_throw);
   if (connect_error) co_return Failed{connect_error, Step::connect};
-  connect_time = since(started);
-  handshake_time = Seconds(0);
+  this_try_.connect_time = since(started);
   if (target.tls) {
-    if (const ErrorCode tls_error = co_await handshake(target.host)) {
-      certificate_check = SSL_get_verify_result(tls_->native_handle());
-      co_return Failed{tls_error, Step::tls};
-    }
-    handshake_time = since(started) - connect_time;
+    if (const ErrorCode tls_error = co_await handshake(target.host)) co_return Failed{tls_error, Step::tls};
+    this_try_.handshake_time = since(started) - this_try_.connect_time;
   }
-  open_ = opened_in_this_try = true;
+  open_ = this_try_.opened = true;
   co_return Failed{};
 }
 
@@ -126,9 +120,13 @@ Awaitable<Response> Connection::receive(std::size_t max_body) {
   }
 }
 
+long Connection::certificate_check() {
+  return tls_ ? SSL_get_verify_result(tls_->native_handle()) : X509_V_OK;
+}
+
 void Connection::end_try(bool reusable) {
   deadline_.expires_at(event_loop::Timer::time_point::max());
-  if (!reusable || timed_out) close();
+  if (!reusable || this_try_.timed_out) close();
 }
 
 void Connection::close() {

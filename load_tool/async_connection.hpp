@@ -108,12 +108,15 @@ class Connection {
   void end_try(bool reusable);
   void close();
 
-  // About the try: whether its deadline ended it, whether it opened the
-  // connection, how long that took, and what the TLS check found.
-  bool timed_out = false;
-  bool opened_in_this_try = false;
-  Seconds connect_time{}, handshake_time{};
-  long certificate_check = 0;  // X509_V_OK
+  // What happened in the try so far.
+  struct ThisTry {
+    bool timed_out = false;  // its deadline ended it
+    bool opened = false;     // it opened the connection
+    Seconds connect_time{}, handshake_time{};
+  };
+  const ThisTry& this_try() const { return this_try_; }
+  // After a failed handshake, what OpenSSL found of the certificate (X509_V_OK if nothing).
+  long certificate_check();
   std::size_t bytes_after_body() const { return buffer_.size(); }
 
  private:
@@ -125,6 +128,7 @@ class Connection {
   std::optional<boost::beast::ssl_stream<event_loop::Socket&>> tls_;
   boost::beast::flat_buffer buffer_{read_buffer_limit};  // the answer as it arrives, then any bytes after it
   bool open_ = false;
+  ThisTry this_try_;
 };
 
 }  // namespace kit::async

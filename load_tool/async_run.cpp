@@ -40,9 +40,9 @@ std::string serialize_request(const HttpTarget& target, const ClientOptions& opt
 
 // Names what ended a try, in the words a load tool counts.
 void name_failure(RequestRecord& record, const Response& response, const Run& run, const HttpTarget& target,
-                  Seconds allowed, const Connection& connection) {
-  const bool timed_out = connection.timed_out;
-  const long certificate_check = connection.certificate_check;
+                  Seconds allowed, Connection& connection) {
+  const bool timed_out = connection.this_try().timed_out;
+  const long certificate_check = connection.certificate_check();
   const ErrorCode error = response.error;
   if (timed_out) {
     record.fail(Failure::timeout, run.plan.timeout_message(allowed));
@@ -77,9 +77,9 @@ void name_failure(RequestRecord& record, const Response& response, const Run& ru
 void take_response(RequestRecord& record, Response response, const Run& run, Connection& connection,
                    const HttpTarget& target, Seconds allowed) {
   record.end = run.clock.now();
-  record.new_connection = connection.opened_in_this_try;
-  record.connect = connection.connect_time;
-  record.handshake = connection.handshake_time;
+  record.new_connection = connection.this_try().opened;
+  record.connect = connection.this_try().connect_time;
+  record.handshake = connection.this_try().handshake_time;
   record.answer_started = response.got_some;
   const bool reusable = response.ok() && response.answer->keep_alive;
   if (Answer* answer = response.answer.get()) {

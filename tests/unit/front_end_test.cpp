@@ -10,8 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "event_loop_model.hpp"
-#include "http_front_end.hpp"
+#include "running_front_end.hpp"
 
 namespace kit {
 
@@ -31,30 +30,6 @@ std::string ask(int port, const std::string& request) {
   asio::read(socket, asio::dynamic_buffer(answer), error);  // to the end
   return answer;
 }
-
-ServerConfig config() {
-  ServerConfig config;
-  config.port = 0;
-  config.event_loop = true;
-  config.quiet = true;
-  config.app.delay = 0.05;
-  return config;
-}
-
-// The front end before the event-loop model, serving on a thread of its own.
-struct RunningFrontEnd {
-  RunningFrontEnd() : serving([this] { front_end.run(); }) {}
-  ~RunningFrontEnd() { stop(); }
-  void stop() {
-    if (!serving.joinable()) return;
-    front_end.stop_accepting();
-    serving.join();
-  }
-  ServerConfig settings = config();
-  EventLoopModel model{settings.app, 1, false};
-  HttpFrontEnd front_end{settings, model};
-  std::thread serving;  // last: it starts once the front end exists
-};
 
 }  // namespace
 

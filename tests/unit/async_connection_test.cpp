@@ -1,0 +1,98 @@
+// client_async's connection in-process, against the server's front end in
+// the same process: the three steps fetch() awaits (open, send, receive),
+// keep-alive, and the one deadline that ends a try.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <string>
+
+#include "async_connection.hpp"
+#include "running_front_end.hpp"
+
+namespace kit::async {
+
+namespace {
+
+const std::string get_bytes = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+struct Client {
+  explicit Client(int port) : host{"127.0.0.1", std::to_string(port)} {
+    boost::asio::ip::tcp::resolver resolver(loop);
+    host.addresses = resolver.resolve(host.name, host.port);
+    target = parse_http_url("http://127.0.0.1:" + host.port + "/");
+  }
+  // One try, as fetch() does it: the deadline, open if needed, send, receive.
+  Response fetch(Clock::duration allowed) {
+    Response got;
+    boost::asio::co_spawn(
+        loop,
+        [&]() -> Awaitable<void> {
+          connection.expires_after(allowed);
+          if (!connection.is_open()) {
+            if (Failed failed = co_await connection.open(host, target)) {
+              got = failed;
+              connection.end_try(false);
+              co_return;
+            }
+          }
+          auto [error, sent] = co_await connection.send(get_bytes);
+          if (error) {
+            got = Failed{error, Step::send};
+            connection.end_try(false);
+            co_return;
+          }
+          got = co_await connection.receive(1024);
+          connection.end_try(got.ok() && got.answer->keep_alive);  // the deadline stops here
+        },
+        [](const std::exception_ptr& error) {
+          if (error) std::rethrow_exception(error);
+        });
+    loop.restart();
+    loop.run();
+    return got;
+  }
+  boost::asio::io_context loop{1};
+  Host host;
+  HttpTarget target;
+  Connection connection{loop.get_executor(), nullptr};
+};
+
+}  // namespace
+
+TEST(AsyncConnection, OpensSendsAndReceivesTheAnswer) {
+  RunningFrontEnd server;
+  Client client(server.front_end.port());
+  const Response got = client.fetch(std::chrono::seconds(5));
+  ASSERT_TRUE(got.ok()) << got.error.message();
+  ASSERT_TRUE(got.answer);
+  EXPECT_EQ(got.answer->status, 200);
+  EXPECT_EQ(got.answer->body, "This is a slow web api");
+  ASSERT_TRUE(got.answer->server_app) << "Server-Timing read";
+  EXPECT_GE(got.answer->server_app->count(), 0.05 * 0.9);
+  EXPECT_TRUE(client.connection.this_try().opened);
+}
+
+TEST(AsyncConnection, AKeptAliveConnectionCarriesTheNextRequest) {
+  RunningFrontEnd server;
+  Client client(server.front_end.port());
+  ASSERT_TRUE(client.fetch(std::chrono::seconds(5)).ok());
+  ASSERT_TRUE(client.connection.is_open());
+  const Response second = client.fetch(std::chrono::seconds(5));
+  ASSERT_TRUE(second.ok()) << second.error.message();
+  EXPECT_EQ(second.answer->status, 200);
+  EXPECT_FALSE(client.connection.this_try().opened) << "the same connection";
+}
+
+TEST(AsyncConnection, TheDeadlineEndsATryThatWaitsTooLong) {
+  RunningFrontEnd server;  // 0.05 s a request
+  Client client(server.front_end.port());
+  const Response got = client.fetch(std::chrono::milliseconds(10));
+  EXPECT_FALSE(got.ok());
+  EXPECT_EQ(got.failed_in, Step::receive);
+  EXPECT_TRUE(client.connection.this_try().timed_out);
+  EXPECT_FALSE(client.connection.is_open()) << "a timed-out connection is closed";
+}
+
+}  // namespace kit::async
