@@ -55,6 +55,7 @@ std::string response_bytes(const AppResponse& reply, http::verb method, unsigned
                            const std::optional<RateLimitHeaders>& limits = {}) {
   http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
   if (!reply.allow.empty()) response.set(http::field::allow, reply.allow);
+  if (reply.body_bytes_read) response.set("X-Body-Bytes", std::to_string(*reply.body_bytes_read));
   if (!keep_alive) {
     response.set(http::field::connection, "close");
   } else if (version == 10) {
@@ -154,12 +155,12 @@ int request_problem(const http::request<http::string_body>& request) {
 // Closes after a refusal without losing it: a client still sending the body
 // we refused would get a reset, and a reset can destroy our answer before the
 // client reads it. So: stop sending, then read and discard for a moment.
-event_loop::Awaitable<void> drain_and_close(Stream& stream) {
+event_loop::Awaitable<void> drain_and_close(Stream& stream, std::size_t max_body) {
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream.expires_after(std::chrono::seconds(2));
   std::array<char, 16384> discard;
-  for (std::size_t drained = 0; drained < 4 * max_body_bytes;) {
+  for (std::size_t drained = 0; drained < 4 * max_body;) {
     auto [error, n] = co_await stream.async_read_some(asio::buffer(discard), no_throw);
     if (error) break;
     drained += n;
@@ -397,10 +398,29 @@ template <class AnyStream>
 HttpFrontEnd::Awaitable<void> HttpFrontEnd::refuse_request(AnyStream& stream, int status) {
   Stream& tcp = beast::get_lowest_layer(stream);
   tcp.expires_after(as_duration(config_.idle_timeout));
-  co_await asio::async_write(stream, asio::buffer(response_bytes(refusal(status), http::verb::get, 11, false)),
-                             no_throw);
+  co_await asio::async_write(
+      stream, asio::buffer(response_bytes(refusal(status, config_.app.max_body), http::verb::get, 11, false)), no_throw);
   if (!config_.quiet) write_log_line(access_log_line("-", "-", status, 0, "refused"));
-  co_await drain_and_close(tcp);
+  co_await drain_and_close(tcp, config_.app.max_body);
+}
+
+// Reads a request: its header, then its body. A client that waits to be
+// told before it sends the body (Expect: 100-continue, as curl does for
+// large ones) is told, once the header shows the request can be taken.
+template <class AnyStream>
+HttpFrontEnd::Awaitable<boost::system::error_code> HttpFrontEnd::read_request(
+    AnyStream& stream, beast::flat_buffer& buffer, http::request_parser<http::string_body>& parser) {
+  auto [error, header_bytes] = co_await http::async_read_header(stream, buffer, parser, no_throw);
+  if (error || parser.is_done()) co_return error;
+  const auto expect = parser.get().find(http::field::expect);
+  if (expect != parser.get().end() && beast::iequals(expect->value(), "100-continue") && buffer.size() == 0 &&
+      !request_problem(parser.get())) {
+    static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+    auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(go_on), no_throw);
+    if (write_error) co_return write_error;
+  }
+  auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, no_throw);
+  co_return body_error;
 }
 
 // Read a request, hand it to the model, write the answer; again while the
@@ -413,11 +433,11 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
   for (bool first_request = true; keep_alive && !stopping_; first_request = false) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(max_header_bytes);
-    parser.body_limit(max_body_bytes);
+    parser.body_limit(config_.app.max_body);
     std::optional<ServerClock::time_point> arrived;
     if (first_request && model_.policy.requests_wait_in_the_kernel) arrived = kernel_arrival_time(tcp.socket().native_handle());
     tcp.expires_after(read_timeout(first_request, buffer.size()));
-    auto [read_error, request_bytes] = co_await http::async_read(stream, buffer, parser, no_throw);
+    const auto read_error = co_await read_request(stream, buffer, parser);
     const int refused_with = read_error ? refusal_status(read_error, parser.is_header_done()) : request_problem(parser.get());
     if (refused_with) co_await refuse_request(stream, refused_with);
     if (read_error || refused_with) break;  // closed by the client, timed out, cancelled by stop, or refused

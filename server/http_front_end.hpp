@@ -11,6 +11,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <array>
 #include <atomic>
@@ -57,6 +60,10 @@ class HttpFrontEnd {
   Awaitable<void> serve_requests(Connection& connection, AnyStream& stream);
   // The steps of serve_requests(), each of one job.
   std::chrono::steady_clock::duration read_timeout(bool first_request, std::size_t buffered) const;
+  template <class AnyStream>
+  Awaitable<boost::system::error_code> read_request(
+      AnyStream& stream, boost::beast::flat_buffer& buffer,
+      boost::beast::http::request_parser<boost::beast::http::string_body>& parser);
   template <class AnyStream>
   Awaitable<void> refuse_request(AnyStream& stream, int status);
   AppRequest app_request(std::string_view method, std::string_view target, std::size_t body_bytes,

@@ -23,6 +23,8 @@ constexpr const char* examples =
     "  server --host 0.0.0.0 --dashboard 8001   # a whole class: students reach it over the network\n"
     "\n"
     "Per request: /?delay=0.25 waits 0.25 s, /?status=503 answers 503.\n"
+    "GET, HEAD, POST, PUT, PATCH and DELETE are served; a body is read (up to --max-body)\n"
+    "and the answer says how many bytes in X-Body-Bytes. OPTIONS answers Allow.\n"
     "Stop with Ctrl-C: requests in flight are answered first (up to --drain seconds).";
 
 void add_model_flags(CLI::App& app, ServerConfig& config) {
@@ -57,6 +59,9 @@ void add_limit_flags(CLI::App& app, ServerConfig& config) {
       ->capture_default_str()->check(CLI::Range(0.001, 3600.0));
   app.add_option("--drain", config.drain, "seconds in-flight requests get after Ctrl-C/SIGTERM")
       ->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--max-body", config.app.max_body,
+                 "largest request body read (POST, PUT, PATCH, DELETE), in bytes (1m, 64k, 100); past it, 413")
+      ->transform(CLI::AsSizeValue(false))->capture_default_str();
 }
 
 void add_rate_limit_flags(CLI::App& app, ServerConfig& config) {

@@ -37,11 +37,14 @@ std::string number_text(double value) {
 
 }  // namespace
 
-AppResponse refusal(int status) {
+AppResponse refusal(int status, std::size_t max_body) {
   AppResponse response;
   response.status = status;
   switch (status) {
-    case 413: response.body = "request body too large: GET and HEAD take none, others at most 1 MiB\n"; break;
+    case 413:
+      response.body = "request body too large: GET and HEAD take none, others at most " + std::to_string(max_body) +
+                      " bytes\n";
+      break;
     case 431: response.body = "request headers too large: at most 8 KiB\n"; break;
     case 501: response.body = "transfer coding not implemented: only chunked\n"; break;
     case 503: response.body = "server busy\n"; break;
@@ -60,15 +63,17 @@ AppResponse too_many_requests(double rate, int retry_after_seconds) {
 
 AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target,
                     std::size_t body_bytes) {
-  if (method != "GET" && method != "HEAD") {
+  const bool reads_a_body = method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+  if (method == "OPTIONS" || (!reads_a_body && method != "GET" && method != "HEAD")) {
     AppResponse response;
-    response.status = 405;
-    response.allow = "GET, HEAD";
-    response.body = "method " + std::string(method) + " not allowed: use GET or HEAD\n";
+    response.status = method == "OPTIONS" ? 204 : 405;
+    response.allow = served_methods;
+    if (response.status == 405) {
+      response.body = "method " + printable(method, 32) + " not allowed: use " + std::string(served_methods) + "\n";
+    }
     return response;
   }
-
-  if (body_bytes > 0) return refusal(413);
+  if (!reads_a_body && body_bytes > 0) return refusal(413, config.max_body);
 
   auto url = boost::urls::parse_origin_form(target);
   if (!url) return bad_request("bad request target");
@@ -76,6 +81,7 @@ AppResponse respond(const AppConfig& config, std::string_view method, std::strin
   AppResponse response;
   response.body = config.body;
   response.delay = std::chrono::duration<double>(config.delay);
+  if (reads_a_body) response.body_bytes_read = body_bytes;
 
   const auto params = url->params();
   if (auto it = params.find("delay"); it != params.end()) {

@@ -128,10 +128,60 @@ TEST_P(BothModels, StatusQueryAnswersThatStatus) {
 TEST_P(BothModels, OtherMethodsGet405WithAllow) {
   ServerProcess server(flags({"--delay", "0"}));
   ASSERT_TRUE(server.started()) << server.log();
-  const std::string response = raw_exchange(
-      server.port(), "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+  const std::string response = raw_exchange(server.port(), "BREW / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(status_line(response), "HTTP/1.1 405 Method Not Allowed");
-  EXPECT_NE(response.find("Allow: GET, HEAD\r\n"), std::string::npos) << response;
+  EXPECT_NE(response.find("Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n"), std::string::npos) << response;
+}
+
+// As a WSGI app reads wsgi.input: the body is read, and the answer says how much.
+TEST_P(BothModels, MethodsWithABodyAreServedAndSayHowMuchTheyRead) {
+  ServerProcess server(flags({"--delay", delay}));
+  ASSERT_TRUE(server.started()) << server.log();
+  for (const std::string method : {"POST", "PUT", "PATCH", "DELETE"}) {
+    const std::string sized = raw_exchange(
+        server.port(), method + " / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+    EXPECT_EQ(status_line(sized), "HTTP/1.1 200 OK") << method << sized;
+    EXPECT_NE(sized.find("X-Body-Bytes: 5\r\n"), std::string::npos) << method << sized;
+    EXPECT_NE(sized.find("Server-Timing: queue;dur="), std::string::npos) << sized;
+    EXPECT_EQ(sized.substr(sized.size() - body.size()), body) << sized;
+    const std::string chunked = raw_exchange(
+        server.port(), method + " / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                                "4\r\nwiki\r\n6\r\npedia!\r\n0\r\n\r\n");
+    EXPECT_EQ(status_line(chunked), "HTTP/1.1 200 OK") << method << chunked;
+    EXPECT_NE(chunked.find("X-Body-Bytes: 10\r\n"), std::string::npos) << method << chunked;
+  }
+  EXPECT_EQ(count_of(server.log(), "POST / 200 0.2"), 2) << "waited the delay, like GET: " << server.log();
+}
+
+TEST_P(BothModels, OptionsAnswersAllowAtOnce) {
+  ServerProcess server(flags({"--delay", "5"}));
+  ASSERT_TRUE(server.started()) << server.log();
+  const std::string response =
+      raw_exchange(server.port(), "OPTIONS / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", 3);
+  EXPECT_EQ(status_line(response), "HTTP/1.1 204 No Content") << response;
+  EXPECT_NE(response.find("Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n"), std::string::npos) << response;
+}
+
+// A client that waits before sending its body is told to go on, and one
+// whose Content-Length is over --max-body is refused before it sends it.
+TEST_P(BothModels, ExpectContinueIsAnsweredAndTooLargeIsRefusedBeforeTheBody) {
+  ServerProcess server(flags({"--delay", "0", "--max-body", "1k"}));
+  ASSERT_TRUE(server.started()) << server.log();
+  RawConnection waits(server.port());
+  ASSERT_TRUE(waits.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nExpect: 100-continue\r\n"
+                         "Connection: close\r\n\r\n"));
+  EXPECT_EQ(waits.receive(0.5), "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_TRUE(waits.send("abc"));
+  const std::string answer = waits.receive();
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 200 OK") << answer;
+  EXPECT_NE(answer.find("X-Body-Bytes: 3\r\n"), std::string::npos) << answer;
+
+  RawConnection too_large(server.port());
+  ASSERT_TRUE(too_large.send("PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 1025\r\nExpect: 100-continue\r\n\r\n"));
+  const std::string refused = too_large.receive(3);
+  EXPECT_EQ(status_line(refused), "HTTP/1.1 413 Payload Too Large") << refused;
+  EXPECT_NE(refused.find("at most 1024 bytes"), std::string::npos) << refused;
+  EXPECT_EQ(refused.find("100 Continue"), std::string::npos) << refused;
 }
 
 TEST_P(BothModels, AccessLogHasOneLinePerRequestUnlessQuiet) {

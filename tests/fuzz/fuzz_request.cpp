@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   http::request_parser<http::string_body> parser;
   parser.header_limit(kit::max_header_bytes);
-  parser.body_limit(kit::max_body_bytes);
+  parser.body_limit(kit::default_max_body_bytes);
   if (!parse_in_pieces(bytes, parser)) return 0;
 
   const auto& request = parser.get();

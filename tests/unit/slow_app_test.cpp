@@ -43,12 +43,33 @@ TEST(SlowApp, StatusQueryChoosesTheStatus) {
 }
 
 TEST(SlowApp, OtherMethodsGet405WithAllow) {
-  for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+  for (const char* method : {"BREW", "CONNECT", "TRACE", "get"}) {
     const AppResponse r = respond(AppConfig{}, method, "/");
     EXPECT_EQ(r.status, 405) << method;
-    EXPECT_EQ(r.allow, "GET, HEAD");
+    EXPECT_EQ(r.allow, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
     EXPECT_EQ(r.delay.count(), 0.0);
   }
+}
+
+TEST(SlowApp, MethodsWithABodyWaitAndSayWhatTheyRead) {
+  for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) {
+    const AppResponse r = respond(AppConfig{}, method, "/?delay=0.5", 7);
+    EXPECT_EQ(r.status, 200) << method;
+    EXPECT_EQ(r.body, "This is a slow web api");
+    EXPECT_EQ(r.delay.count(), 0.5);
+    ASSERT_TRUE(r.body_bytes_read) << method;
+    EXPECT_EQ(*r.body_bytes_read, 7u);
+  }
+  EXPECT_FALSE(respond(AppConfig{}, "GET", "/").body_bytes_read);
+  EXPECT_EQ(respond(AppConfig{}, "GET", "/", 3).status, 413) << "GET takes no body";
+}
+
+TEST(SlowApp, OptionsAnswersAllowAtOnce) {
+  const AppResponse r = respond(AppConfig{}, "OPTIONS", "/");
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(r.allow, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+  EXPECT_EQ(r.delay.count(), 0.0);
+  EXPECT_TRUE(r.body.empty());
 }
 
 TEST(SlowApp, AccessLogLine) {
