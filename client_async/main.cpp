@@ -47,7 +47,7 @@ Awaitable<Response> fetch(Connection& connection, const Request& request, kit::C
   auto [error, sent] = co_await connection.send(request.bytes);
   if (error) co_return Failed{error, Step::send};
   if (connection.this_try().opened) co_await connection.wait_for_the_answer();  // holding no buffer meanwhile
-  co_return co_await connection.receive(request.max_body);
+  co_return co_await connection.receive(request);
 }
 
 // asyncio.gather(*tasks): starts a task (a lane) for each request, all at

@@ -26,20 +26,22 @@
 
 namespace {
 
-// One blocking GET, like requests.get(url): connect, send, wait for the
+// One blocking request, like requests.get(url): connect, send, wait for the
 // answer, read it, and return it. The body is taken piece by piece so that
 // one over --max-body can be refused.
 kit::sync::Response fetch(kit::sync::Lane& lane, const kit::sync::Request& request) {
   httplib::Client& client = lane.client_for(request.target, request.time_allowed);
   std::string body;
   bool too_large = false;
-  lane.watch.begin(client, request.deadline);  // bounds what httplib's own timeouts do not
-  httplib::Result result = client.Get(request.target.target, [&](const char* data, std::size_t size) {
+  httplib::Request asked = kit::sync::as_httplib_request(request);  // GET /, or what -m, -H and -d say
+  asked.content_receiver = [&](const char* data, std::size_t size, std::uint64_t, std::uint64_t) {
     lane.watch.body_received(size);
     too_large = body.size() + size > request.max_body;
     if (!too_large) body.append(data, size);
     return !too_large;
-  });  // blocks until the answer is in
+  };
+  lane.watch.begin(client, request.deadline);  // bounds what httplib's own timeouts do not
+  httplib::Result result = client.send(asked);  // blocks until the answer is in
   return kit::sync::Response{std::move(result), std::move(body), too_large, lane.watch.end()};
 }
 

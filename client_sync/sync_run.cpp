@@ -105,7 +105,7 @@ void try_at(Run& run, Lane& lane, const HttpTarget& target, RequestRecord& recor
   const int sockets_before = lane.sockets_opened;
   try {
     const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(allowed);
-    Response response = run.fetch(lane, Request{target, allowed, deadline, run.options.max_body});
+    Response response = run.fetch(lane, Request{target, run.options.shape, allowed, deadline, run.options.max_body});
     record.new_connection = lane.sockets_opened != sockets_before;
     take_response(record, response, lane, run, target, allowed);
   } catch (const std::exception& e) {
@@ -151,6 +151,15 @@ void try_once(Run& run, Lane& lane, RequestRecord& record) {
 }
 
 }  // namespace
+
+httplib::Request as_httplib_request(const Request& request) {
+  httplib::Request asked;
+  asked.method = request.shape.method;
+  asked.path = request.target.target;
+  for (const auto& [name, value] : request.shape.headers) asked.headers.emplace(name, value);
+  if (request.shape.body) asked.body = *request.shape.body;
+  return asked;
+}
 
 httplib::Client& Lane::client_for(const HttpTarget& target, Seconds allowed) {
   std::unique_ptr<httplib::Client>& client = clients[(target.tls ? "https://" : "http://") + target.host_header];

@@ -20,10 +20,14 @@ namespace kit::sync {
 // One try of a request, as fetch() sees it.
 struct Request {
   const HttpTarget& target;
+  const RequestShape& shape;   // the method, headers and body
   Seconds time_allowed;        // httplib's timeouts, for each read and write
   Clock::time_point deadline;  // the watchdog's: when the whole try's time is up
   std::size_t max_body;
 };
+
+// The request as httplib sends it: method, path, headers, and a copy of the body.
+httplib::Request as_httplib_request(const Request& request);
 
 // What a try fetched: httplib's result, the body as far as --max-body
 // allowed, and whether the watchdog stopped it.

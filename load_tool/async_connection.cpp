@@ -95,11 +95,12 @@ Awaitable<std::tuple<ErrorCode>> Connection::wait_for_the_answer() {
 
 // Reads one HTTP response, past any interim 1xx answers (100 Continue, 103
 // Early Hints). The parser lives only while the bytes come in.
-Awaitable<Response> Connection::receive(std::size_t max_body) {
+Awaitable<Response> Connection::receive(const Request& request) {
   for (int interim = 0;; ++interim) {
     http::response_parser<http::string_body> parser;
     parser.header_limit(most_header_bytes);
-    parser.body_limit(max_body);
+    parser.body_limit(request.max_body);
+    parser.skip(request.head);
     auto [error, received] = tls_ ? co_await http::async_read(*tls_, buffer_, parser, no_throw)
                                   : co_await http::async_read(socket_, buffer_, parser, no_throw);
     if (error) {

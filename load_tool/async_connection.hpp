@@ -37,6 +37,7 @@ struct Request {
   const HttpTarget& target;
   const std::string& bytes;  // written by Beast
   std::size_t max_body;
+  bool head = false;  // a HEAD's answer has no body, whatever its Content-Length says
 };
 
 // What an answer's read buffer may hold: its headers, one chunk-size line
@@ -101,7 +102,7 @@ class Connection {
   // server takes its time; its error, if any, is receive()'s too.
   Awaitable<std::tuple<ErrorCode>> wait_for_the_answer();
   // Reads one answer, past any interim 1xx, in a bounded buffer.
-  Awaitable<Response> receive(std::size_t max_body);
+  Awaitable<Response> receive(const Request& request);
 
   // After a try: the deadline is stopped, and the connection closed unless
   // it can carry the next request.

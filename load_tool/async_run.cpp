@@ -4,7 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
-#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <openssl/x509_vfy.h>
@@ -28,11 +28,21 @@ using event_loop::Timer;
 
 namespace {
 
+// The request's bytes, written once for the run: the method, headers and
+// body -m, -H and -d ask for; Host from the URL unless -H gives one.
 std::string serialize_request(const HttpTarget& target, const ClientOptions& options) {
-  http::request<http::empty_body> request{http::verb::get, target.target, 11};
+  const RequestShape& shape = options.shape;
+  http::request<http::string_body> request{http::string_to_verb(shape.method), target.target, 11};
   request.set(http::field::host, target.host_header);
   request.set(http::field::user_agent, options.program);
   if (!options.keep_alive) request.set(http::field::connection, "close");
+  for (const auto& [name, value] : shape.headers) {
+    const http::field known = http::string_to_field(name);
+    const bool replaces = known == http::field::host || known == http::field::user_agent;
+    if (replaces) request.set(known, value); else request.insert(name, value);
+  }
+  if (shape.body) request.body() = *shape.body;
+  request.prepare_payload();
   std::ostringstream bytes;
   bytes << request;
   return bytes.str();
@@ -115,7 +125,7 @@ Awaitable<void> try_once(Run& run, Connection& connection, const HttpTarget& tar
                          const std::string& bytes, RequestRecord& record) {
   if (!resolved(host, record)) co_return;
   const Seconds allowed = run.plan.time_allowed(record.began());
-  const Request request{host, target, bytes, run.options.max_body};
+  const Request request{host, target, bytes, run.options.max_body, run.options.shape.is_head()};
   take_response(record, co_await run.fetch(connection, request, as_deadline(allowed)), run, connection, target,
                 allowed);
 }
@@ -282,7 +292,9 @@ Run::Run(const ClientOptions& options)
     if (host == hosts.end()) host = hosts.insert(hosts.end(), Host{target.host, target.port});
     urls.push_back(Url{target, static_cast<std::size_t>(host - hosts.begin()), serialize_request(target, options)});
   }
-  for (const Url& url : urls) requests.push_back(Request{hosts[url.host], url.target, url.request, options.max_body});
+  for (const Url& url : urls) {
+    requests.push_back(Request{hosts[url.host], url.target, url.request, options.max_body, options.shape.is_head()});
+  }
 }
 
 std::unique_ptr<Run> Run::prepare(const ClientOptions& options, std::ostream& errors) {

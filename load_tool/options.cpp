@@ -37,6 +37,8 @@ const char* examples(ClientKind kind) {
                "  client_sync URL1 URL2 URL3                   # three pages, one after another\n"
                "  client_sync --rate 5 -n 20 --threads 4       # 5 requests a second, whatever the server does\n"
                "  client_sync -n 20 --retry 5                  # ask again after 429 or 503, as Retry-After says\n"
+               "  client_sync -d 'a=1' -H 'X-Token: abc'       # a form POST with a header, as curl -d sends\n"
+               "  client_sync -m PUT -D body.json -T application/json -a user:pass   # a JSON body, basic auth\n"
                "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage."
              : "Examples:\n"
                "  client_async                                 # 2 requests at once to http://localhost:8000/\n"
@@ -52,6 +54,8 @@ const char* examples(ClientKind kind) {
                "  client_async --urls pages.txt --summary      # one URL per line (- for stdin), results by host\n"
                "  client_async -n 20 --retry 5                 # ask again after 429 or 503, as Retry-After says\n"
                "  client_async --rate 1000 -z 10s -c 50        # an open-loop load: 1000 requests due each second\n"
+               "  client_async -z 10s -c 50 -D body.json -T application/json   # POST a JSON body for 10 s\n"
+               "  client_async -m DELETE -H 'Authorization: Bearer T' URL      # any method, any header\n"
                "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage.";
 }
 
@@ -70,7 +74,24 @@ struct ParsedFlags {
   CLI::Option* requests = nullptr;  // given or not
   std::optional<double> deadline_seconds, duration_seconds;
   bool keep_alive = false, no_keep_alive = false;
+  std::optional<std::string> method, data, data_file, content_type, auth;
+  std::vector<std::string> header_lines;
 };
+
+void add_request_flags(CLI::App& app, ParsedFlags& flags) {
+  app.add_option("-m,--method", flags.method,
+                 std::string("the method: ") + std::string(client_methods) + " (default GET, or POST with a body)")
+      ->type_name("METHOD");
+  app.add_option("-H,--header", flags.header_lines, "a header to send, 'Name: value' (repeatable)")
+      ->type_name("HEADER");
+  auto* data = app.add_option("-d,--data", flags.data, "the body to send")->type_name("DATA");
+  app.add_option("-D,--data-file", flags.data_file, "the body to send, read once from FILE (- for stdin)")
+      ->type_name("FILE")->excludes(data);
+  app.add_option("-T,--content-type", flags.content_type,
+                 "the body's Content-Type (default " + std::string(default_body_type) + ")")
+      ->type_name("TYPE");
+  app.add_option("-a,--auth", flags.auth, "basic authentication")->type_name("USER:PASS");
+}
 
 void add_target_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags) {
   // Named "url", not "urls": CLI11 2.4.2 and later (Debian 13 on) refuse a
@@ -172,6 +193,59 @@ void collect_targets(ClientOptions& options, const ParsedFlags& flags) {
   }
 }
 
+// Reads -D's file once: every request is sent from this one buffer.
+std::shared_ptr<const std::string> read_body(const std::string& path) {
+  constexpr std::size_t most_body_bytes = 64 * 1024 * 1024;
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) throw CLI::ValidationError("--data-file: cannot read '" + path + "'");
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  auto body = std::make_shared<std::string>();
+  char piece[65536];
+  while (in.read(piece, sizeof piece) || in.gcount() > 0) {
+    body->append(piece, static_cast<std::size_t>(in.gcount()));
+    if (body->size() > most_body_bytes) throw CLI::ValidationError("--data-file: '" + path + "' is over 64 MiB");
+  }
+  if (in.bad()) throw CLI::ValidationError("--data-file: cannot read '" + path + "'");
+  return body;
+}
+
+// -m, -H, -d/-D, -T and -a as one shape that every request takes.
+RequestShape shape_requests(const ParsedFlags& flags) {
+  RequestShape shape;
+  if (flags.data) shape.body = std::make_shared<const std::string>(*flags.data);
+  if (flags.data_file) shape.body = read_body(*flags.data_file);
+  if (flags.method) {
+    const auto method = known_method(*flags.method);
+    if (!method) throw CLI::ValidationError("--method: '" + *flags.method + "' is not one of " + std::string(client_methods));
+    shape.method = *method;
+  } else if (shape.body) {
+    shape.method = "POST";  // as curl -d does
+  }
+  for (const std::string& line : flags.header_lines) {
+    try {
+      shape.headers.push_back(parse_header_line(line));
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError("--header '" + line + "': " + e.what());
+    }
+  }
+  if (flags.content_type) {
+    shape.headers.emplace_back("Content-Type", *flags.content_type);
+  } else if (shape.body && !shape.header("Content-Type")) {
+    shape.headers.emplace_back("Content-Type", std::string(default_body_type));
+  }
+  if (flags.auth) {
+    if (flags.auth->find(':') == std::string::npos) throw CLI::ValidationError("--auth: expected USER:PASS");
+    shape.headers.emplace_back("Authorization", basic_authorization(*flags.auth));
+  }
+  if (flags.data_file == "-" && flags.url_file == "-") {
+    throw CLI::ValidationError("--data-file and --urls cannot both read stdin");
+  }
+  return shape;
+}
+
 // Found out now, not after a long run whose results would have nowhere to go.
 void check_outputs(const CLI::App& app, const ClientOptions& options) {
   if (options.json_path == "-" && options.csv_path == "-") {
@@ -209,6 +283,7 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& op
   try {
     app.parse(argc, argv);
     collect_targets(options, flags);
+    options.shape = shape_requests(flags);
     check_outputs(app, options);
     if (options.insecure && options.any_https()) {
       std::cerr << program << ": warning: --insecure: the server's certificate is not verified\n";
@@ -248,6 +323,7 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   add_connection_flags(app, options, flags, kind);
   add_report_flags(app, options);
   add_lane_flags(app, options, kind);
+  add_request_flags(app, flags);
   result.exit_code = parse(app, argc, argv, options, flags);
   settle(options, flags);
   return result;

@@ -91,6 +91,7 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
   for (const RequestRecord& r : records) {
     requests.push_back({{"number", r.number},
                         {"lane", r.lane},
+                        {"method", run.method},
                         {"url", url_of(run, r)},
                         {"attempt", r.attempt},
                         {"retried", r.retried},
@@ -112,6 +113,7 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
   }
   const boost::json::object document{{"program", run.program},
                                      {"command", run.command},
+                                     {"method", run.method},
                                      {"url", run.urls.empty() ? "" : run.urls.front()},
                                      {"urls", boost::json::value_from(run.urls)},
                                      {"summary", summary_json(summary)},
@@ -123,7 +125,7 @@ std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& re
   // Columns added later go at the end, so that scripts that count columns keep working.
   std::string csv =
       "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,server_queue,server_app,"
-      "ok,failure,error,url,due,attempt,retried\n";
+      "ok,failure,error,url,due,attempt,retried,method\n";
   for (const RequestRecord& r : records) {
     csv += std::to_string(r.number) + "," + std::to_string(r.lane) + "," +
            seconds_text(r.start.count()) + "," + seconds_text(r.end.count()) + "," +
@@ -134,7 +136,7 @@ std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& re
            (r.server_app ? seconds_text(r.server_app->count()) : "") + "," + (r.ok() ? "true" : "false") + "," +
            (r.ok() ? "" : std::string(failure_name(r.failure))) + "," + csv_field(r.error) + "," +
            csv_field(url_of(run, r)) + "," + (r.due ? seconds_text(r.due->count()) : "") + "," +
-           std::to_string(r.attempt) + "," + (r.retried ? "true" : "false") + "\n";
+           std::to_string(r.attempt) + "," + (r.retried ? "true" : "false") + "," + run.method + "\n";
   }
   auto line = [&](const std::string& name, const std::string& value) {
     csv += "# " + name + "," + value + "\n";

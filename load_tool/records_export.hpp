@@ -14,6 +14,7 @@ struct RunInfo {
   std::string program;  // "client_async"
   std::string command;  // the command line as typed
   std::vector<std::string> urls;  // as given; a record's `url` indexes them
+  std::string method = "GET";     // what every request asked with
 };
 
 std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& records,

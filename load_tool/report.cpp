@@ -45,6 +45,7 @@ namespace {
 // Total, slowest, fastest, ... success rate: the figures at the top.
 void write_figures(std::ostream& out, const Summary& s, bool ascii) {
   auto duration = [ascii](double seconds) { return format_duration(seconds, ascii); };
+  if (s.method != "GET") out << "  Method:         " << s.method << '\n';
   out << "  Total:          " << duration(s.total_seconds) << '\n';
   if (s.average) {
     out << "  Slowest:        " << duration(*s.slowest) << '\n'
@@ -162,7 +163,8 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
     host_of_url.push_back(target.host_header);
     urls.push_back(target.url);
   }
-  const Summary summary = summarize(std::move(run.tally), elapsed, host_of_url);
+  Summary summary = summarize(std::move(run.tally), elapsed, host_of_url);
+  summary.method = options.shape.method;
   if (options.summary) human << summary_text(summary, style);
   if (options.timeline) human << timeline_text(records, elapsed, style);
   human.flush();
@@ -176,7 +178,7 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
   if (!options.svg_path.empty()) {
     write(options.svg_path, timeline_svg(records, elapsed, options.command));
   }
-  const RunInfo info{options.program, options.command, urls};
+  const RunInfo info{options.program, options.command, urls, options.shape.method};
   if (!options.json_path.empty()) write(options.json_path, records_json(info, records, summary));
   if (!options.csv_path.empty()) write(options.csv_path, records_csv(info, records, summary));
   return exit_code;

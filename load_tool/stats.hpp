@@ -12,6 +12,7 @@
 namespace kit {
 
 struct Summary {
+  std::string method = "GET";  // what every request asked with
   int requests = 0;
   int ok = 0;
   int failed = 0;

@@ -43,7 +43,7 @@ struct Client {
             connection.end_try(false);
             co_return;
           }
-          got = co_await connection.receive(1024);
+          got = co_await connection.receive(Request{host, target, get_bytes, 1024});
           connection.end_try(got.ok() && got.answer->keep_alive);  // the deadline stops here
         },
         [](const std::exception_ptr& error) {

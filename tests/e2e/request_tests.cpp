@@ -1,0 +1,130 @@
+// What both clients send when -m, -H, -d, -D, -T and -a shape the request:
+// a recording server sees exactly that, and the kit's server serves it.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "process.hpp"
+#include "recording_server.hpp"
+#include "text.hpp"
+
+namespace kit::test {
+
+namespace {
+
+class BothClients : public ::testing::TestWithParam<std::string> {
+ protected:
+  ProgramResult run(const std::vector<std::string>& args, double timeout = 60) const {
+    return run_program(GetParam(), args, timeout);
+  }
+};
+
+std::string temporary_file(const std::string& content) {
+  char path[] = "/tmp/kit-body-XXXXXX";
+  const int fd = ::mkstemp(path);
+  ::close(fd);
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+}  // namespace
+
+TEST_P(BothClients, SendsTheMethodHeadersBodyAndAuthorizationAsked) {
+  RecordingServer server;
+  const ProgramResult result = run({server.url("/items?x=1"), "-n", "2", "-q", "-m", "put", "-H", "X-Token: abc",
+                                    "-H", "X-Two:2", "-d", R"({"a":1})", "-T", "application/json", "-a", "user:pass"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::vector<RecordedRequest> seen = server.requests();
+  ASSERT_EQ(seen.size(), 2u);
+  for (const RecordedRequest& request : seen) {
+    EXPECT_EQ(request.method, "PUT");
+    EXPECT_EQ(request.target, "/items?x=1");
+    EXPECT_EQ(request.body, R"({"a":1})");
+    EXPECT_EQ(request.header("content-length"), "7");
+    EXPECT_EQ(request.header("content-type"), "application/json");
+    EXPECT_EQ(request.count("content-type"), 1u);
+    EXPECT_EQ(request.header("x-token"), "abc");
+    EXPECT_EQ(request.header("x-two"), "2");
+    EXPECT_EQ(request.header("authorization"), "Basic dXNlcjpwYXNz");
+    EXPECT_EQ(request.count("host"), 1u);
+  }
+}
+
+// As curl -d: a body without -m is a POST of a form.
+TEST_P(BothClients, ABodyWithoutAMethodIsAFormPost) {
+  RecordingServer server;
+  const ProgramResult result = run({server.url(), "-n", "1", "-q", "-d", "a=1&b=2"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::vector<RecordedRequest> seen = server.requests();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].method, "POST");
+  EXPECT_EQ(seen[0].body, "a=1&b=2");
+  EXPECT_EQ(seen[0].header("content-type"), "application/x-www-form-urlencoded");
+  EXPECT_EQ(seen[0].count("authorization"), 0u);
+}
+
+TEST_P(BothClients, ABodyFromAFileArrivesByteForByteAndAHostHeaderIsHonoured) {
+  RecordingServer server;
+  const std::string bytes = std::string("line one\nzero:\0 high:\xff end", 26) + std::string(70'000, 'x');
+  const std::string path = temporary_file(bytes);
+  const ProgramResult result =
+      run({server.url(), "-n", "2", "-q", "-D", path, "-m", "PATCH", "-H", "Host: example.test"});
+  std::remove(path.c_str());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::vector<RecordedRequest> seen = server.requests();
+  ASSERT_EQ(seen.size(), 2u);
+  for (const RecordedRequest& request : seen) {
+    EXPECT_EQ(request.method, "PATCH");
+    EXPECT_EQ(request.body.size(), bytes.size());
+    EXPECT_TRUE(request.body == bytes) << "the body differs";
+    EXPECT_EQ(request.header("host"), "example.test");
+    EXPECT_EQ(request.count("host"), 1u);
+  }
+}
+
+TEST_P(BothClients, BadRequestFlagsExitTwoWithOneLineAndSendNothing) {
+  RecordingServer server;
+  const std::string file = temporary_file("x");
+  const std::vector<std::vector<std::string>> bad = {
+      {"-m", "BREW"}, {"-H", "no colon"}, {"-H", "Bad Name: x"}, {"-H", "Content-Length: 3"},
+      {"-d", "x", "-D", file}, {"-a", "no-colon"}, {"-D", "/no/such/file"}, {"-m"}};
+  for (const auto& flags : bad) {
+    std::vector<std::string> args{server.url(), "-n", "1"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const ProgramResult result = run(args);
+    EXPECT_EQ(result.exit_code, 2) << flags.front() << " " << result.err;
+    EXPECT_EQ(count_of(result.err, "\n"), 1) << result.err;
+    EXPECT_EQ(result.err.find("terminate"), std::string::npos) << result.err;
+  }
+  std::remove(file.c_str());
+  EXPECT_TRUE(server.requests().empty());
+}
+
+// Against the kit's server: HEAD ends without a body, and over HTTPS the
+// body arrives whole (a body over the server's --max-body gets 413).
+TEST_P(BothClients, HeadAndBodiesOverHttpsAgainstTheServer) {
+  ServerProcess server({"--async", "--delay", "0", "--tls-self-signed", "--max-body", "4"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/";
+  const ProgramResult head = run({url, "-k", "-n", "2", "-m", "HEAD", "--timeout", "5"});
+  EXPECT_EQ(head.exit_code, 0) << head.err;
+  EXPECT_LT(head.seconds, 4) << "a HEAD answer has no body to wait for";
+  const ProgramResult fits = run({url, "-k", "-n", "1", "-d", "abcd", "--json", "-"});
+  ASSERT_EQ(fits.exit_code, 0) << fits.err;
+  const auto document = boost::json::parse(fits.out).as_object();
+  EXPECT_EQ(document.at("method").as_string(), "POST");
+  EXPECT_EQ(document.at("requests").as_array().at(0).at("status").as_int64(), 200);
+  const ProgramResult over = run({url, "-k", "-n", "1", "-d", "abcde", "--summary"});
+  EXPECT_EQ(over.exit_code, 1) << over.err;
+  EXPECT_NE(over.out.find("Method:         POST"), std::string::npos) << over.out;
+  EXPECT_NE(over.out.find("[413]"), std::string::npos) << over.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Request, BothClients, ::testing::Values("client_sync", "client_async"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace kit::test
