@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 
+#include "readable_flags.hpp"
 #include "records_export.hpp"
 #include "url_list.hpp"
 #include "version.hpp"
@@ -103,31 +104,32 @@ void add_target_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags)
       ->type_name("FILE");
   flags.requests = app.add_option("-n,--requests", options.requests,
                                   "number of requests (default 2; one per URL with several URLs or --urls)")
-                       ->check(CLI::Range(1, 10'000'000));
+                       ->check(flags::whole_number("a number of requests", 1, 1e7));
 }
 
 void add_timing_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags) {
   app.add_option("--timeout", options.timeout, "seconds allowed per try")
-      ->capture_default_str()->check(CLI::Range(0.001, 86'400.0));
+      ->capture_default_str()->check(flags::number("a number of seconds", 0.001, 86400));
   app.add_option("--rate", options.rate,
                  "requests due per second (fractions allowed), each on its schedule whatever became of the "
                  "others; its latency counts from its due time")
-      ->check(CLI::Range(0.001, 1'000'000.0));
+      ->check(flags::number("a number of requests a second", 0.001, 1e6));
   app.add_option("--retry", options.retries,
                  "ask again up to N times after a 429 or 503 (waiting as Retry-After says, else a backoff) "
                  "or a reset before any answer")
-      ->capture_default_str()->check(CLI::Range(0, 100))->type_name("N");
+      ->capture_default_str()->check(flags::whole_number("a number of retries", 0, 100))->type_name("N");
   app.add_option("--deadline", flags.deadline_seconds,
                  "seconds allowed per request, its tries and waits included (from its due time with --rate)")
-      ->check(CLI::Range(0.001, 86'400.0));
+      ->check(flags::number("a number of seconds", 0.001, 86400));
   app.add_option("-z,--duration", flags.duration_seconds,
                  "send requests for this long instead of -n (10s, 500ms, 2m); implies --quiet and --keep-alive")
-      ->transform(CLI::AsNumberWithUnit(std::map<std::string, double>{{"ms", 0.001}, {"s", 1}, {"m", 60}},
-                                        CLI::AsNumberWithUnit::Options(
-                                            CLI::AsNumberWithUnit::CASE_SENSITIVE |
-                                            CLI::AsNumberWithUnit::UNIT_REQUIRED),
-                                        "DURATION"))
-      ->check(CLI::Range(0.001, 86'400.0))
+      ->transform(flags::said_as(CLI::AsNumberWithUnit(std::map<std::string, double>{{"ms", 0.001}, {"s", 1}, {"m", 60}},
+                                                        CLI::AsNumberWithUnit::Options(
+                                                            CLI::AsNumberWithUnit::CASE_SENSITIVE |
+                                                            CLI::AsNumberWithUnit::UNIT_REQUIRED),
+                                                        "DURATION"),
+                                 "a duration with its unit, like 10s, 500ms or 2m"))->type_name("DURATION")
+      ->check(flags::number("a number of seconds", 0.001, 86400))
       ->excludes(flags.requests);
 }
 
@@ -137,7 +139,7 @@ void add_connection_flags(CLI::App& app, ClientOptions& options, ParsedFlags& fl
   app.add_flag("--no-keep-alive", flags.no_keep_alive, "a new connection for every request (default without -z)")
       ->excludes(keep_alive_flag);
   app.add_option("--max-body", options.max_body, "largest body accepted, in bytes (10m, 512k, 100)")
-      ->transform(CLI::AsSizeValue(false))->capture_default_str();
+      ->transform(flags::size_in_bytes())->capture_default_str();
   app.add_flag("--follow", options.follow, kind == ClientKind::sync
                                                ? "follow redirects (up to 5)"
                                                : "follow redirects on the same host and port (up to 5)");
@@ -164,13 +166,13 @@ void add_report_flags(CLI::App& app, ClientOptions& options) {
 void add_lane_flags(CLI::App& app, ClientOptions& options, ClientKind kind) {
   if (kind == ClientKind::sync) {
     app.add_option("-t,--threads", options.threads, "threads that share the requests")
-        ->capture_default_str()->check(CLI::Range(1, 10'000));
+        ->capture_default_str()->check(flags::whole_number("a number of threads", 1, 10000));
     return;
   }
   app.add_option("-c,--concurrency", options.concurrency, "most requests in flight at once (default: all of them)")
-      ->check(CLI::Range(1, 10'000'000));
+      ->check(flags::whole_number("a number of requests in flight", 1, 1e7));
   app.add_option("--loops", options.loops, "event loops, each on a thread of its own, sharing the requests in flight")
-      ->capture_default_str()->check(CLI::Range(1, 64));
+      ->capture_default_str()->check(flags::whole_number("a number of event loops", 1, 64));
 }
 
 // The URLs from the command line and --urls, or the default one.
@@ -295,7 +297,7 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& op
     std::cout << e.what() << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
-    std::cerr << program << ": " << e.what() << " (see --help)\n";
+    std::cerr << program << ": " << flags::plain_error(e) << " (see --help)\n";
     return 2;
   } catch (const BadUrl& e) {
     std::cerr << program << ": " << e.what() << "\n";

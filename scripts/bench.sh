@@ -292,6 +292,18 @@ row "50 kept-alive connections" "client_async -z -c 50" "$kit_static req/s, $(rs
   "$(ratio "$kit_static" "$wrk_static")x wrk (goal >= 0.8), $(ratio "$kit_static" "$hey_static")x hey (goal >= 1.5)" \
   "$(verdict "$(ratio "$kit_static" "$wrk_static")" ">=" 0.8), $(verdict "$(ratio "$kit_static" "$hey_static")" ">=" 1.5)"
 
+say "5b. the same with a 1 KB POST body, sent from one buffer"
+head -c 1024 /dev/zero | tr '\0' 'x' >"$work/body_1k"
+settle "$nginx_port"
+measure hey_post hey -z "${seconds}s" -c 50 -m POST -D "$work/body_1k" "$nginx_static"
+settle "$nginx_port"
+measure kit_post ./build/client_async "$nginx_static" -z "${seconds}s" -c 50 -D "$work/body_1k"
+kit_post=$(kit_rps kit_post)
+row "50 kept-alive connections, 1 KB POST" "hey -z -m POST -D" "$(hey_rps hey_post) req/s" "" "" ""
+row "50 kept-alive connections, 1 KB POST" "client_async -z -c 50 -D" "$kit_post req/s, $(rss kit_post) MB" "$(kit_ok kit_post) ok" \
+  "$(ratio "$kit_post" "$kit_static")x its GET rate (goal >= 0.9), $(ratio "$kit_post" "$(hey_rps hey_post)")x hey" \
+  "$(verdict "$(ratio "$kit_post" "$kit_static")" ">=" 0.9)"
+
 say "6. server --async --delay 0 under wrk -t1 -c50, next to nginx"
 start_server kit_fast --async --delay 0
 settle "$nginx_port"

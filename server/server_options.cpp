@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "readable_flags.hpp"
 #include "version.hpp"
 
 namespace kit {
@@ -30,16 +31,16 @@ constexpr const char* examples =
 void add_model_flags(CLI::App& app, ServerConfig& config) {
   auto* workers = app.add_option("-w,--workers", config.workers,
                                  "worker-pool model: requests served at the same time")
-                      ->capture_default_str()->check(CLI::Range(1, 10000));
+                      ->capture_default_str()->check(flags::whole_number("a number of workers", 1, 10000));
   auto* queue = app.add_option("--queue", config.queue,
                                "worker-pool model: requests that wait for a worker in the server; "
                                "more wait unread in the kernel's backlog, as with gunicorn")
-                    ->capture_default_str()->check(CLI::Range(0, 1'000'000));
+                    ->capture_default_str()->check(flags::whole_number("a number of requests", 0, 1e6));
   auto* event_loop = app.add_flag("--async", config.event_loop,
                                   "event-loop model (Boost.Beast): delays are timers, not sleeps");
   app.add_option("--threads", config.threads,
                  "event-loop model: event loops, one per thread, taking new connections in turn")
-      ->capture_default_str()->check(CLI::Range(1, 256))->needs(event_loop);
+      ->capture_default_str()->check(flags::whole_number("a number of threads", 1, 256))->needs(event_loop);
   app.add_flag("--blocking", config.blocking,
                "event-loop model with a blocking sleep in the handler: the classic mistake")
       ->needs(event_loop);
@@ -50,26 +51,26 @@ void add_model_flags(CLI::App& app, ServerConfig& config) {
 void add_limit_flags(CLI::App& app, ServerConfig& config) {
   app.add_option("--max-connections", config.max_connections,
                  "open connections at most; past it new ones get 503")
-      ->capture_default_str()->check(CLI::Range(1, 10'000'000));
+      ->capture_default_str()->check(flags::whole_number("a number of connections", 1, 1e7));
   app.add_option("--header-timeout", config.header_timeout,
                  "seconds a client gets to send its request; slower ones are closed")
-      ->capture_default_str()->check(CLI::Range(0.001, 3600.0));
+      ->capture_default_str()->check(flags::number("a number of seconds", 0.001, 3600));
   app.add_option("--idle-timeout", config.idle_timeout,
                  "seconds a kept-alive connection may wait for its next request")
-      ->capture_default_str()->check(CLI::Range(0.001, 3600.0));
+      ->capture_default_str()->check(flags::number("a number of seconds", 0.001, 3600));
   app.add_option("--drain", config.drain, "seconds in-flight requests get after Ctrl-C/SIGTERM")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(flags::number("a number of seconds", 0));
   app.add_option("--max-body", config.app.max_body,
                  "largest request body read (POST, PUT, PATCH, DELETE), in bytes (1m, 64k, 100); past it, 413")
-      ->transform(CLI::AsSizeValue(false))->capture_default_str();
+      ->transform(flags::size_in_bytes())->capture_default_str();
 }
 
 void add_rate_limit_flags(CLI::App& app, ServerConfig& config) {
   auto* rate_limit = app.add_option("--rate-limit", config.rate_limit,
                                     "a rate-limited API: requests a second the whole server takes; past it, 429")
-                         ->check(CLI::Range(0.001, 1e6))->type_name("R");
+                         ->check(flags::number("a number of requests a second", 0.001, 1e6))->type_name("R");
   app.add_option("--burst", config.burst, "with --rate-limit: how many at once after a quiet spell (default: R)")
-      ->check(CLI::Range(1.0, 1e9))->needs(rate_limit)->type_name("B");
+      ->check(flags::number("a number of requests", 1, 1e9))->needs(rate_limit)->type_name("B");
 }
 
 void add_tls_flags(CLI::App& app, ServerCommandLine& line) {
@@ -95,11 +96,11 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
   app.set_version_flag("--version", version_text("server"), "print the kit's and its libraries' versions");
   app.add_option("--host", config.host, "address to listen on")->capture_default_str();
   app.add_option("--port", config.port, "port to listen on; 0 picks a free one")
-      ->capture_default_str()->check(CLI::Range(0, 65535));
+      ->capture_default_str()->check(flags::whole_number("a port number", 0, 65535));
   app.add_option("--delay", config.app.delay, "seconds each request waits")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(flags::number("a number of seconds", 0));
   app.add_option("--max-delay", config.app.max_delay, "largest ?delay= accepted, in seconds")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(flags::number("a number of seconds", 0));
   app.add_option("--body", config.app.body, "the text every answer carries")->capture_default_str();
   add_model_flags(app, config);
   add_limit_flags(app, config);
@@ -107,7 +108,7 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
   add_rate_limit_flags(app, config);
   app.add_option("--dashboard", line.dashboard_port,
                  "also serve a live page of the requests on this port (0 picks a free one)")
-      ->check(CLI::Range(0, 65535))->type_name("PORT");
+      ->check(flags::whole_number("a port number", 0, 65535))->type_name("PORT");
   app.add_flag("-q,--quiet", config.quiet, "no access log on stderr");
   try {
     app.parse(argc, argv);
@@ -118,7 +119,7 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
     std::cout << e.what() << "\n";
     line.exit_code = 0;
   } catch (const CLI::ParseError& e) {
-    std::cerr << "server: " << e.what() << " (see --help)\n";
+    std::cerr << "server: " << flags::plain_error(e) << " (see --help)\n";
     line.exit_code = 2;
   }
   if (config.app.delay > config.app.max_delay) config.app.max_delay = config.app.delay;

@@ -239,6 +239,25 @@ TEST_P(BothClients, BadUrlsExitTwo) {
   }
 }
 
+// Each kind of flag error is one sentence in the user's terms, and exit 2.
+TEST_P(BothClients, FlagErrorsSayWhatWasExpected) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--timeout", "abc"}, "--timeout: expected a number of seconds, from 0.001 to 86400; got 'abc'"},
+      {{"--timeout", "-1"}, "--timeout: expected a number of seconds, from 0.001 to 86400; got '-1'"},
+      {{"-n", "2.5"}, "--requests: expected a number of requests, from 1 to 10000000; got '2.5'"},
+      {{"-z", "soon"}, "--duration: expected a duration with its unit, like 10s, 500ms or 2m; got 'soon'"},
+      {{"--max-body", "lots"}, "--max-body: expected a size in bytes, like 100, 64k or 10m; got 'lots'"},
+      {{"--bogus"}, "unknown flag or argument '--bogus'"},
+      {{"--timeout"}, "--timeout needs a value"},
+      {{"-n", "3", "-z", "1s"}, "cannot be used together"}};
+  for (const auto& [args, expected] : cases) {
+    const ProgramResult result = run(args, 10);
+    EXPECT_EQ(result.exit_code, 2) << args[0];
+    EXPECT_NE(result.err.find(expected), std::string::npos) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  }
+}
+
 TEST_P(BothClients, BadFlagsExitTwo) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--bogus"}, {"-n", "0"}, {"-n", "many"}, {"--timeout", "-1"},

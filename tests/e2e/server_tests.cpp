@@ -423,6 +423,26 @@ TEST(Server, BeyondLoopbackItSaysSoOnceAndWhereStudentsCanConnect) {
   EXPECT_EQ(local.log().find("anyone on the network"), std::string::npos) << local.log();
 }
 
+// Each kind of flag error is one sentence in the user's terms, and exit 2.
+TEST(Server, FlagErrorsSayWhatWasExpected) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--delay", "-1"}, "server: --delay: expected a number of seconds, 0 or more; got '-1' (see --help)"},
+      {{"--delay", "abc"}, "--delay: expected a number of seconds, 0 or more; got 'abc'"},
+      {{"--port", "70000"}, "--port: expected a port number, from 0 to 65535; got '70000'"},
+      {{"--workers", "0"}, "--workers: expected a number of workers, from 1 to 10000; got '0'"},
+      {{"--max-body", "1q"}, "--max-body: expected a size in bytes, like 100, 64k or 10m; got '1q'"},
+      {{"--bogus"}, "unknown flag or argument '--bogus'"},
+      {{"--delay"}, "--delay needs a value"},
+      {{"--async", "--workers", "2"}, "cannot be used together"}};
+  for (const auto& [args, expected] : cases) {
+    const ProgramResult result = run_program("server", args, 10);
+    EXPECT_EQ(result.exit_code, 2) << args[0];
+    EXPECT_NE(result.err.find(expected), std::string::npos) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    EXPECT_EQ(result.err.find("000000"), std::string::npos) << result.err;
+  }
+}
+
 TEST(Server, HelpShowsExamples) {
   const ProgramResult result = run_program("server", {"--help"}, 10);
   EXPECT_EQ(result.exit_code, 0);

@@ -1,0 +1,90 @@
+#pragma once
+// Flag checks for CLI11 that say what was expected in the user's words:
+// "--delay: expected seconds, 0 or more; got '-1'", where CLI11's own Range
+// prints its bounds to six decimals (a 309-digit one for "no upper bound")
+// and calls a word that is not a number "not in range".
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <string>
+
+namespace kit::flags {
+
+inline std::string number_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", value);
+  return text;
+}
+
+// A number from `low` to `high` (no upper bound by default); `what` says
+// what it counts: "seconds", "requests". Whole numbers only with `whole`.
+inline CLI::Validator number(const std::string& what, double low,
+                             double high = std::numeric_limits<double>::infinity(), bool whole = false) {
+  const std::string expected = what + ", " +
+                               (std::isinf(high) ? number_text(low) + " or more"
+                                                 : "from " + number_text(low) + " to " + number_text(high));
+  return CLI::Validator(
+      [=](std::string& input) -> std::string {
+        double value = 0;
+        const auto [end, error] = std::from_chars(input.data(), input.data() + input.size(), value);
+        const bool parsed = error == std::errc{} && end == input.data() + input.size() && std::isfinite(value);
+        if (parsed && value >= low && value <= high && (!whole || value == std::floor(value))) return "";
+        return "expected " + expected + "; got '" + input + "'";
+      },
+      "");
+}
+
+inline CLI::Validator whole_number(const std::string& what, double low,
+                                   double high = std::numeric_limits<double>::infinity()) {
+  return number(what, low, high, true);
+}
+
+// A transform of CLI11's (a size, a duration) whose errors say `expected`:
+// "expected a size in bytes, like 100, 64k or 10m; got 'lots'".
+inline CLI::Validator said_as(CLI::Validator transform, const std::string& expected) {
+  return CLI::Validator(
+      [transform, expected](std::string& input) -> std::string {
+        const std::string given = input;
+        try {
+          if (transform(input).empty()) return "";
+        } catch (const CLI::Error&) {  // CLI11's unit transforms throw for a unit they do not know
+        }
+        return "expected " + expected + "; got '" + given + "'";
+      },
+      "");
+}
+
+// A size in bytes with an optional unit, as CLI11's AsSizeValue reads it.
+inline CLI::Validator size_in_bytes() {
+  return said_as(CLI::AsSizeValue(false), "a size in bytes, like 100, 64k or 10m");
+}
+
+// CLI11's parse errors in one plain sentence each: an unknown flag, a flag
+// without its value, flags that exclude each other; the rest as CLI11 says.
+inline std::string plain_error(const CLI::ParseError& error) {
+  const std::string what = error.what();
+  if (dynamic_cast<const CLI::ExtrasError*>(&error)) {
+    const std::string prefix = "The following argument was not expected: ";
+    const std::string prefix_many = "The following arguments were not expected: ";
+    if (what.rfind(prefix, 0) == 0) return "unknown flag or argument '" + what.substr(prefix.size()) + "'";
+    if (what.rfind(prefix_many, 0) == 0) return "unknown flags or arguments: " + what.substr(prefix_many.size());
+  }
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&error)) {
+    const std::size_t colon = what.find(':');
+    if (colon != std::string::npos && what.find("missing") != std::string::npos) {
+      return what.substr(0, colon) + " needs a value";
+    }
+  }
+  if (dynamic_cast<const CLI::ExcludesError*>(&error)) {
+    const std::size_t excludes = what.find(" excludes ");
+    if (excludes != std::string::npos) {
+      return what.substr(0, excludes) + " and " + what.substr(excludes + 10) + " cannot be used together";
+    }
+  }
+  return what;
+}
+
+}  // namespace kit::flags
