@@ -40,7 +40,7 @@ const char* examples(ClientKind kind) {
                "  client_sync -n 20 --retry 5                  # ask again after 429 or 503, as Retry-After says\n"
                "  client_sync -d 'a=1' -H 'X-Token: abc'       # a form POST with a header, as curl -d sends\n"
                "  client_sync -m PUT -D body.json -T application/json -a user:pass   # a JSON body, basic auth\n"
-               "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage."
+               "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage, 3 a --fail-if threshold crossed."
              : "Examples:\n"
                "  client_async                                 # 2 requests at once to http://localhost:8000/\n"
                "  client_async -n 100                          # 100 requests at once\n"
@@ -57,7 +57,7 @@ const char* examples(ClientKind kind) {
                "  client_async --rate 1000 -z 10s -c 50        # an open-loop load: 1000 requests due each second\n"
                "  client_async -z 10s -c 50 -D body.json -T application/json   # POST a JSON body for 10 s\n"
                "  client_async -m DELETE -H 'Authorization: Bearer T' URL      # any method, any header\n"
-               "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage.";
+               "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage, 3 a --fail-if threshold crossed.";
 }
 
 }  // namespace
@@ -77,6 +77,7 @@ struct ParsedFlags {
   bool keep_alive = false, no_keep_alive = false;
   std::optional<std::string> method, data, data_file, content_type, auth;
   std::vector<std::string> header_lines;
+  std::vector<std::string> fail_if;
 };
 
 void add_request_flags(CLI::App& app, ParsedFlags& flags) {
@@ -147,6 +148,24 @@ void add_connection_flags(CLI::App& app, ClientOptions& options, ParsedFlags& fl
                "https: do not verify the server's certificate (says so on stderr)");
   app.add_option("--cacert", options.ca_file, "https: trust the CA certificates in this PEM file")
       ->check(CLI::ExistingFile)->type_name("FILE");
+}
+
+void add_threshold_flags(CLI::App& app, ParsedFlags& flags) {
+  app.add_option("--fail-if", flags.fail_if,
+                 "after the run, exit 3 if this holds: 'p99 > 200ms', 'avg > 1s', 'max > 2s', 'errors > 1%', "
+                 "'errors > 0', 'rps < 100' (repeatable)")
+      ->type_name("EXPR");
+}
+
+std::vector<Threshold> parse_thresholds(const ParsedFlags& flags) {
+  std::vector<Threshold> thresholds;
+  for (const std::string& expression : flags.fail_if) {
+    std::string problem;
+    auto threshold = parse_threshold(expression, problem);
+    if (!threshold) throw CLI::ValidationError("--fail-if '" + expression + "': " + problem);
+    thresholds.push_back(std::move(*threshold));
+  }
+  return thresholds;
 }
 
 void add_report_flags(CLI::App& app, ClientOptions& options) {
@@ -286,6 +305,7 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& op
     app.parse(argc, argv);
     collect_targets(options, flags);
     options.shape = shape_requests(flags);
+    options.thresholds = parse_thresholds(flags);
     check_outputs(app, options);
     if (options.insecure && options.any_https()) {
       std::cerr << program << ": warning: --insecure: the server's certificate is not verified\n";
@@ -326,6 +346,7 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   add_report_flags(app, options);
   add_lane_flags(app, options, kind);
   add_request_flags(app, flags);
+  add_threshold_flags(app, flags);
   result.exit_code = parse(app, argc, argv, options, flags);
   settle(options, flags);
   return result;

@@ -7,6 +7,7 @@
 #include "http_target.hpp"
 #include "record.hpp"
 #include "request_shape.hpp"
+#include "thresholds.hpp"
 
 namespace kit {
 
@@ -16,6 +17,7 @@ struct ClientOptions {
   ClientKind kind = ClientKind::async;
   std::vector<HttpTarget> targets;  // the URLs: request k takes URL k mod their count
   RequestShape shape;               // the method, headers and body every request takes
+  std::vector<Threshold> thresholds;  // --fail-if
   int requests = 2;     // -n; with several URLs, one request each by default
   int threads = 1;      // client_sync --threads
   int concurrency = 0;  // client_async -c; 0 means all requests at once

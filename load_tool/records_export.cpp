@@ -111,12 +111,19 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
                                            : boost::json::value(failure_name(r.failure))},
                         {"error", r.ok() ? boost::json::value(nullptr) : boost::json::value(r.error)}});
   }
+  boost::json::array thresholds;
+  for (const ThresholdOutcome& outcome : run.thresholds) {
+    thresholds.push_back({{"expression", outcome.expression},
+                          {"kept", !outcome.crossed},
+                          {"measured", optional_number(outcome.measured)}});
+  }
   const boost::json::object document{{"program", run.program},
                                      {"command", run.command},
                                      {"method", run.method},
                                      {"url", run.urls.empty() ? "" : run.urls.front()},
                                      {"urls", boost::json::value_from(run.urls)},
                                      {"summary", summary_json(summary)},
+                                     {"thresholds", std::move(thresholds)},
                                      {"requests", std::move(requests)}};
   return boost::json::serialize(document) + "\n";
 }

@@ -7,6 +7,7 @@
 
 #include "record.hpp"
 #include "stats.hpp"
+#include "thresholds.hpp"
 
 namespace kit {
 
@@ -15,6 +16,7 @@ struct RunInfo {
   std::string command;  // the command line as typed
   std::vector<std::string> urls;  // as given; a record's `url` indexes them
   std::string method = "GET";     // what every request asked with
+  std::vector<ThresholdOutcome> thresholds;  // --fail-if, as checked after the run
 };
 
 std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& records,

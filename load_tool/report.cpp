@@ -178,7 +178,12 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
   if (!options.svg_path.empty()) {
     write(options.svg_path, timeline_svg(records, elapsed, options.command));
   }
-  const RunInfo info{options.program, options.command, urls, options.shape.method};
+  RunInfo info{options.program, options.command, urls, options.shape.method};
+  info.thresholds = check_thresholds(options.thresholds, summary);
+  for (std::size_t k = 0; k < info.thresholds.size(); ++k) {
+    err << threshold_line(options.thresholds[k], info.thresholds[k]) << '\n';
+    if (info.thresholds[k].crossed) exit_code = exit_threshold_crossed;
+  }
   if (!options.json_path.empty()) write(options.json_path, records_json(info, records, summary));
   if (!options.csv_path.empty()) write(options.csv_path, records_csv(info, records, summary));
   return exit_code;

@@ -124,6 +124,35 @@ TEST_P(BothClients, HeadAndBodiesOverHttpsAgainstTheServer) {
   EXPECT_NE(over.out.find("[413]"), std::string::npos) << over.out;
 }
 
+// --fail-if: each threshold prints one line; a crossed one makes the exit
+// status 3, and JSON says which were kept. A malformed one is exit 2 before
+// anything is sent.
+TEST_P(BothClients, ThresholdsKeptCrossedAndMalformed) {
+  ServerProcess server({"--async", "--delay", "0.2", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult kept = run({server.url(), "-n", "2", "-q", "--fail-if", "p50 > 5s", "--fail-if", "errors > 0"});
+  EXPECT_EQ(kept.exit_code, 0) << kept.err;
+  EXPECT_NE(kept.err.find("threshold p50 > 5s: kept, p50 = 2"), std::string::npos) << kept.err;  // 200-something ms
+  EXPECT_NE(kept.err.find("threshold errors > 0: kept, failed requests = 0\n"), std::string::npos) << kept.err;
+
+  const ProgramResult crossed =
+      run({server.url(), "-n", "2", "--fail-if", "p50 > 50ms", "--fail-if", "rps < 1", "--json", "-"});
+  EXPECT_EQ(crossed.exit_code, 3) << crossed.err;
+  EXPECT_NE(crossed.err.find("threshold p50 > 50ms: crossed"), std::string::npos) << crossed.err;
+  const auto thresholds = boost::json::parse(crossed.out).at("thresholds").as_array();
+  ASSERT_EQ(thresholds.size(), 2u);
+  EXPECT_EQ(thresholds[0].at("expression").as_string(), "p50 > 50ms");
+  EXPECT_FALSE(thresholds[0].at("kept").as_bool());
+  EXPECT_GE(thresholds[0].at("measured").as_double(), 0.2 * 0.9);
+  EXPECT_TRUE(thresholds[1].at("kept").as_bool());
+
+  RecordingServer recorder;
+  const ProgramResult malformed = run({recorder.url(), "--fail-if", "p99 > 200"});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.err.find("--fail-if 'p99 > 200': a latency needs a unit"), std::string::npos) << malformed.err;
+  EXPECT_TRUE(recorder.requests().empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Request, BothClients, ::testing::Values("client_sync", "client_async"),
                          [](const auto& info) { return info.param; });
 
