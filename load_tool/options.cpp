@@ -78,6 +78,7 @@ struct ParsedFlags {
   std::optional<std::string> method, data, data_file, content_type, auth;
   std::vector<std::string> header_lines;
   std::vector<std::string> fail_if;
+  std::optional<std::string> stages;
 };
 
 void add_request_flags(CLI::App& app, ParsedFlags& flags) {
@@ -132,6 +133,10 @@ void add_timing_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags)
                                  "a duration with its unit, like 10s, 500ms or 2m"))->type_name("DURATION")
       ->check(flags::number("a number of seconds", 0.001, 86400))
       ->excludes(flags.requests);
+  app.add_option("--stages", flags.stages,
+                 "an open-loop ramp: the rate moves linearly to each stage's RATE over its DURATION, from --rate "
+                 "(default 0), as k6's ramping arrival rate; the run ends after the last ('10s:100,20s:100,10s:0')")
+      ->type_name("DURATION:RATE,...")->excludes(flags.requests)->excludes("--duration");
 }
 
 void add_connection_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags, ClientKind kind) {
@@ -284,10 +289,12 @@ void check_outputs(const CLI::App& app, const ClientOptions& options) {
 // What follows from the flags given: -z's implications, and lanes capped by -n.
 void settle(ClientOptions& options, const ParsedFlags& flags) {
   if (flags.deadline_seconds) options.deadline = Seconds(*flags.deadline_seconds);
-  if (flags.duration_seconds) {
-    options.duration = Seconds(*flags.duration_seconds);
-    options.quiet = true;
+  if (flags.duration_seconds) options.duration = Seconds(*flags.duration_seconds);
+  if (!options.stages.empty()) {
+    options.duration = Seconds(0);
+    for (const Stage& stage : options.stages) *options.duration += stage.length;
   }
+  if (options.duration) options.quiet = true;
   options.keep_alive = flags.keep_alive || (options.duration && !flags.no_keep_alive);
   // -n caps the lanes; a timed run has no count, so it needs -c / --threads.
   if (options.concurrency == 0) options.concurrency = options.duration ? 50 : options.requests;
@@ -306,6 +313,13 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& op
     collect_targets(options, flags);
     options.shape = shape_requests(flags);
     options.thresholds = parse_thresholds(flags);
+    if (flags.stages) {
+      try {
+        options.stages = parse_stages(*flags.stages);
+      } catch (const std::invalid_argument& e) {
+        throw CLI::ValidationError("--stages '" + *flags.stages + "': " + e.what());
+      }
+    }
     check_outputs(app, options);
     if (options.insecure && options.any_https()) {
       std::cerr << program << ": warning: --insecure: the server's certificate is not verified\n";

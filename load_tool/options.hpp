@@ -7,6 +7,7 @@
 #include "http_target.hpp"
 #include "record.hpp"
 #include "request_shape.hpp"
+#include "schedule.hpp"
 #include "thresholds.hpp"
 
 namespace kit {
@@ -25,6 +26,7 @@ struct ClientOptions {
   std::optional<Seconds> duration;  // -z: send requests until this much time has passed
   double timeout = 30;  // seconds per try
   std::optional<double> rate;        // --rate: requests due per second, whatever came of earlier ones
+  std::vector<Stage> stages;         // --stages: the rate moving linearly to each stage's, from --rate (or 0)
   int retries = 0;                   // --retry: more tries after a 429, a 503 or a reset
   std::optional<Seconds> deadline;   // --deadline: the whole request, its tries and waits included
   std::size_t max_body = 10 * 1024 * 1024;  // bytes; a larger body is a failure

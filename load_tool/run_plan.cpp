@@ -1,5 +1,7 @@
 #include "run_plan.hpp"
 
+#include <limits>
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -29,8 +31,19 @@ RequestRecord next_try(const RequestRecord& tried, Seconds now) {
   return next;
 }
 
+namespace {
+
+std::optional<Schedule> schedule_of(const ClientOptions& options) {
+  if (!options.stages.empty()) return Schedule(options.rate.value_or(0), options.stages);
+  if (options.rate) return Schedule(*options.rate);
+  return std::nullopt;
+}
+
+}  // namespace
+
 RunPlan::RunPlan(const ClientOptions& options, const RunClock& clock)
     : options_(options),
+      schedule_(schedule_of(options)),
       clock_(clock),
       keep_records_(options.keep_bodies() || options.timeline || !options.svg_path.empty() ||
                     !options.json_path.empty() || !options.csv_path.empty()),
@@ -46,9 +59,9 @@ bool RunPlan::running() const {
 }
 
 int RunPlan::due_before_the_end() const {
-  // Due times k/R, k = 0, 1, ..., that come before the last millisecond.
-  const double last = std::max(0.0, (*options_.duration - last_millisecond).count());
-  return static_cast<int>(std::ceil(last * *options_.rate - 1e-9));
+  // Due times that come before the last millisecond.
+  const Seconds last = std::max(Seconds(0), *options_.duration - last_millisecond);
+  return static_cast<int>(std::min<long>(schedule_->due_before(last), std::numeric_limits<int>::max()));
 }
 
 std::optional<Ticket> RunPlan::next() {
@@ -56,10 +69,11 @@ std::optional<Ticket> RunPlan::next() {
   if (!options_.duration && started_ >= options_.requests) return std::nullopt;
   const int urls = std::max<int>(1, static_cast<int>(options_.targets.size()));
   Ticket ticket{.number = started_ + 1, .url = started_ % urls};
-  if (options_.rate) {
+  if (schedule_) {
     // The schedule, not the clock, decides: a request held back by -c is
     // still due when it was due.
-    ticket.due = Seconds(started_ / *options_.rate);
+    ticket.due = schedule_->due(started_);
+    if (!ticket.due) return std::nullopt;  // the last stage is over
     // A timed run ends with its schedule, and sooner when the lanes fell
     // behind it: a request due before the end is not sent after it.
     if (options_.duration && (started_ >= due_before_the_end() || !running())) return std::nullopt;
@@ -130,7 +144,7 @@ RunResult RunPlan::take_result(Seconds elapsed) {
     return a.number != b.number ? a.number < b.number : a.attempt < b.attempt;
   });
   result_.elapsed = elapsed;
-  if (options_.rate && options_.duration) result_.unsent = std::max(0, due_before_the_end() - started_);
+  if (schedule_ && options_.duration) result_.unsent = std::max(0, due_before_the_end() - started_);
   return std::move(result_);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // How many requests a run makes, to which URL, when each is due and when the
-// run stops: -n N requests, or as many as fit in -z DURATION; with --rate,
-// request k is due at k/R whatever became of the others. Both clients ask it
+// run stops: -n N requests, or as many as fit in -z DURATION; with --rate
+// or --stages, request k is due on its schedule whatever became of the others. Both clients ask it
 // for the next request and hand it every finished try; it is safe to share
 // between threads.
 #include <mutex>
@@ -9,6 +9,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include "schedule.hpp"
 
 #include "options.hpp"
 #include "record.hpp"
@@ -71,6 +73,7 @@ class RunPlan {
   int due_before_the_end() const;
 
   const ClientOptions& options_;
+  const std::optional<Schedule> schedule_;  // --rate or --stages: when each request is due
   const RunClock& clock_;
   const bool keep_records_;  // a report shows each request; else counting them is enough
   std::mutex mutex_;

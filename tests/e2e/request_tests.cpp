@@ -153,6 +153,23 @@ TEST_P(BothClients, ThresholdsKeptCrossedAndMalformed) {
   EXPECT_TRUE(recorder.requests().empty());
 }
 
+// --stages: 10 requests in the first half second at 20 a second, then 30
+// more over a ramp from 20 to 100; the run ends with the last stage.
+TEST_P(BothClients, StagesSendTheirScheduleAndEndWithIt) {
+  ServerProcess server({"--async", "--delay", "0"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult result =
+      run({server.url(), "--stages", "0.5s:20,0.5s:100", "--rate", "20", GetParam() == "client_sync" ? "--threads" : "-c",
+           "8", "--summary"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("40 requests, 40 ok"), std::string::npos) << result.err;
+  EXPECT_EQ(count_of(server.log(), "GET / 200"), 40);
+  EXPECT_GE(result.seconds, 0.9);
+  EXPECT_LT(result.seconds, 5);
+  const ProgramResult bad = run({server.url(), "--stages", "1s:20,", "--rate", "20"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Request, BothClients, ::testing::Values("client_sync", "client_async"),
                          [](const auto& info) { return info.param; });
 
