@@ -60,6 +60,9 @@ struct RequestRecord {
   Seconds began() const { return due.value_or(start); }
   // The request's time: from when it was due to the end of its last try.
   Seconds duration() const { return end - began(); }
+  // From when its last try went out to its end: the server's part, with
+  // none of the wait for a lane ("service time"; duration() is "response time").
+  Seconds service_time() const { return end - start; }
   // How late this try went out after its due time (0 for a later try).
   Seconds late() const { return attempt == 1 && due ? start - *due : Seconds(0); }
 

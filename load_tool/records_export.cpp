@@ -30,6 +30,8 @@ boost::json::value optional_number(const std::optional<Seconds>& value) {
 boost::json::object summary_json(const Summary& s) {
   boost::json::object percentiles;
   for (const auto& [p, seconds] : s.percentiles) percentiles["p" + format_number(p, 1)] = seconds;
+  boost::json::object service_percentiles;
+  for (const auto& [p, seconds] : s.service_percentiles) service_percentiles["p" + format_number(p, 1)] = seconds;
   boost::json::array histogram;
   for (const auto& bucket : s.histogram) histogram.push_back({{"upper", bucket.upper}, {"count", bucket.count}});
   boost::json::object statuses;
@@ -57,6 +59,8 @@ boost::json::object summary_json(const Summary& s) {
           {"slowest", optional_number(s.slowest)},
           {"average", optional_number(s.average)},
           {"percentiles", std::move(percentiles)},
+          {"service_average", optional_number(s.service_average)},
+          {"service_percentiles", std::move(service_percentiles)},
           {"histogram", std::move(histogram)},
           {"retries", s.retries},
           {"retried_requests", s.retried_requests},
@@ -99,6 +103,7 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
                         {"start", r.start.count()},
                         {"end", r.end.count()},
                         {"duration", r.duration().count()},
+                        {"service_time", r.service_time().count()},
                         {"status", r.status},
                         {"bytes", r.bytes},
                         {"new_connection", r.new_connection},
@@ -132,7 +137,7 @@ std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& re
   // Columns added later go at the end, so that scripts that count columns keep working.
   std::string csv =
       "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,server_queue,server_app,"
-      "ok,failure,error,url,due,attempt,retried,method\n";
+      "ok,failure,error,url,due,attempt,retried,method,service_time\n";
   for (const RequestRecord& r : records) {
     csv += std::to_string(r.number) + "," + std::to_string(r.lane) + "," +
            seconds_text(r.start.count()) + "," + seconds_text(r.end.count()) + "," +
@@ -143,7 +148,8 @@ std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& re
            (r.server_app ? seconds_text(r.server_app->count()) : "") + "," + (r.ok() ? "true" : "false") + "," +
            (r.ok() ? "" : std::string(failure_name(r.failure))) + "," + csv_field(r.error) + "," +
            csv_field(url_of(run, r)) + "," + (r.due ? seconds_text(r.due->count()) : "") + "," +
-           std::to_string(r.attempt) + "," + (r.retried ? "true" : "false") + "," + run.method + "\n";
+           std::to_string(r.attempt) + "," + (r.retried ? "true" : "false") + "," + run.method + "," +
+           seconds_text(r.service_time().count()) + "\n";
   }
   auto line = [&](const std::string& name, const std::string& value) {
     csv += "# " + name + "," + value + "\n";

@@ -93,7 +93,13 @@ void write_latencies(std::ostream& out, const Summary& s, bool ascii) {
     out << "  " << mark << " [" << bucket.count << "]\t|" << bar << '\n';
   }
   out << "\nLatency distribution:\n";
-  for (const auto& [p, seconds] : s.percentiles) out << "  " << format_number(p, 1) << "% in " << duration(seconds) << '\n';
+  for (std::size_t k = 0; k < s.percentiles.size(); ++k) {
+    const auto& [p, seconds] = s.percentiles[k];
+    out << "  " << format_number(p, 1) << "% in " << duration(seconds);
+    // With a schedule: what a user waited (from the due time), then what the server took (from the send).
+    if (k < s.service_percentiles.size()) out << " (service time " << duration(s.service_percentiles[k].second) << ")";
+    out << '\n';
+  }
 }
 
 // By host, status codes and errors.

@@ -39,6 +39,7 @@ void Tally::add(const RequestRecord& r) {
     ++url.ok;
     url.ok_seconds += r.duration().count();
     latencies.add(r.duration().count());
+    if (r.due) service_times.add(r.service_time().count());
   } else {
     ++failed;
     ++url.failed;
@@ -115,6 +116,10 @@ Summary summarize(Tally tally, Seconds elapsed, const std::vector<std::string>& 
     s.average = latencies.mean();
     for (double p : reported_percentiles) s.percentiles.emplace_back(p, *latencies.percentile(p));
     s.histogram = latencies.histogram();
+  }
+  if (tally.service_times.count() > 0) {
+    s.service_average = tally.service_times.mean();
+    for (double p : reported_percentiles) s.service_percentiles.emplace_back(p, *tally.service_times.percentile(p));
   }
   return s;
 }

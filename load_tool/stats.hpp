@@ -27,6 +27,9 @@ struct Summary {
   // Latency of the successful requests; empty when none succeeded.
   std::optional<double> fastest, slowest, average;
   std::vector<std::pair<double, double>> percentiles;  // (p, seconds)
+  // --rate and --stages: the same from each request's send, not its due time.
+  std::optional<double> service_average;
+  std::vector<std::pair<double, double>> service_percentiles;
   std::vector<HistogramBucket> histogram;
   std::map<int, int> status_counts;          // every request's last answer, 4xx/5xx included
   std::map<std::string, int> error_counts;   // by failure name
@@ -70,6 +73,7 @@ struct Tally {
   double server_queue_total = 0, server_queue_slowest = 0;  // over `server_queues` answers
   int server_queues = 0;
   Latencies latencies;  // of the successful requests
+  Latencies service_times;  // of the successful requests that had a due time (--rate, --stages)
   std::map<int, int> status_counts;
   std::map<std::string, int> error_counts;
   int retries = 0, retried_requests = 0, failed_after_retries = 0;

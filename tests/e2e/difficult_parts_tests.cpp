@@ -145,8 +145,15 @@ TEST_P(BothClients, RateCountsLatencyFromTheDueTime) {
     EXPECT_NEAR(due, 0.05 * static_cast<double>(r.at("number").as_int64() - 1), 1e-9);
     if (r.at("number").as_int64() > 1) {
       EXPECT_GT(r.at("start").as_double() - due, 0.5) << "sent late";
+      EXPECT_LT(r.at("service_time").as_double(), 0.3) << "fast once sent: the server's part";
     }
   }
+  // Both views side by side: what a user waited, and what the server took.
+  const auto summary = boost::json::parse(open.out).at("summary");
+  EXPECT_GT(summary.at("percentiles").at("p50").as_double(), 0.5);
+  EXPECT_LT(summary.at("service_percentiles").at("p50").as_double(), 0.3);
+  EXPECT_NE(open.err.find("% in "), std::string::npos) << open.err;
+  EXPECT_NE(open.err.find(" (service time "), std::string::npos) << open.err;
   // The four held back at least; the first too on a slow start (sanitizers).
   EXPECT_GE(boost::json::parse(open.out).at("summary").at("late").as_int64(), 4);
   EXPECT_NE(open.err.find(" of 5 went out more than 1.0 ms after their due time"), std::string::npos) << open.err;
