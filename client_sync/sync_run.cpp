@@ -105,7 +105,8 @@ void try_at(Run& run, Lane& lane, const HttpTarget& target, RequestRecord& recor
   const int sockets_before = lane.sockets_opened;
   try {
     const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(allowed);
-    Response response = run.fetch(lane, Request{target, run.options.shape, allowed, deadline, run.options.max_body});
+    const RequestShape& shape = run.options.shapes[static_cast<std::size_t>(record.url)];
+    Response response = run.fetch(lane, Request{target, shape, allowed, deadline, run.options.max_body});
     record.new_connection = lane.sockets_opened != sockets_before;
     take_response(record, response, lane, run, target, allowed);
   } catch (const std::exception& e) {

@@ -30,8 +30,7 @@ namespace {
 
 // The request's bytes, written once for the run: the method, headers and
 // body -m, -H and -d ask for; Host from the URL unless -H gives one.
-std::string serialize_request(const HttpTarget& target, const ClientOptions& options) {
-  const RequestShape& shape = options.shape;
+std::string serialize_request(const HttpTarget& target, const RequestShape& shape, const ClientOptions& options) {
   http::request<http::string_body> request{http::string_to_verb(shape.method), target.target, 11};
   request.set(http::field::host, target.host_header);
   request.set(http::field::user_agent, options.program);
@@ -122,10 +121,10 @@ Clock::duration as_deadline(Seconds allowed) { return std::chrono::duration_cast
 // same in place: a coroutine of its own would make every waiting request's
 // frames larger.
 Awaitable<void> try_once(Run& run, Connection& connection, const HttpTarget& target, const Host& host,
-                         const std::string& bytes, RequestRecord& record) {
+                         const std::string& bytes, bool head, RequestRecord& record) {
   if (!resolved(host, record)) co_return;
   const Seconds allowed = run.plan.time_allowed(record.began());
-  const Request request{host, target, bytes, run.options.max_body, run.options.shape.is_head()};
+  const Request request{host, target, bytes, run.options.max_body, head};
   take_response(record, co_await run.fetch(connection, request, as_deadline(allowed)), run, connection, target,
                 allowed);
 }
@@ -141,7 +140,8 @@ Awaitable<bool> follow(Run& run, Connection& connection, const Url& url, Request
   }
   at = std::move(*step.next);
   RequestRecord hop = try_again_now(record, run.clock.now());
-  co_await try_once(run, connection, at, run.hosts[url.host], serialize_request(at, run.options), hop);
+  co_await try_once(run, connection, at, run.hosts[url.host], serialize_request(at, url.shape, run.options),
+                    url.shape.is_head(), hop);
   hop.start = record.start;  // the try's time includes every hop
   record = std::move(hop);
   co_return true;
@@ -162,7 +162,7 @@ Awaitable<void> take_a_second_look(Run& run, Connection& connection, const Url& 
     // The server closed a kept-alive connection while it sat idle (nginx
     // does after 1000 requests): open a new one and ask again.
     record = try_again_now(record, run.clock.now());
-    co_await try_once(run, connection, url.target, run.hosts[url.host], url.request, record);
+    co_await try_once(run, connection, url.target, run.hosts[url.host], url.request, url.shape.is_head(), record);
   }
   HttpTarget at = url.target;  // each hop resolves against the one before
   for (int hops = 0; run.options.follow && record.failure == Failure::redirect; ++hops) {
@@ -286,14 +286,17 @@ Run::Run(const ClientOptions& options)
       plan(options, clock),
       progress(options.duration ? 0 : options.requests, clock),
       loops(static_cast<std::size_t>(options.loops)) {
-  for (const HttpTarget& target : options.targets) {
+  for (std::size_t k = 0; k < options.targets.size(); ++k) {
+    const HttpTarget& target = options.targets[k];
+    const RequestShape& shape = options.shapes[k];
     auto host = std::find_if(hosts.begin(), hosts.end(),
                              [&](const Host& h) { return h.name == target.host && h.port == target.port; });
     if (host == hosts.end()) host = hosts.insert(hosts.end(), Host{target.host, target.port});
-    urls.push_back(Url{target, static_cast<std::size_t>(host - hosts.begin()), serialize_request(target, options)});
+    urls.push_back(Url{target, shape, static_cast<std::size_t>(host - hosts.begin()),
+                       serialize_request(target, shape, options)});
   }
   for (const Url& url : urls) {
-    requests.push_back(Request{hosts[url.host], url.target, url.request, options.max_body, options.shape.is_head()});
+    requests.push_back(Request{hosts[url.host], url.target, url.request, options.max_body, url.shape.is_head()});
   }
 }
 

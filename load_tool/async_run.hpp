@@ -26,6 +26,7 @@ using Fetch = Awaitable<Response> (*)(Connection& connection, const Request& req
 // One of the run's URLs: where it goes, and its request's bytes.
 struct Url {
   const HttpTarget& target;
+  const RequestShape& shape;  // its method, headers and body
   std::size_t host;  // in Run::hosts
   std::string request;
 };

@@ -8,6 +8,7 @@
 
 #include "readable_flags.hpp"
 #include "records_export.hpp"
+#include "targets_file.hpp"
 #include "url_list.hpp"
 #include "version.hpp"
 
@@ -72,6 +73,7 @@ namespace {
 struct ParsedFlags {
   std::vector<std::string> urls;
   std::string url_file;
+  std::string targets_file;
   CLI::Option* requests = nullptr;  // given or not
   std::optional<double> deadline_seconds, duration_seconds;
   bool keep_alive = false, no_keep_alive = false;
@@ -104,6 +106,10 @@ void add_target_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags)
       ->type_name("URL");
   app.add_option("--urls", flags.url_file, "read more URLs from FILE, one per line, # for comments (- for stdin)")
       ->type_name("FILE");
+  app.add_option("--targets", flags.targets_file,
+                 "read the requests from FILE in vegeta's format: 'METHOD URL', its header lines, '@path' for a "
+                 "body, a blank line between targets (- for stdin)")
+      ->type_name("FILE")->excludes("url")->excludes("--urls");
   flags.requests = app.add_option("-n,--requests", options.requests,
                                   "number of requests (default 2; one per URL with several URLs or --urls)")
                        ->check(flags::whole_number("a number of requests", 1, 1e7));
@@ -225,16 +231,16 @@ std::shared_ptr<const std::string> read_body(const std::string& path) {
   std::ifstream file;
   if (path != "-") {
     file.open(path, std::ios::binary);
-    if (!file) throw CLI::ValidationError("--data-file: cannot read '" + path + "'");
+    if (!file) throw std::invalid_argument("cannot read '" + path + "'");
   }
   std::istream& in = path == "-" ? std::cin : file;
   auto body = std::make_shared<std::string>();
   char piece[65536];
   while (in.read(piece, sizeof piece) || in.gcount() > 0) {
     body->append(piece, static_cast<std::size_t>(in.gcount()));
-    if (body->size() > most_body_bytes) throw CLI::ValidationError("--data-file: '" + path + "' is over 64 MiB");
+    if (body->size() > most_body_bytes) throw std::invalid_argument("'" + path + "' is over 64 MiB");
   }
-  if (in.bad()) throw CLI::ValidationError("--data-file: cannot read '" + path + "'");
+  if (in.bad()) throw std::invalid_argument("cannot read '" + path + "'");
   return body;
 }
 
@@ -242,7 +248,13 @@ std::shared_ptr<const std::string> read_body(const std::string& path) {
 RequestShape shape_requests(const ParsedFlags& flags) {
   RequestShape shape;
   if (flags.data) shape.body = std::make_shared<const std::string>(*flags.data);
-  if (flags.data_file) shape.body = read_body(*flags.data_file);
+  if (flags.data_file) {
+    try {
+      shape.body = read_body(*flags.data_file);
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError(std::string("--data-file: ") + e.what());
+    }
+  }
   if (flags.method) {
     const auto method = known_method(*flags.method);
     if (!method) throw CLI::ValidationError("--method: '" + *flags.method + "' is not one of " + std::string(client_methods));
@@ -270,6 +282,35 @@ RequestShape shape_requests(const ParsedFlags& flags) {
     throw CLI::ValidationError("--data-file and --urls cannot both read stdin");
   }
   return shape;
+}
+
+// --targets: each target's own method, headers and body, with -H, -T and
+// -a added to all; otherwise every URL takes the one shape of the flags.
+void shape_each_target(ClientOptions& options, const ParsedFlags& flags) {
+  if (flags.targets_file.empty()) {
+    options.shapes.assign(options.targets.size(), options.shape);
+    return;
+  }
+  if (flags.method || flags.data || flags.data_file) {
+    throw CLI::ValidationError("--targets: the method and body come from the file, not -m, -d or -D");
+  }
+  const std::string& path = flags.targets_file;
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path);
+    if (!file) throw CLI::ValidationError("--targets: cannot read '" + path + "'");
+  }
+  options.targets.clear();
+  for (FileTarget& listed : read_targets(path == "-" ? std::cin : file, path == "-" ? "stdin" : path, read_body)) {
+    RequestShape& shape = listed.shape;
+    shape.headers.insert(shape.headers.end(), options.shape.headers.begin(), options.shape.headers.end());
+    if (shape.body && !shape.header("Content-Type")) shape.headers.emplace_back("Content-Type", std::string(default_body_type));
+    options.targets.push_back(std::move(listed.target));
+    options.shapes.push_back(std::move(shape));
+  }
+  if (flags.requests->count() == 0) {
+    options.requests = static_cast<int>(std::min<std::size_t>(options.targets.size(), 10'000'000));
+  }
 }
 
 // Found out now, not after a long run whose results would have nowhere to go.
@@ -310,8 +351,9 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& op
   const std::string& program = options.program;
   try {
     app.parse(argc, argv);
-    collect_targets(options, flags);
     options.shape = shape_requests(flags);
+    collect_targets(options, flags);
+    shape_each_target(options, flags);
     options.thresholds = parse_thresholds(flags);
     if (flags.stages) {
       try {

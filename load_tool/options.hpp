@@ -17,7 +17,8 @@ enum class ClientKind { sync, async };
 struct ClientOptions {
   ClientKind kind = ClientKind::async;
   std::vector<HttpTarget> targets;  // the URLs: request k takes URL k mod their count
-  RequestShape shape;               // the method, headers and body every request takes
+  RequestShape shape;               // the method, headers and body the flags ask for
+  std::vector<RequestShape> shapes;  // each URL's: the flags', or its own with --targets
   std::vector<Threshold> thresholds;  // --fail-if
   int requests = 2;     // -n; with several URLs, one request each by default
   int threads = 1;      // client_sync --threads

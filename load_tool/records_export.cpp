@@ -83,11 +83,23 @@ std::string csv_field(const std::string& text) {
 
 std::string seconds_text(double seconds) { return format_fixed(seconds, 6); }
 
+std::string method_of(const RunInfo& run, const RequestRecord& r) {
+  return static_cast<std::size_t>(r.url) < run.methods.size() ? run.methods[static_cast<std::size_t>(r.url)] : "GET";
+}
+
 std::string url_of(const RunInfo& run, const RequestRecord& r) {
   return static_cast<std::size_t>(r.url) < run.urls.size() ? run.urls[static_cast<std::size_t>(r.url)] : "";
 }
 
 }  // namespace
+
+std::string run_method(const std::vector<std::string>& methods) {
+  if (methods.empty()) return "GET";
+  for (const std::string& method : methods) {
+    if (method != methods.front()) return "mixed";
+  }
+  return methods.front();
+}
 
 std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& records,
                          const Summary& summary) {
@@ -95,7 +107,7 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
   for (const RequestRecord& r : records) {
     requests.push_back({{"number", r.number},
                         {"lane", r.lane},
-                        {"method", run.method},
+                        {"method", method_of(run, r)},
                         {"url", url_of(run, r)},
                         {"attempt", r.attempt},
                         {"retried", r.retried},
@@ -124,7 +136,7 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
   }
   const boost::json::object document{{"program", run.program},
                                      {"command", run.command},
-                                     {"method", run.method},
+                                     {"method", run_method(run.methods)},
                                      {"url", run.urls.empty() ? "" : run.urls.front()},
                                      {"urls", boost::json::value_from(run.urls)},
                                      {"summary", summary_json(summary)},
@@ -148,7 +160,7 @@ std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& re
            (r.server_app ? seconds_text(r.server_app->count()) : "") + "," + (r.ok() ? "true" : "false") + "," +
            (r.ok() ? "" : std::string(failure_name(r.failure))) + "," + csv_field(r.error) + "," +
            csv_field(url_of(run, r)) + "," + (r.due ? seconds_text(r.due->count()) : "") + "," +
-           std::to_string(r.attempt) + "," + (r.retried ? "true" : "false") + "," + run.method + "," +
+           std::to_string(r.attempt) + "," + (r.retried ? "true" : "false") + "," + method_of(run, r) + "," +
            seconds_text(r.service_time().count()) + "\n";
   }
   auto line = [&](const std::string& name, const std::string& value) {

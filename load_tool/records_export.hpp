@@ -15,9 +15,12 @@ struct RunInfo {
   std::string program;  // "client_async"
   std::string command;  // the command line as typed
   std::vector<std::string> urls;  // as given; a record's `url` indexes them
-  std::string method = "GET";     // what every request asked with
+  std::vector<std::string> methods;  // each URL's method
   std::vector<ThresholdOutcome> thresholds;  // --fail-if, as checked after the run
 };
+
+// The method every URL is asked with, "mixed" when they differ (--targets), GET for none.
+std::string run_method(const std::vector<std::string>& methods);
 
 std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& records,
                          const Summary& summary);

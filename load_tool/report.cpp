@@ -164,13 +164,14 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
   }
   int exit_code = exit_code_for(run.tally);
 
-  std::vector<std::string> host_of_url, urls;
+  std::vector<std::string> host_of_url, urls, methods;
   for (const HttpTarget& target : options.targets) {
     host_of_url.push_back(target.host_header);
     urls.push_back(target.url);
   }
+  for (const RequestShape& shape : options.shapes) methods.push_back(shape.method);
   Summary summary = summarize(std::move(run.tally), elapsed, host_of_url);
-  summary.method = options.shape.method;
+  summary.method = run_method(methods);
   if (options.summary) human << summary_text(summary, style);
   if (options.timeline) human << timeline_text(records, elapsed, style);
   human.flush();
@@ -184,7 +185,7 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
   if (!options.svg_path.empty()) {
     write(options.svg_path, timeline_svg(records, elapsed, options.command));
   }
-  RunInfo info{options.program, options.command, urls, options.shape.method};
+  RunInfo info{options.program, options.command, urls, methods};
   info.thresholds = check_thresholds(options.thresholds, summary);
   for (std::size_t k = 0; k < info.thresholds.size(); ++k) {
     err << threshold_line(options.thresholds[k], info.thresholds[k]) << '\n';

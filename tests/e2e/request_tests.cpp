@@ -124,6 +124,38 @@ TEST_P(BothClients, HeadAndBodiesOverHttpsAgainstTheServer) {
   EXPECT_NE(over.out.find("[413]"), std::string::npos) << over.out;
 }
 
+// --targets in vegeta's format: each target's method, headers and body,
+// request k taking target k mod their count, -H added to all.
+TEST_P(BothClients, ATargetsFileGivesEachRequestItsMethodHeadersAndBody) {
+  RecordingServer server;
+  const std::string body = temporary_file("{\"name\": \"kit\"}");
+  const std::string targets = temporary_file("# two targets\nGET " + server.url("/a") + "\nX-One: 1\n\nPOST " +
+                                             server.url("/b") + "\nContent-Type: application/json\n@" + body + "\n");
+  const ProgramResult result =
+      run({"--targets", targets, "-n", "4", "-H", "X-All: yes", "--json", "-", GetParam() == "client_sync" ? "--threads" : "-c", "1"});
+  const std::string bad_targets = temporary_file("GET " + server.url() + "\nnot a header\n");
+  const ProgramResult bad = run({"--targets", bad_targets});
+  for (const std::string& path : {body, targets, bad_targets}) std::remove(path.c_str());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::vector<RecordedRequest> seen = server.requests();
+  ASSERT_EQ(seen.size(), 4u);
+  for (std::size_t k = 0; k < seen.size(); ++k) {
+    EXPECT_EQ(seen[k].method, k % 2 == 0 ? "GET" : "POST") << k;
+    EXPECT_EQ(seen[k].target, k % 2 == 0 ? "/a" : "/b") << k;
+    EXPECT_EQ(seen[k].header("x-all"), "yes") << k;
+  }
+  EXPECT_EQ(seen[0].header("x-one"), "1");
+  EXPECT_EQ(seen[0].count("content-length") + seen[0].body.size(), 0u) << "a GET without a body";
+  EXPECT_EQ(seen[1].body, "{\"name\": \"kit\"}");
+  EXPECT_EQ(seen[1].header("content-type"), "application/json");
+  const auto document = boost::json::parse(result.out).as_object();
+  EXPECT_EQ(document.at("method").as_string(), "mixed");
+  EXPECT_EQ(document.at("requests").as_array().at(1).at("method").as_string(), "POST");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find(" line 2: expected 'Name: value'"), std::string::npos) << bad.err;
+  EXPECT_EQ(server.requests().size(), 4u) << "nothing sent for a bad file";
+}
+
 // --fail-if: each threshold prints one line; a crossed one makes the exit
 // status 3, and JSON says which were kept. A malformed one is exit 2 before
 // anything is sent.
