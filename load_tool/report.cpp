@@ -139,6 +139,21 @@ std::string summary_text(const Summary& s, const TerminalStyle& style) {
   return out.str();
 }
 
+namespace {
+
+// --fail-if: a line for each threshold; true when one was crossed.
+bool report_thresholds(const std::vector<Threshold>& thresholds, const std::vector<ThresholdOutcome>& outcomes,
+                       std::ostream& err) {
+  bool crossed = false;
+  for (std::size_t k = 0; k < outcomes.size(); ++k) {
+    err << threshold_line(thresholds[k], outcomes[k]) << '\n';
+    crossed = crossed || outcomes[k].crossed;
+  }
+  return crossed;
+}
+
+}  // namespace
+
 int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
                std::ostream& err, const TerminalStyle& style) {
   const std::vector<RequestRecord>& records = run.records;
@@ -187,10 +202,7 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
   }
   RunInfo info{options.program, options.command, urls, methods};
   info.thresholds = check_thresholds(options.thresholds, summary);
-  for (std::size_t k = 0; k < info.thresholds.size(); ++k) {
-    err << threshold_line(options.thresholds[k], info.thresholds[k]) << '\n';
-    if (info.thresholds[k].crossed) exit_code = exit_threshold_crossed;
-  }
+  if (report_thresholds(options.thresholds, info.thresholds, err)) exit_code = exit_threshold_crossed;
   if (!options.json_path.empty()) write(options.json_path, records_json(info, records, summary));
   if (!options.csv_path.empty()) write(options.csv_path, records_csv(info, records, summary));
   return exit_code;
