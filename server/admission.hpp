@@ -20,8 +20,10 @@ class Admission {
   int capacity() const { return capacity_; }
   int inside() const { return inside_; }
 
-  // The accept loop's executor, once, before the first wait.
+  // The accept loop's executor, before the first wait; unbind() once that
+  // loop has stopped, before it goes: the model outlives it.
   void wake_on(const event_loop::Executor& accept_loop) { room_signal_.emplace(accept_loop); }
+  void unbind() { room_signal_.reset(); }
   // On the accept loop: returns once there is room, or once stop() is called.
   event_loop::Awaitable<void> room();
   // A connection came in (on the accept loop) or ended (on any thread).

@@ -181,7 +181,6 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestE
       admission_(model.admission()) {
   for (std::size_t i = 1; i < loops_.size(); ++i) keep_running_.emplace_back(loops_[i].get_executor());
   model_.tell(events_);  // who hears when the model starts a request: the dashboard, or nobody
-  admission_.wake_on(loops_.front().get_executor());
   boost::system::error_code error;
   tcp::resolver resolver(loops_.front());
   auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port),
@@ -247,12 +246,14 @@ void HttpFrontEnd::prepare_everyday_answers() {
 HttpFrontEnd::~HttpFrontEnd() = default;
 
 void HttpFrontEnd::run() {
+  admission_.wake_on(loops_.front().get_executor());  // for as long as this loop runs: the model outlives it
   asio::co_spawn(loops_.front(), accept_connections(), asio::detached);
   {
     std::vector<std::jthread> helpers;
     for (std::size_t i = 1; i < loops_.size(); ++i) helpers.emplace_back([&loop = loops_[i]] { loop.run(); });
     loops_.front().run();  // returns once the acceptor is closed and its connections have ended
   }  // and the helpers join here, once theirs have too
+  admission_.unbind();
   model_.finish();
 }
 

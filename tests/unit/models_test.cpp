@@ -95,9 +95,9 @@ TEST(Models, APoolOfTwoWorkersServesInTwoRoundsAndSaysWhoWaited) {
 // The accept loop waits while the pool is full, and goes on as soon as one
 // connection leaves, from another thread as the front end's do.
 TEST(Models, APoolsAdmissionWaitsWhileFullAndWakesWhenOneLeaves) {
+  boost::asio::io_context loop(1);  // first: the model's admission waits on it, and goes before it
   WorkerPool model(app(), 1, 1);
   Admission& admission = model.admission();
-  boost::asio::io_context loop(1);
   admission.wake_on(loop.get_executor());
   int admitted = 0;
   boost::asio::co_spawn(
@@ -125,9 +125,9 @@ TEST(Models, APoolsAdmissionWaitsWhileFullAndWakesWhenOneLeaves) {
 }
 
 TEST(Models, StoppingEndsAWaitForRoom) {
+  boost::asio::io_context loop(1);
   WorkerPool model(app(), 1, 0);
   Admission& admission = model.admission();
-  boost::asio::io_context loop(1);
   admission.wake_on(loop.get_executor());
   admission.enter();
   bool done = false;
