@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
-#include <regex>
+#include <cctype>
 
 #include "units.hpp"
 
@@ -58,23 +58,57 @@ std::string measured_text(const Threshold& threshold, double value) {
   return format_number(value, threshold.figure == Threshold::Figure::rate ? 1 : 0);
 }
 
+
+// "p99 > 200ms" in its parts: a name, '<' or '>', a number and its unit.
+// No std::regex: client_sync's copy of its templates would also serve
+// cpp-httplib's own regexes, whose locking ThreadSanitizer cannot see.
+struct Parts {
+  std::string name, op, number, unit;
+};
+
+std::optional<Parts> split_expression(const std::string& text) {
+  std::size_t at = 0;
+  const auto skip_spaces = [&] { while (at < text.size() && text[at] == ' ') ++at; };
+  const auto take = [&](auto accepts) {
+    const std::size_t from = at;
+    while (at < text.size() && accepts(static_cast<unsigned char>(text[at]))) ++at;
+    return text.substr(from, at - from);
+  };
+  Parts parts;
+  skip_spaces();
+  parts.name = take([](unsigned char c) { return std::isalnum(c) || c == '.'; });
+  skip_spaces();
+  parts.op = take([](unsigned char c) { return c == '<' || c == '>'; });
+  skip_spaces();
+  parts.number = take([](unsigned char c) { return std::isdigit(c) || c == '.'; });
+  parts.unit = take([](unsigned char c) { return std::isalpha(c) || c == '%'; });
+  skip_spaces();
+  if (at != text.size() || parts.name.empty() || (parts.op != "<" && parts.op != ">") || parts.number.empty() ||
+      parts.number.front() == '.' || parts.number.back() == '.' || std::count(parts.number.begin(), parts.number.end(), '.') > 1) {
+    return std::nullopt;
+  }
+  return parts;
+}
+
 }  // namespace
 
 std::optional<Threshold> parse_threshold(std::string_view expression, std::string& problem) {
-  static const std::regex form(R"(^\s*(p([0-9]+(\.[0-9]+)?)|avg|max|errors|rps)\s*([<>])\s*([0-9]+(\.[0-9]+)?)\s*(ms|us|s|%)?\s*$)");
   const std::string text(expression);
-  std::smatch parts;
   problem = "expected FIGURE > VALUE or FIGURE < VALUE, with FIGURE one of p50, p90, p95, p99, p99.9, avg, max, "
             "errors, rps (for example 'p99 > 200ms', 'errors > 1%', 'rps < 100')";
-  if (!std::regex_match(text, parts, form)) return std::nullopt;
+  const std::optional<Parts> parts = split_expression(text);
+  if (!parts) return std::nullopt;
+  const std::string& name = parts->name;
+  const std::string& unit = parts->unit;
+  const bool percentile = name.size() > 1 && name[0] == 'p' && std::isdigit(static_cast<unsigned char>(name[1]));
+  if (!percentile && name != "avg" && name != "max" && name != "errors" && name != "rps") return std::nullopt;
   Threshold threshold;
   threshold.expression = text;
-  const std::string name = parts[1], unit = parts[7];
-  threshold.above = parts[4] == ">";
-  threshold.bound = std::stod(parts[5]);
-  if (name[0] == 'p') {
+  threshold.above = parts->op == ">";
+  threshold.bound = std::stod(parts->number);
+  if (percentile) {
     threshold.figure = Threshold::Figure::percentile;
-    threshold.percentile = std::stod(parts[2]);
+    threshold.percentile = std::stod(name.substr(1));
     if (std::find(std::begin(reported_percentiles), std::end(reported_percentiles), threshold.percentile) ==
         std::end(reported_percentiles)) {
       problem = "'" + name + "' is not a percentile the summary gives (p10, p25, p50, p75, p90, p95, p99, p99.9)";
@@ -90,7 +124,7 @@ std::optional<Threshold> parse_threshold(std::string_view expression, std::strin
   if (is_latency(threshold.figure)) {
     const auto scale = seconds_per(unit);
     if (!scale) {
-      problem = "a latency needs a unit: " + name + " " + std::string(parts[4]) + " " + std::string(parts[5]) + "ms";
+      problem = "a latency needs a unit: " + name + " " + parts->op + " " + parts->number + "ms";
       return std::nullopt;
     }
     threshold.bound *= *scale;
