@@ -1,6 +1,7 @@
 #pragma once
 // Small helpers the end-to-end tests share: reading what came back, and
 // naming the server model a parameterised test runs against.
+#include <cstdlib>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -15,6 +16,13 @@ inline int count_of(const std::string& text, const std::string& what) {
 }
 
 // "HTTP/1.1 200 OK" from a raw response.
+// The run's own seconds from a client's recap ("2 requests, 2 ok, 0 failed
+// in 0.201 s"), without the process's start-up; -1 when there is none.
+inline double recap_seconds(const std::string& err) {
+  const std::size_t in = err.rfind(" failed in ");
+  return in == std::string::npos ? -1 : std::atof(err.c_str() + in + 11);
+}
+
 inline std::string status_line(const std::string& response) {
   return response.substr(0, response.find("\r\n"));
 }
