@@ -27,6 +27,21 @@ boost::json::value optional_number(const std::optional<Seconds>& value) {
   return value ? boost::json::value(value->count()) : boost::json::value(nullptr);
 }
 
+// --stages: a row per stage, as --summary prints them.
+boost::json::array stages_json(const Summary& s) {
+  boost::json::array stages;
+  for (const StageLine& stage : s.stages) {
+    stages.push_back({{"begin", stage.begin.count()}, {"end", stage.end.count()},
+                      {"start_rate", stage.start_rate}, {"end_rate", stage.end_rate},
+                      {"offered_rate", stage.offered_rate}, {"achieved_rate", stage.achieved_rate},
+                      {"requests", stage.requests}, {"errors", stage.errors},
+                      {"p50", optional_number(stage.p50)}, {"p99", optional_number(stage.p99)},
+                      {"average", optional_number(stage.average)}, {"in_flight", stage.in_flight},
+                      {"rate_x_latency", optional_number(stage.rate_x_latency)}});
+  }
+  return stages;
+}
+
 boost::json::object summary_json(const Summary& s) {
   boost::json::object percentiles;
   for (const auto& [p, seconds] : s.percentiles) percentiles["p" + format_number(p, 1)] = seconds;
@@ -70,6 +85,7 @@ boost::json::object summary_json(const Summary& s) {
           {"late_average", optional_number(s.late_average)},
           {"late_most", optional_number(s.late_most)},
           {"hosts", std::move(hosts)},
+          {"stages", stages_json(s)},
           {"status_counts", std::move(statuses)},
           {"error_counts", std::move(errors)}};
 }

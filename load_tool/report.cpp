@@ -127,6 +127,37 @@ void write_counts(std::ostream& out, const Summary& s, bool ascii) {
   }
 }
 
+// Pads to `width` columns, counting UTF-8 characters, not bytes ("µs").
+std::string padded(std::string text, std::size_t width) {
+  const auto columns = static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  if (columns < width) text.append(width - columns, ' ');
+  return text;
+}
+
+// --stages: a row per stage, where the achieved rate falls behind the offered one.
+void write_stages(std::ostream& out, const Summary& s, bool ascii) {
+  if (s.stages.empty()) return;
+  auto duration = [ascii](const std::optional<double>& seconds) {
+    return seconds ? format_duration(*seconds, ascii) : std::string("-");
+  };
+  out << "\nStages (latencies from the due time; Little's law: in flight = achieved rate x average latency):\n"
+      << "  " << padded("stage", 7) << padded("time", 14) << padded("rate/s", 12) << padded("offered", 10)
+      << padded("achieved", 10) << padded("p50", 11) << padded("p99", 11) << padded("errors", 8)
+      << padded("in flight", 11) << "rate x latency\n";
+  for (std::size_t k = 0; k < s.stages.size(); ++k) {
+    const StageLine& stage = s.stages[k];
+    const std::string arrow = ascii ? "->" : "\u2192";
+    out << "  " << padded(std::to_string(k + 1), 7)
+        << padded(format_number(stage.begin.count(), 2) + "-" + format_number(stage.end.count(), 2) + " s", 14)
+        << padded(format_number(stage.start_rate, 1) + arrow + format_number(stage.end_rate, 1), 12)
+        << padded(format_fixed(stage.offered_rate, 1), 10) << padded(format_fixed(stage.achieved_rate, 1), 10)
+        << padded(duration(stage.p50), 11) << padded(duration(stage.p99), 11)
+        << padded(std::to_string(stage.errors), 8) << padded(format_fixed(stage.in_flight, 1), 11)
+        << (stage.rate_x_latency ? format_fixed(*stage.rate_x_latency, 1) : "-") << '\n';
+  }
+}
+
 }  // namespace
 
 std::string summary_text(const Summary& s, const TerminalStyle& style) {
@@ -135,6 +166,7 @@ std::string summary_text(const Summary& s, const TerminalStyle& style) {
   out << "\nSummary:\n";
   write_figures(out, s, ascii);
   write_latencies(out, s, ascii);
+  write_stages(out, s, ascii);
   write_counts(out, s, ascii);
   return out.str();
 }
@@ -198,7 +230,7 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
     }
   };
   if (!options.svg_path.empty()) {
-    write(options.svg_path, timeline_svg(records, elapsed, options.command));
+    write(options.svg_path, timeline_svg(records, elapsed, options.command, {methods, summary.stages}));
   }
   RunInfo info{options.program, options.command, urls, methods};
   info.thresholds = check_thresholds(options.thresholds, summary);

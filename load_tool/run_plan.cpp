@@ -48,6 +48,7 @@ RunPlan::RunPlan(const ClientOptions& options, const RunClock& clock)
       keep_records_(options.keep_bodies() || options.timeline || !options.svg_path.empty() ||
                     !options.json_path.empty() || !options.csv_path.empty()),
       jitter_(std::random_device{}()) {
+  result_.tally.stages = stage_tallies(options.rate.value_or(0), options.stages);
   if (keep_records_ && !options_.duration) result_.records.reserve(static_cast<std::size_t>(options_.requests));
 }
 

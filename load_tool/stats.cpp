@@ -7,6 +7,7 @@
 namespace kit {
 
 void Tally::add(const RequestRecord& r) {
+  if (!stages.empty()) add_to_stages(stages, r);
   if (r.due && r.attempt == 1) {
     ++scheduled;
     if (r.late() > late_after) {
@@ -106,6 +107,7 @@ Summary summarize(Tally tally, Seconds elapsed, const std::vector<std::string>& 
     s.late_most = tally.late_most;
   }
   s.hosts = by_host(tally.by_url, host_of_url);
+  s.stages = stage_lines(tally.stages);
   s.status_counts = std::move(tally.status_counts);
   s.error_counts = std::move(tally.error_counts);
 

@@ -8,6 +8,7 @@
 
 #include "latencies.hpp"
 #include "record.hpp"
+#include "stage_tally.hpp"
 
 namespace kit {
 
@@ -46,6 +47,7 @@ struct Summary {
     std::optional<double> average;
   };
   std::vector<HostLine> hosts;
+  std::vector<StageLine> stages;  // --stages: a line per stage
   double success_rate() const { return requests ? 100.0 * ok / requests : 0; }
 };
 
@@ -80,6 +82,7 @@ struct Tally {
   int scheduled = 0, late = 0;
   double late_total = 0, late_most = 0;
   std::vector<UrlTally> by_url;  // indexed by RequestRecord::url
+  std::vector<StageTally> stages;  // --stages: set before the run, one per stage
 
   // Counts a request by its last try; an earlier try (retried) counts as a retry.
   void add(const RequestRecord& record);

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "load_chart.hpp"
+#include "svg_text.hpp"
 #include "units.hpp"
 
 namespace kit {
@@ -62,31 +64,6 @@ std::string paint_row(const std::vector<Cell>& cells, bool colour) {
   }
   if (colour && current != Cell::none) row += "\033[0m";
   return row;
-}
-
-std::string escape_xml(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// A tick step of 1, 2 or 5 times a power of ten giving at most `most` ticks.
-double tick_step(double total, int most) {
-  if (total <= 0) return 1;
-  const double raw = total / most;
-  const double power = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double factor : {1.0, 2.0, 5.0, 10.0}) {
-    if (factor * power >= raw) return factor * power;
-  }
-  return 10 * power;
 }
 
 // "3 requests", or "3 requests (5 tries)" when --retry asked some again.
@@ -195,7 +172,7 @@ std::string timeline_text(const std::vector<RequestRecord>& records, Seconds tot
 namespace {
 
 // What hovering over a request's bar says.
-std::string bar_tooltip(const RequestRecord& r) {
+std::string bar_tooltip(const RequestRecord& r, const std::vector<std::string>& methods) {
   std::string outcome = r.ok() ? "HTTP " + std::to_string(r.status) : r.error;
   outcome += ", " + format_duration((r.end - r.start).count());
   if (r.retried) outcome += ", tried again";
@@ -205,8 +182,9 @@ std::string bar_tooltip(const RequestRecord& r) {
   if (r.handshake.count() > 0) outcome += ", TLS handshake " + format_duration(r.handshake.count());
   if (r.server_queue) outcome += "; queued in the server " + format_duration(r.server_queue->count());
   if (r.server_app) outcome += "; app " + format_duration(r.server_app->count());
-  const std::string which =
+  std::string which =
       "request " + std::to_string(r.number) + (r.attempt > 1 || r.retried ? ", try " + std::to_string(r.attempt) : "");
+  if (static_cast<std::size_t>(r.url) < methods.size()) which += " (" + methods[static_cast<std::size_t>(r.url)] + ")";
   return which + ": " + outcome;
 }
 
@@ -221,10 +199,11 @@ void write_svg_tick(std::ostream& svg, double x, double top, double plot_height,
 // One request's bar: its tooltip, the bar, its set-up and queue drawn over
 // it, and its number when the bar is wide enough.
 template <class XOf>
-void write_svg_bar(std::ostream& svg, const RequestRecord& r, double y, double lane_height, const XOf& x_of) {
+void write_svg_bar(std::ostream& svg, const RequestRecord& r, double y, double lane_height, const XOf& x_of,
+                   const std::vector<std::string>& methods) {
   const double x = x_of(r.start.count());
   const double w = std::max(1.0, x_of(r.end.count()) - x);
-  svg << "<g><title>" << escape_xml(bar_tooltip(r))
+  svg << "<g><title>" << escape_xml(bar_tooltip(r, methods))
       << "</title><rect class=\"bar " << (r.ok() ? "ok" : "failed") << "\" x=\"" << x
       << "\" y=\"" << y + 2 << "\" width=\"" << w << "\" height=\"" << lane_height - 4 << "\"/>";
   // The bar's first parts drawn over it: set-up, then the server's queue.
@@ -245,7 +224,7 @@ void write_svg_bar(std::ostream& svg, const RequestRecord& r, double y, double l
 }  // namespace
 
 std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds total,
-                         const std::string& title) {
+                         const std::string& title, const SvgContext& context) {
   const auto lanes = by_lane(records);
   const double span = std::max(total.count(), 1e-9);
   const int lane_count = static_cast<int>(lanes.size());
@@ -253,7 +232,8 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
   const double left = 70, right = 20, top = 56, plot_width = 900;
   const double plot_height = lane_height * std::max(lane_count, 1);
   const double width = left + plot_width + right;
-  const double height = top + plot_height + 44;
+  const SvgPart load_chart = load_chart_svg(records, context.stages, left, top + plot_height + 60, plot_width);
+  const double height = top + plot_height + 44 + (load_chart.height > 0 ? load_chart.height + 16 : 0);
   auto x_of = [&](double seconds) { return left + seconds / span * plot_width; };
 
   std::ostringstream svg;
@@ -263,7 +243,9 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
       << "\" viewBox=\"0 0 " << width << ' ' << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
       << "<style>.bar{stroke:#fff;stroke-width:1}.ok{fill:#3b8e3b}.failed{fill:#c83737}.lane{fill:#555}.grid{stroke:#ddd}"
-         ".label{fill:#fff;font-size:11px}.setup{fill:#7fb8d8}.queued{fill:#e8b84a}</style>\n"
+         ".label{fill:#fff;font-size:11px}.setup{fill:#7fb8d8}.queued{fill:#e8b84a}"
+         "polyline.p50{stroke:#3b8e3b;stroke-width:2}polyline.p99{stroke:#c83737;stroke-width:2}"
+         "circle.p50{fill:#3b8e3b}circle.p99{fill:#c83737}</style>\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
       << "<text x=\"" << left << "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">"
       << escape_xml(title) << "</text>\n"
@@ -286,9 +268,9 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
       svg << "<text class=\"lane\" x=\"" << left - 8 << "\" y=\"" << y + lane_height * 0.7
           << "\" text-anchor=\"end\">lane " << lane << "</text>\n";
     }
-    for (const RequestRecord* r : lane_records) write_svg_bar(svg, *r, y, lane_height, x_of);
+    for (const RequestRecord* r : lane_records) write_svg_bar(svg, *r, y, lane_height, x_of, context.methods);
   }
-  svg << "</svg>\n";
+  svg << load_chart.elements << "</svg>\n";
   return svg.str();
 }
 

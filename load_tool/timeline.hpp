@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "record.hpp"
+#include "stage_tally.hpp"
 #include "terminal.hpp"
 
 namespace kit {
@@ -14,8 +15,14 @@ namespace kit {
 std::string timeline_text(const std::vector<RequestRecord>& records, Seconds total,
                           const TerminalStyle& style, int max_lanes = 40);
 
+// What the SVG shows beside the bars.
+struct SvgContext {
+  std::vector<std::string> methods;  // each URL's method, for the tooltips; none leaves them out
+  std::vector<StageLine> stages;     // --stages: adds latency against offered load below the bars
+};
+
 // The same chart as a standalone SVG document; `title` names the run.
 std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds total,
-                         const std::string& title);
+                         const std::string& title, const SvgContext& context = {});
 
 }  // namespace kit

@@ -335,11 +335,6 @@ boost::json::array requests_in(const std::string& json_text) {
   return boost::json::parse(json_text).at("requests").as_array();
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path);
-  return std::string(std::istreambuf_iterator<char>(file), {});
-}
-
 }  // namespace
 
 // The talk's pictures: sync waits one request after another, async all at once.

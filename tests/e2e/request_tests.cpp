@@ -187,17 +187,37 @@ TEST_P(BothClients, ThresholdsKeptCrossedAndMalformed) {
 
 // --stages: 10 requests in the first half second at 20 a second, then 30
 // more over a ramp from 20 to 100; the run ends with the last stage.
+// --summary gives a line per stage, JSON the same, and the SVG draws
+// latency against offered load with Little's law beside it.
 TEST_P(BothClients, StagesSendTheirScheduleAndEndWithIt) {
   ServerProcess server({"--async", "--delay", "0"});
   ASSERT_TRUE(server.started()) << server.log();
+  const std::string svg_path = ::testing::TempDir() + "/kit-stages-" + GetParam() + ".svg";
+  const std::string json_path = ::testing::TempDir() + "/kit-stages-" + GetParam() + ".json";
   const ProgramResult result =
       run({server.url(), "--stages", "0.5s:20,0.5s:100", "--rate", "20", GetParam() == "client_sync" ? "--threads" : "-c",
-           "8", "--summary"});
+           "8", "--summary", "--svg", svg_path, "--json", json_path});
+  const std::string svg = read_file(svg_path), json = read_file(json_path);
+  std::remove(svg_path.c_str());
+  std::remove(json_path.c_str());
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.err.find("40 requests, 40 ok"), std::string::npos) << result.err;
   EXPECT_EQ(count_of(server.log(), "GET / 200"), 40);
   EXPECT_GE(result.seconds, 0.9);
   EXPECT_LT(result.seconds, 5);
+
+  EXPECT_NE(result.out.find("Stages (latencies from the due time"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("  1      0-0.5 s       20\u219220       20.0"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("  2      0.5-1 s       20\u2192100      60.0"), std::string::npos) << result.out;
+  const auto stages = boost::json::parse(json).at("summary").at("stages").as_array();
+  ASSERT_EQ(stages.size(), 2u);
+  EXPECT_EQ(stages[0].at("requests").as_int64(), 10);
+  EXPECT_EQ(stages[1].at("requests").as_int64(), 30);
+  EXPECT_DOUBLE_EQ(stages[1].at("offered_rate").as_double(), 60);
+  EXPECT_NE(svg.find("Latency against offered load"), std::string::npos);
+  EXPECT_EQ(count_of(svg, "<polyline class=\"p50\""), 1);
+  EXPECT_NE(svg.find("stage 2 (20 to 100 requests/s)"), std::string::npos);
+
   const ProgramResult bad = run({server.url(), "--stages", "1s:20,", "--rate", "20"});
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
 }
