@@ -343,6 +343,17 @@ row "1000 a second asked, 50 connections, ${short_run} s" "client_async --rate 1
   "$kit_rate req/s, ${late:-?} sent more than 1 ms late" "$(kit_ok kit_rate) ok$(kit_errors kit_rate)" \
   "within 1% of 1000/s: ${rate_off}% off" "$(verdict "$rate_off" "<=" 1)"
 
+# --stages: the achieved rate must follow the schedule while the server keeps up.
+say "8b. stages: client_async --rate 200 --stages ${short_run}s:1000,${short_run}s:1000 -c 50, against server --async --delay 0"
+settle "$kit_port"
+measure kit_stages ./build/client_async "$kit_fast" --rate 200 --stages "${short_run}s:1000,${short_run}s:1000" -c 50 --summary
+stages_off=$(awk '/^Stages/ { on = 1; getline; next } on && NF < 6 { on = 0 } on {
+    d = ($6 - $5) / $5 * 100; if (d < 0) d = -d; if (d > worst) worst = d; rows = rows sprintf("%s%s offered %s achieved", sep, $5, $6); sep = "; " }
+  END { printf "%.2f|%s", worst, rows }' "$work/kit_stages.out")
+row "a ramp 200 -> 1000 a second, then 1000, ${short_run} s each" "client_async --stages -c 50" "${stages_off#*|}" \
+  "$(kit_ok kit_stages) ok$(kit_errors kit_stages)" "achieved within 2% of offered: ${stages_off%%|*}% off at worst" \
+  "$(verdict "${stages_off%%|*}" "<=" 2)"
+
 say "9. why not threads? client_sync --threads N against client_async, N at once, 1 s server --async"
 for n in 100 1000 5000; do
   [ "$n" -gt "$many" ] && continue

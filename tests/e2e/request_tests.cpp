@@ -33,12 +33,8 @@ std::string temporary_file(const std::string& content) {
 
 }  // namespace
 
-TEST_P(BothClients, SendsTheMethodHeadersBodyAndAuthorizationAsked) {
-  RecordingServer server;
-  const ProgramResult result = run({server.url("/items?x=1"), "-n", "2", "-q", "-m", "put", "-H", "X-Token: abc",
-                                    "-H", "X-Two:2", "-d", R"({"a":1})", "-T", "application/json", "-a", "user:pass"});
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  const std::vector<RecordedRequest> seen = server.requests();
+// What -m put -H ... -d ... -T ... -a user:pass asks for, as the server saw it.
+void expect_the_shaped_put(const std::vector<RecordedRequest>& seen) {
   ASSERT_EQ(seen.size(), 2u);
   for (const RecordedRequest& request : seen) {
     EXPECT_EQ(request.method, "PUT");
@@ -52,6 +48,27 @@ TEST_P(BothClients, SendsTheMethodHeadersBodyAndAuthorizationAsked) {
     EXPECT_EQ(request.header("authorization"), "Basic dXNlcjpwYXNz");
     EXPECT_EQ(request.count("host"), 1u);
   }
+}
+
+const std::vector<std::string> shaped_put = {"-n", "2", "-q", "-m", "put", "-H", "X-Token: abc", "-H", "X-Two:2",
+                                             "-d", R"({"a":1})", "-T", "application/json", "-a", "user:pass"};
+
+TEST_P(BothClients, SendsTheMethodHeadersBodyAndAuthorizationAsked) {
+  RecordingServer server;
+  std::vector<std::string> args{server.url("/items?x=1")};
+  args.insert(args.end(), shaped_put.begin(), shaped_put.end());
+  const ProgramResult result = run(args);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  expect_the_shaped_put(server.requests());
+}
+
+TEST_P(BothClients, SendsTheSameOverHttps) {
+  RecordingServer server(RecordingServer::Scheme::https);
+  std::vector<std::string> args{server.url("/items?x=1"), "-k"};
+  args.insert(args.end(), shaped_put.begin(), shaped_put.end());
+  const ProgramResult result = run(args);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  expect_the_shaped_put(server.requests());
 }
 
 // As curl -d: a body without -m is a POST of a form.

@@ -4,8 +4,11 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <algorithm>
 #include <cctype>
+
+#include "self_signed.hpp"
 
 namespace kit::test {
 
@@ -18,7 +21,14 @@ std::string RecordedRequest::header(const std::string& lower_case_name) const {
   return found == headers.end() ? "" : found->second;
 }
 
-RecordingServer::RecordingServer() : acceptor_(context_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+RecordingServer::RecordingServer(Scheme scheme)
+    : acceptor_(context_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+  if (scheme == Scheme::https) {
+    const SelfSignedCertificate certificate;  // its file is read here, then removed
+    tls_.emplace(asio::ssl::context::tls_server);
+    tls_->use_certificate_chain_file(certificate.certificate_file());
+    tls_->use_private_key(asio::buffer(certificate.key_pem()), asio::ssl::context::pem);
+  }
   port_ = acceptor_.local_endpoint().port();
   accepting_ = std::thread([this] {
     for (;;) {
@@ -40,7 +50,7 @@ RecordingServer::~RecordingServer() {
 }
 
 std::string RecordingServer::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
+  return (tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_) + path;
 }
 
 std::vector<RecordedRequest> RecordingServer::requests() const {
@@ -51,11 +61,20 @@ std::vector<RecordedRequest> RecordingServer::requests() const {
 void RecordingServer::serve(tcp::socket socket) {
   const timeval five_seconds{5, 0};  // a client that stops sending is let go
   ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
+  if (!tls_) return record_and_answer(socket);
+  asio::ssl::stream<tcp::socket> stream(std::move(socket), *tls_);
+  boost::system::error_code error;
+  stream.handshake(asio::ssl::stream_base::server, error);
+  if (!error) record_and_answer(stream);
+}
+
+template <class Stream>
+void RecordingServer::record_and_answer(Stream& stream) {
   boost::beast::flat_buffer buffer;
   for (;;) {
     http::request<http::string_body> request;
     boost::system::error_code error;
-    http::read(socket, buffer, request, error);
+    http::read(stream, buffer, request, error);
     if (error) return;
     RecordedRequest recorded{std::string(request.method_string()), std::string(request.target()), request.body(), {}};
     for (const auto& field : request) {
@@ -71,7 +90,7 @@ void RecordingServer::serve(tcp::socket socket) {
     answer.keep_alive(request.keep_alive());
     answer.body() = "recorded";
     answer.prepare_payload();
-    http::write(socket, answer, error);
+    http::write(stream, answer, error);
     if (error || !request.keep_alive()) return;
   }
 }

@@ -1,10 +1,14 @@
 #pragma once
 // An HTTP server for client tests that keeps every request it reads (method,
 // target, headers, body) and answers 200 "recorded". Runs in the test
-// process on a free loopback port; Beast parses what comes in.
+// process on a free loopback port, over HTTP or HTTPS (a self-signed
+// certificate: clients need -k); Beast parses what comes in.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <map>
+#include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -21,7 +25,8 @@ struct RecordedRequest {
 
 class RecordingServer {
  public:
-  RecordingServer();
+  enum class Scheme { http, https };
+  explicit RecordingServer(Scheme scheme = Scheme::http);
   ~RecordingServer();  // stops and joins every thread
   RecordingServer(const RecordingServer&) = delete;
   RecordingServer& operator=(const RecordingServer&) = delete;
@@ -31,7 +36,10 @@ class RecordingServer {
 
  private:
   void serve(boost::asio::ip::tcp::socket socket);
+  template <class Stream>
+  void record_and_answer(Stream& stream);
 
+  std::optional<boost::asio::ssl::context> tls_;  // set for https
   boost::asio::io_context context_;
   boost::asio::ip::tcp::acceptor acceptor_;
   int port_ = 0;
