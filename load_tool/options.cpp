@@ -385,9 +385,10 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& op
 }  // namespace
 
 CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
-  const std::string program = kind == ClientKind::sync ? "client_sync" : "client_async";
+  const char* usual = kind == ClientKind::sync ? "client_sync" : "client_async";
+  const std::string program = invoked_name(argc > 0 ? argv[0] : nullptr, usual);
   CLI::App app{description(kind), program};
-  app.footer(examples(kind));
+  app.footer(with_program_name(examples(kind), usual, program));
   app.set_version_flag("--version", version_text(program), "print the kit's and its libraries' versions");
 
   CommandLine result;

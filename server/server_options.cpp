@@ -91,9 +91,10 @@ void add_tls_flags(CLI::App& app, ServerCommandLine& line) {
 ServerCommandLine parse_server_command_line(int argc, char** argv) {
   ServerCommandLine line;
   ServerConfig& config = line.config;
-  CLI::App app{"Slow HTTP server: every request waits, then answers a short text.", "server"};
-  app.footer(examples);
-  app.set_version_flag("--version", version_text("server"), "print the kit's and its libraries' versions");
+  const std::string program = invoked_name(argc > 0 ? argv[0] : nullptr, "server");
+  CLI::App app{"Slow HTTP server: every request waits, then answers a short text.", program};
+  app.footer(with_program_name(examples, "server", program));
+  app.set_version_flag("--version", version_text(program), "print the kit's and its libraries' versions");
   app.add_option("--host", config.host, "address to listen on")->capture_default_str();
   app.add_option("--port", config.port, "port to listen on; 0 picks a free one")
       ->capture_default_str()->check(flags::whole_number("a port number", 0, 65535));
@@ -119,7 +120,7 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
     std::cout << e.what() << "\n";
     line.exit_code = 0;
   } catch (const CLI::ParseError& e) {
-    std::cerr << "server: " << flags::plain_error(e) << " (see --help)\n";
+    std::cerr << program << ": " << flags::plain_error(e) << " (see --help)\n";
     line.exit_code = 2;
   }
   if (config.app.delay > config.app.max_delay) config.app.max_delay = config.app.delay;
