@@ -1,6 +1,6 @@
 #include "watchdog.hpp"
 
-#include "socket_counts.hpp"
+#include "platform.hpp"
 
 namespace kit {
 
@@ -17,13 +17,13 @@ void Watchdog::Watch::begin(httplib::Client& client, std::chrono::steady_clock::
   stopped_ = Stopped::no;
   body_bytes_ = 0;
   // A kept-alive connection counts from here; a new one from 0 (new_socket).
-  read_before_ = socket_ >= 0 && socket_cookie(socket_) == socket_cookie_ ? bytes_read(socket_) : 0;
+  read_before_ = socket_ >= 0 && platform::socket_cookie(socket_) == socket_cookie_ ? platform::tcp_bytes_read(socket_) : 0;
 }
 
 void Watchdog::Watch::new_socket(int fd) {
   std::lock_guard lock(mutex_);
   socket_ = fd;
-  socket_cookie_ = socket_cookie(fd);
+  socket_cookie_ = platform::socket_cookie(fd);
   read_before_ = 0;
 }
 
@@ -37,7 +37,7 @@ Watchdog::Stopped Watchdog::Watch::end() {
 // What the socket delivered since the request began. Counted a moment early
 // at the start, it can read as less than then: that is none, not 2^64.
 std::uint64_t Watchdog::Watch::framing_read() const {
-  const std::uint64_t now = bytes_read(socket_);
+  const std::uint64_t now = platform::tcp_bytes_read(socket_);
   return now > read_before_ ? now - read_before_ : 0;
 }
 
@@ -53,7 +53,7 @@ void Watchdog::Watch::check(std::chrono::steady_clock::time_point now) {
     if (now >= deadline_) {
       stopped_ = Stopped::time_up;
     } else if (socket_ >= 0 && framing_read() > most_framing_bytes + framing_per_body_byte * body_bytes_ &&
-               socket_cookie(socket_) == socket_cookie_) {
+               platform::socket_cookie(socket_) == socket_cookie_) {
       stopped_ = Stopped::framing_too_long;
     } else {
       return;

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "platform.hpp"
 #include "tls_errors.hpp"
 
 namespace kit::async {
@@ -343,7 +344,7 @@ void Run::start_lanes(Fetch lane_fetch) {
 // One loop, the default, is the talk's single thread; with --loops the
 // others run on threads of their own.
 void Run::run_until_done() {
-  std::vector<std::jthread> helpers;
+  std::vector<platform::JoiningThread> helpers;
   for (std::size_t k = 1; k < loops.size(); ++k) helpers.emplace_back([&loop = loops[k]] { loop.context.run(); });
   loops.front().context.run();
 }  // the helpers join here

@@ -111,7 +111,7 @@ Dashboard::Dashboard(const std::string& host, int port, std::string model, int w
   port_ = acceptor_.local_endpoint().port();
   asio::co_spawn(io_, accept_pages(), asio::detached);
   asio::co_spawn(io_, heartbeat(), asio::detached);
-  thread_ = std::jthread([this] { io_.run(); });
+  thread_ = platform::JoiningThread([this] { io_.run(); });
 }
 
 Dashboard::~Dashboard() {

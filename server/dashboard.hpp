@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "event_loop_types.hpp"
+#include "platform.hpp"
 #include "request_events.hpp"
 #include "server_config.hpp"
 
@@ -84,7 +85,7 @@ class Dashboard : public RequestEvents {
   int finished_since_heartbeat_ = 0;
   double requests_per_second_ = 0;
 
-  std::jthread thread_;  // last: it starts once everything above exists
+  platform::JoiningThread thread_;  // last: it starts once everything above exists
 };
 
 }  // namespace kit

@@ -1,5 +1,6 @@
 #include "http_front_end.hpp"
 
+#include "platform.hpp"
 #include "server_timing.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -9,10 +10,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
 
 #include <algorithm>
 #include <array>
@@ -85,44 +82,13 @@ std::string response_bytes(const AppResponse& reply, http::verb method, unsigned
   return bytes.str();
 }
 
-// Hands a connection to accept only once its first bytes have arrived, as
-// Apache does by default and nginx with `listen ... deferred`. A client
-// connects and then writes, a moment later: without this the loop would
-// accept it, find nothing to read, and wake again for the request. A client
-// that stays silent is handed over anyway after about a second, and then the
-// header timeout applies. Linux only; elsewhere connections come at once.
-void accept_when_data_arrives(tcp::acceptor::native_handle_type listener) {
-#ifdef TCP_DEFER_ACCEPT
-  const int seconds = 1;
-  ::setsockopt(listener, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds);  // a saving, not a need
-#endif
-}
-
 // When the kernel received a connection's oldest unread bytes, on the steady
-// clock; nullopt when it cannot say (nothing there yet, no timestamp). The
-// listening socket has SO_TIMESTAMPNS, which accepted connections inherit.
-// A loop blocked in a sleep reads nothing meanwhile: this is how long a
-// request really waited for it.
+// clock; nullopt when it cannot say. A loop blocked in a sleep reads nothing
+// meanwhile: this is how long a request really waited for it.
 std::optional<ServerClock::time_point> kernel_arrival_time(int fd) {
-  char first_byte;
-  iovec data{&first_byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
-  msghdr message{};
-  message.msg_iov = &data;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
-  if (::recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT) <= 0) return std::nullopt;
-  for (cmsghdr* part = CMSG_FIRSTHDR(&message); part; part = CMSG_NXTHDR(&message, part)) {
-    if (part->cmsg_level != SOL_SOCKET || part->cmsg_type != SCM_TIMESTAMPNS) continue;
-    timespec stamp;
-    std::memcpy(&stamp, CMSG_DATA(part), sizeof stamp);
-    const auto received = std::chrono::system_clock::time_point(std::chrono::duration_cast<
-        std::chrono::system_clock::duration>(std::chrono::seconds(stamp.tv_sec) + std::chrono::nanoseconds(stamp.tv_nsec)));
-    const auto age = std::chrono::system_clock::now() - received;
-    return ServerClock::now() - std::chrono::duration_cast<ServerClock::duration>(age);
-  }
-  return std::nullopt;
+  const auto age = platform::age_of_unread_bytes(fd);
+  if (!age) return std::nullopt;
+  return ServerClock::now() - std::chrono::duration_cast<ServerClock::duration>(*age);
 }
 
 // A request that could not be read: which status tells the client why, or 0
@@ -193,11 +159,10 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestE
   acceptor_.open(endpoint.protocol(), error);
   if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
   if (!error) acceptor_.bind(endpoint, error);
-  if (!error) accept_when_data_arrives(acceptor_.native_handle());
-  if (!error && model_.policy.requests_wait_in_the_kernel) {
-    const int on = 1;  // see kernel_arrival_time()
-    ::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
-  }
+  // A connection is accepted once its request is there, as Apache does by
+  // default and nginx with `listen ... deferred`: no wake-up to find nothing.
+  if (!error) platform::accept_when_data_arrives(acceptor_.native_handle());
+  if (!error && model_.policy.requests_wait_in_the_kernel) platform::stamp_arrivals(acceptor_.native_handle());
   if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
     throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) +
@@ -249,7 +214,7 @@ void HttpFrontEnd::run() {
   admission_.wake_on(loops_.front().get_executor());  // for as long as this loop runs: the model outlives it
   asio::co_spawn(loops_.front(), accept_connections(), asio::detached);
   {
-    std::vector<std::jthread> helpers;
+    std::vector<platform::JoiningThread> helpers;
     for (std::size_t i = 1; i < loops_.size(); ++i) helpers.emplace_back([&loop = loops_[i]] { loop.run(); });
     loops_.front().run();  // returns once the acceptor is closed and its connections have ended
   }  // and the helpers join here, once theirs have too

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "safe_text.hpp"
+#include "platform.hpp"
 
 namespace kit {
 
@@ -22,7 +23,7 @@ AppResponse bad_request(std::string reason) {
 
 std::optional<double> parse_number(std::string_view text) {
   double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const auto [end, error] = platform::parse_number(text.data(), text.data() + text.size(), value);
   if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(value)) {
     return std::nullopt;
   }

@@ -18,7 +18,7 @@ StopSignals::StopSignals(double drain_seconds, std::function<void()> stop_accept
   signals_.async_wait([this](boost::system::error_code error, int signal_number) {
     if (!error) on_first_signal(signal_number);
   });
-  thread_ = std::jthread([this] { io_.run(); });
+  thread_ = platform::JoiningThread([this] { io_.run(); });
 }
 
 StopSignals::~StopSignals() {

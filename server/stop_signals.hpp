@@ -10,6 +10,8 @@
 #include <functional>
 #include <thread>
 
+#include "platform.hpp"
+
 namespace kit {
 
 class StopSignals {
@@ -30,7 +32,7 @@ class StopSignals {
   boost::asio::io_context io_{1};
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_;
-  std::jthread thread_;  // last: it starts once everything above exists
+  platform::JoiningThread thread_;  // last: it starts once everything above exists
 };
 
 }  // namespace kit

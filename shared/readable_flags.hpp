@@ -11,6 +11,8 @@
 #include <limits>
 #include <string>
 
+#include "platform.hpp"
+
 namespace kit::flags {
 
 inline std::string number_text(double value) {
@@ -29,7 +31,7 @@ inline CLI::Validator number(const std::string& what, double low,
   return CLI::Validator(
       [=](std::string& input) -> std::string {
         double value = 0;
-        const auto [end, error] = std::from_chars(input.data(), input.data() + input.size(), value);
+        const auto [end, error] = platform::parse_number(input.data(), input.data() + input.size(), value);
         const bool parsed = error == std::errc{} && end == input.data() + input.size() && std::isfinite(value);
         if (parsed && value >= low && value <= high && (!whole || value == std::floor(value))) return "";
         return "expected " + expected + "; got '" + input + "'";

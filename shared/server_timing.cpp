@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <strings.h>
 
+#include "platform.hpp"
+
 namespace kit {
 
 namespace {
@@ -17,7 +19,7 @@ bool same_name(std::string_view a, std::string_view b) {
 std::optional<double> milliseconds(std::string_view text) {
   if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
   double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const auto [end, error] = platform::parse_number(text.data(), text.data() + text.size(), value);
   if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) || value < 0) {
     return std::nullopt;
   }

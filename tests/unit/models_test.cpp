@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "event_loop_model.hpp"
+#include "platform.hpp"
 #include "worker_pool.hpp"
 
 namespace kit {
@@ -110,7 +111,7 @@ TEST(Models, APoolsAdmissionWaitsWhileFullAndWakesWhenOneLeaves) {
         }
       },
       boost::asio::detached);
-  std::jthread leaver([&] {
+  platform::JoiningThread leaver([&] {
     std::this_thread::sleep_for(std::chrono::duration<double>(delay));
     admission.leave();
   });
