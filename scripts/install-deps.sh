@@ -6,6 +6,7 @@
 #   scripts/install-deps.sh fuzz       also clang and libFuzzer (the full test.sh)
 #   scripts/install-deps.sh browser    also headless Chromium, for the dashboard's page tests
 #   scripts/install-deps.sh bench      also the load-tool peers (hey, wrk, nginx)
+#   scripts/install-deps.sh libcxx     also clang's libc++ (the libc++ preset)
 set -euo pipefail
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -41,13 +42,15 @@ boost_packages() {
 }
 
 packages=(g++ cmake ninja-build pkg-config libcpp-httplib-dev libcli11-dev
-          libgtest-dev libgmock-dev libssl-dev util-linux)  # util-linux: prlimit, for tests
+          libgtest-dev libgmock-dev libssl-dev util-linux  # util-linux: prlimit, for tests
+          help2man man-db dpkg-dev)  # man pages from --help, man to check them, dpkg-shlibdeps for the .deb
 for extra in "$@"; do
   case "$extra" in
     fuzz) packages+=(clang libclang-rt-dev) ;;  # libFuzzer and the sanitizers' runtime for clang
     browser) packages+=(chromium) ;;
     bench) packages+=(hey wrk nginx-light libnginx-mod-http-echo time iproute2) ;;  # iproute2: ss
-    *) echo "install-deps.sh: unknown argument '$extra' (fuzz, browser, bench)" >&2; exit 2 ;;
+    libcxx) packages+=(clang libc++-dev libc++abi-dev googletest) ;;  # googletest: its sources, built with libc++
+    *) echo "install-deps.sh: unknown argument '$extra' (fuzz, browser, bench, libcxx)" >&2; exit 2 ;;
   esac
 done
 

@@ -3,7 +3,9 @@
 # minimal Debian (debootstrap --variant=minbase) in a temporary folder, a
 # clean copy of this checkout (git archive HEAD), then the README's two
 # commands inside it with chroot: ./scripts/demo.sh and ./scripts/test.sh --quick,
-# with compiler warnings as errors.
+# with compiler warnings as errors. On Debian 13, also the .deb: made there
+# with CPack, installed with apt into a second fresh system without build
+# tools, run there (the server, and the talk's timings of both clients), removed.
 # Everything mounted and made is removed on every exit path, Ctrl-C included.
 #
 #   ./scripts/test-systems.sh                  Debian 13 (trixie) and Debian testing
@@ -101,9 +103,15 @@ in_system() {
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash -c "cd /kit && $1"
 }
 
-prepare() {
+# The installed system: no checkout, nothing built, only what apt brings.
+in_installed() {
+  chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash -c "$1"
+}
+
+# What every installed system has and a minimal one made by debootstrap lacks.
+prepare_root() {
   local system=$1
-  # Every installed system has these; a minimal one made by debootstrap lacks them.
   printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   if [ "$system" = testing ]; then
@@ -115,8 +123,27 @@ prepare() {
     mount --bind "/$m" "$root/$m"
     mounts+=("$root/$m")
   done
+}
+
+prepare() {
+  prepare_root "$1"
   mkdir "$root/kit"
   git archive HEAD | tar -x -C "$root/kit"
+}
+
+# The .deb: made by CPack in the system just tested, then installed with apt
+# into a second fresh system of the same release, one without build tools.
+check_the_package() {
+  local system=$1 built=$root
+  step "$system" "cpack -G DEB" in_system "cd build && cpack -G DEB"
+  root="$work/installed"
+  step "$system" "a second system for the package: debootstrap --variant=minbase" \
+    debootstrap --variant=minbase "$system" "$root" "$mirror"
+  step "$system" "its set-up (hosts, mounts)" prepare_root "$system"
+  cp "$built"/kit/build/slowkit_*.deb "$root/tmp/slowkit.deb"
+  cp scripts/lib/check_installed.sh "$root/tmp/check_installed.sh"
+  step "$system" "apt install ./slowkit_*.deb, run the installed programs, remove it" \
+    in_installed "bash /tmp/check_installed.sh /tmp/slowkit.deb"
 }
 
 for system in "${systems[@]}"; do
@@ -129,6 +156,7 @@ for system in "${systems[@]}"; do
   step "$system" "set-up (hosts, mounts, the checkout)" prepare "$system"
   step "$system" "./scripts/demo.sh" in_system "./scripts/demo.sh"
   step "$system" "./scripts/test.sh --quick" in_system "./scripts/test.sh --quick"
+  if [ "$system" = trixie ]; then check_the_package "$system"; fi
   cleanup
   say "$system: passed"
 done

@@ -21,7 +21,7 @@ std::atomic<int> workers_seen{0};
 // connections the rest wait in the kernel's backlog.
 WorkerPool::WorkerPool(const AppConfig& app, int workers, int queue)
     : AppModel({.keep_alive = false, .requests_wait_in_the_kernel = true}, workers + queue),
-      app_(app), worker_count_(workers), queue_(queue), workers_(static_cast<std::size_t>(workers)) {}
+      app_(app), worker_count_(workers), workers_(static_cast<std::size_t>(workers)) {}
 
 std::string WorkerPool::description() const {
   return "worker pool, " + std::to_string(worker_count_) + (worker_count_ == 1 ? " worker" : " workers");

@@ -22,7 +22,6 @@ class WorkerPool : public AppModel {
  private:
   AppConfig app_;
   int worker_count_;
-  int queue_;
   boost::asio::thread_pool workers_;
 };
 
