@@ -14,6 +14,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "qr_code.hpp"
 #include "safe_text.hpp"
 
 #include "dashboard_assets.hpp"
@@ -138,6 +139,20 @@ void Dashboard::finished(std::uint64_t id, int status, double queue_seconds, dou
            queue_seconds, app_seconds});
 }
 
+// The worst since the last snapshot, which takes it: a late report is never lost.
+void Dashboard::loop_lag(double seconds) {
+  double seen = loop_lag_.load();
+  while (seen < seconds && !loop_lag_.compare_exchange_weak(seen, seconds)) {
+  }
+}
+
+void Dashboard::describe_class(ClassDetails details) {
+  asio::post(io_, [this, details = std::move(details)] {
+    class_details_ = details;
+    qr_code_svg_ = qr_code_svg(details.page_url);
+  });
+}
+
 void Dashboard::publish(Event event) {
   // The serving thread only appends; the page thread does the rest. One
   // wake-up carries every event published until it runs.
@@ -218,6 +233,7 @@ std::string Dashboard::snapshot() const {
                           {"in_flight", in_flight},
                           {"queued", queued},
                           {"requests_per_second", requests_per_second_},
+                          {"loop_lag", shown_loop_lag_},
                           {"requests", std::move(requests)}});
 }
 
@@ -230,9 +246,12 @@ event_loop::Awaitable<void> Dashboard::heartbeat() {
     if (auto [error] = co_await timer.async_wait(no_throw); error) co_return;
     const auto now = std::chrono::steady_clock::now();
     requests_per_second_ = finished_since_heartbeat_ / std::chrono::duration<double>(now - last).count();
+    shown_loop_lag_ = loop_lag_.exchange(0);
     finished_since_heartbeat_ = 0;
     last = now;
     send_to_pages(snapshot());
+    if (class_changed_) send_to_pages(sse("class", class_reports_.to_json()));
+    class_changed_ = false;
   }
 }
 
@@ -260,7 +279,7 @@ event_loop::Awaitable<void> Dashboard::accept_pages() {
 // this machine can reach the dashboard from a student's browser, and its
 // requests carry that name. Answer only to an address, to localhost, or to
 // this machine's own name, and to pages from the same place.
-bool Dashboard::addressed_to_us(const http::request<http::empty_body>& request) const {
+bool Dashboard::addressed_to_us(const Request& request) const {
   const auto host = boost::urls::parse_authority(request[http::field::host]);
   if (!host || host->has_userinfo()) return false;
   if (host->host_type() != boost::urls::host_type::name) return check_origin(request, *host);
@@ -270,8 +289,7 @@ bool Dashboard::addressed_to_us(const http::request<http::empty_body>& request) 
   return ours && check_origin(request, *host);
 }
 
-bool Dashboard::check_origin(const http::request<http::empty_body>& request,
-                             const boost::urls::authority_view& host) const {
+bool Dashboard::check_origin(const Request& request, const boost::urls::authority_view& host) const {
   const auto origin_field = request.find(http::field::origin);
   if (origin_field == request.end()) return true;  // not sent by a page on another site
   const auto origin = boost::urls::parse_absolute_uri(origin_field->value());
@@ -282,33 +300,29 @@ event_loop::Awaitable<void> Dashboard::serve(event_loop::Socket socket, asio::ip
   Visitor& visitor = visitors_[peer];
   ++connections_;
   ++visitor.connections;
-  co_await answer(socket, visitor);
+  co_await answer(socket, visitor, peer);
   --connections_;
   if (--visitor.connections == 0) visitors_.erase(peer);
 }
 
-event_loop::Awaitable<void> Dashboard::answer(event_loop::Socket& socket, Visitor& visitor) {
+event_loop::Awaitable<void> Dashboard::answer(event_loop::Socket& socket, Visitor& visitor, const asio::ip::address& peer) {
   boost::beast::flat_buffer buffer(most_request_bytes);  // bounds chunk lines and trailers too
-  http::request_parser<http::empty_body> parser;
+  http::request_parser<http::string_body> parser;
   parser.header_limit(most_request_bytes);
+  parser.body_limit(ClassReports::most_report_bytes);  // a run report; nothing else has a body
   event_loop::Timer deadline(socket.get_executor(), std::chrono::seconds(5));
   deadline.async_wait([&socket](boost::system::error_code error) {
     if (!error) socket.close();  // a page that does not ask within 5 s is closed
   });
   auto [read_error, read] = co_await http::async_read(socket, buffer, parser, no_throw);
   deadline.cancel();
-  if (read_error) co_return;
-  const http::request<http::empty_body>& request = parser.get();
-
-  const bool head = request.method() == http::verb::head;
-  const std::string_view target = request.target();
   std::string response;
-  if (request.method() != http::verb::get && !head) {
-    response = plain_response(http::status::method_not_allowed, "text/plain; charset=utf-8", "GET only\n", false);
-  } else if (!addressed_to_us(request)) {
-    response = plain_response(http::status::forbidden, "text/plain; charset=utf-8",
-                              "this dashboard answers to its own addresses only\n", head);
-  } else if (target == "/events" && !head) {
+  if (read_error == http::error::body_limit) {
+    response = plain_response(http::status::payload_too_large, "text/plain; charset=utf-8", "a report is 1 KiB at most\n", false);
+  } else if (read_error) {
+    co_return;
+  } else if (const Request& request = parser.get();
+             request.method() == http::verb::get && request.target() == "/events" && addressed_to_us(request)) {
     if (pages_.size() < most_pages && visitor.pages < most_pages_per_address) {
       auto page = std::make_shared<Page>(std::move(socket));
       pages_.push_back(page);
@@ -320,10 +334,8 @@ event_loop::Awaitable<void> Dashboard::answer(event_loop::Socket& socket, Visito
     }
     response = plain_response(http::status::service_unavailable, "text/plain; charset=utf-8",
                               "too many open dashboards\n", false);
-  } else if (const DashboardAsset* asset = dashboard_asset(target)) {
-    response = plain_response(http::status::ok, asset->content_type, asset->content, head);
   } else {
-    response = plain_response(http::status::not_found, "text/plain; charset=utf-8", "not found\n", head);
+    response = respond_to(request, peer);
   }
   deadline.expires_after(std::chrono::seconds(5));
   deadline.async_wait([&socket](boost::system::error_code error) {
@@ -335,12 +347,52 @@ event_loop::Awaitable<void> Dashboard::answer(event_loop::Socket& socket, Visito
   socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+// Every request but the event stream: the pages, the student page's
+// settings and QR code, and run reports.
+std::string Dashboard::respond_to(const Request& request, const asio::ip::address& peer) {
+  const bool head = request.method() == http::verb::head;
+  const auto url = boost::urls::parse_origin_form(request.target());  // /class?name=Ada is /class
+  const std::string target = url ? std::string(url->encoded_path()) : std::string();
+  const bool report = request.method() == http::verb::post && target == "/class/report";
+  if (request.method() != http::verb::get && !head && !report) {
+    return plain_response(http::status::method_not_allowed, "text/plain; charset=utf-8",
+                          "GET, or POST /class/report\n", false);
+  }
+  if (!addressed_to_us(request)) {
+    return plain_response(http::status::forbidden, "text/plain; charset=utf-8",
+                          "this dashboard answers to its own addresses only\n", head);
+  }
+  if (report) return take_report(request, peer);
+  if (target == "/class/server") return plain_response(http::status::ok, "application/json", class_server_json(), head);
+  if (target == "/class/qr.svg" && !qr_code_svg_.empty()) {
+    return plain_response(http::status::ok, "image/svg+xml", qr_code_svg_, head);
+  }
+  if (const DashboardAsset* asset = dashboard_asset(target)) {
+    return plain_response(http::status::ok, asset->content_type, asset->content, head);
+  }
+  return plain_response(http::status::not_found, "text/plain; charset=utf-8", "not found\n", head);
+}
+
+std::string Dashboard::take_report(const Request& request, const asio::ip::address& peer) {
+  const ClassReports::Taken taken = class_reports_.take(request.body(), peer, std::chrono::steady_clock::now());
+  if (taken.status == 200) class_changed_ = true;
+  return plain_response(static_cast<http::status>(taken.status), "text/plain; charset=utf-8",
+                        taken.status == 200 ? "kept\n" : taken.problem + "\n", false);
+}
+
+// Where the student page finds the slow server: its port on the page's own host.
+std::string Dashboard::class_server_json() const {
+  return json::serialize(json::object{{"port", class_details_.server_port}, {"tls", class_details_.tls},
+                                      {"delay", class_details_.delay}, {"page", class_details_.page_url}});
+}
+
 event_loop::Awaitable<void> Dashboard::stream_events(std::shared_ptr<Page> page) {
   page->unsent.push_back(std::make_shared<const std::string>(
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
       "Connection: keep-alive\r\n\r\n"));
   page->unsent.push_back(std::make_shared<const std::string>(snapshot()));
-  page->unsent_bytes = page->unsent.front()->size() + page->unsent.back()->size();
+  page->unsent.push_back(std::make_shared<const std::string>(sse("class", class_reports_.to_json())));
+  for (const auto& message : page->unsent) page->unsent_bytes += message->size();
   for (;;) {
     if (page->unsent.empty()) {
       page->wake.expires_at(event_loop::Timer::time_point::max());

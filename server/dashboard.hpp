@@ -6,10 +6,14 @@
 // loop), finished, and once a second a snapshot with the counts. A page that
 // reads too slowly loses events, never the server's time: each page has a
 // bounded queue, and the next snapshot puts it right again.
+// GET /class is the student page (server/dashboard/class.*): it runs the
+// talk's clients in the browser against the slow server and POSTs each run
+// to /class/report; the projector's page shows the class (server/class_reports.*).
 #include <boost/asio/io_context.hpp>
-#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/url/authority_view.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <list>
@@ -20,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "class_reports.hpp"
 #include "event_loop_types.hpp"
 #include "platform.hpp"
 #include "request_events.hpp"
@@ -43,6 +48,17 @@ class Dashboard : public RequestEvents {
                 std::chrono::steady_clock::time_point at) override;
   void started(std::uint64_t id, std::string_view lane) override;
   void finished(std::uint64_t id, int status, double queue_seconds, double app_seconds) override;
+  void loop_lag(double seconds) override;
+
+  // What the student page needs: where the slow server listens and how long
+  // it waits, and the page's own address for the projector's QR code.
+  struct ClassDetails {
+    int server_port = 0;
+    bool tls = false;
+    double delay = 0;
+    std::string page_url;
+  };
+  void describe_class(ClassDetails details);  // from any thread
 
  private:
   struct Event;
@@ -58,10 +74,13 @@ class Dashboard : public RequestEvents {
   double seconds_at(std::chrono::steady_clock::time_point at) const;
   event_loop::Awaitable<void> accept_pages();
   event_loop::Awaitable<void> serve(event_loop::Socket socket, boost::asio::ip::address peer);
-  event_loop::Awaitable<void> answer(event_loop::Socket& socket, Visitor& visitor);
-  bool addressed_to_us(const boost::beast::http::request<boost::beast::http::empty_body>& request) const;
-  bool check_origin(const boost::beast::http::request<boost::beast::http::empty_body>& request,
-                    const boost::urls::authority_view& host) const;
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+  event_loop::Awaitable<void> answer(event_loop::Socket& socket, Visitor& visitor, const boost::asio::ip::address& peer);
+  std::string respond_to(const Request& request, const boost::asio::ip::address& peer);
+  std::string take_report(const Request& request, const boost::asio::ip::address& peer);
+  std::string class_server_json() const;
+  bool addressed_to_us(const Request& request) const;
+  bool check_origin(const Request& request, const boost::urls::authority_view& host) const;
   event_loop::Awaitable<void> stream_events(std::shared_ptr<Page> page);
   event_loop::Awaitable<void> heartbeat();
 
@@ -84,6 +103,13 @@ class Dashboard : public RequestEvents {
   std::map<boost::asio::ip::address, Visitor> visitors_;
   int finished_since_heartbeat_ = 0;
   double requests_per_second_ = 0;
+  ClassDetails class_details_;
+  std::string qr_code_svg_;
+  ClassReports class_reports_;
+  bool class_changed_ = false;  // sent to the pages with the next heartbeat
+
+  std::atomic<double> loop_lag_{0};  // the worst since the last heartbeat, from the front end's loop
+  double shown_loop_lag_ = 0;        // the last heartbeat's
 
   platform::JoiningThread thread_;  // last: it starts once everything above exists
 };

@@ -1,6 +1,7 @@
 #pragma once
-// The dashboard's page, style and script (server/dashboard/), built into the
-// binary so that a classroom without a network still gets them.
+// The dashboard's page, style and script, and the student page's
+// (server/dashboard/), built into the binary so that a classroom without a
+// network still gets them.
 #include <string_view>
 
 namespace kit {
@@ -10,7 +11,8 @@ struct DashboardAsset {
   std::string_view content;
 };
 
-// The file served at `path` ("/", "/dashboard.css", "/dashboard.js"), or nullptr.
+// The file served at `path` ("/", "/dashboard.css", "/dashboard.js", "/class",
+// "/class.css", "/class.js"), or nullptr.
 const DashboardAsset* dashboard_asset(std::string_view path);
 
 }  // namespace kit

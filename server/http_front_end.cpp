@@ -47,8 +47,8 @@ std::deque<asio::io_context> make_loops(int count) {
 
 // An answer as it goes on the wire: HTTP/1.1 always, as most servers do.
 // Answers the app gave carry its Server-Timing, as the last header.
-std::string response_bytes(const AppResponse& reply, http::verb method, unsigned version,
-                           bool keep_alive, std::string_view server_timing = {},
+std::string response_bytes(const AppResponse& reply, http::verb method, unsigned version, bool keep_alive,
+                           bool readable_by_pages, std::string_view server_timing = {},
                            const std::optional<RateLimitHeaders>& limits = {}) {
   http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
   if (!reply.allow.empty()) response.set(http::field::allow, reply.allow);
@@ -69,6 +69,11 @@ std::string response_bytes(const AppResponse& reply, http::verb method, unsigned
     response.set("RateLimit-Limit", std::to_string(limits->limit));
     response.set("RateLimit-Remaining", std::to_string(limits->remaining));
     if (limits->retry_after > 0) response.set(http::field::retry_after, std::to_string(limits->retry_after));
+  }
+  if (readable_by_pages) {  // CORS: the student page, on the dashboard's port, reads these
+    response.set(http::field::access_control_allow_origin, "*");
+    response.set(http::field::access_control_expose_headers, "Server-Timing");
+    response.set("Timing-Allow-Origin", "*");
   }
   if (!server_timing.empty()) response.set("Server-Timing", server_timing);
   if (!empty) response.body() = reply.body;
@@ -202,7 +207,7 @@ void HttpFrontEnd::prepare_everyday_answers() {
   everyday.body = config_.app.body;
   for (bool keep_alive : {false, true}) {
     // Split where the header block ends, for the Server-Timing line to go between.
-    const std::string bytes = response_bytes(everyday, http::verb::get, 11, keep_alive);
+    const std::string bytes = response_bytes(everyday, http::verb::get, 11, keep_alive, config_.readable_by_pages);
     const std::size_t blank_line = bytes.find("\r\n\r\n") + 2;
     everyday_response_[keep_alive] = {bytes.substr(0, blank_line), bytes.substr(blank_line)};
   }
@@ -213,6 +218,10 @@ HttpFrontEnd::~HttpFrontEnd() = default;
 void HttpFrontEnd::run() {
   admission_.wake_on(loops_.front().get_executor());  // for as long as this loop runs: the model outlives it
   asio::co_spawn(loops_.front(), accept_connections(), asio::detached);
+  if (events_) {
+    lag_timer_.emplace(loops_.front().get_executor());
+    asio::co_spawn(loops_.front(), watch_loop_lag(), asio::detached);
+  }
   {
     std::vector<platform::JoiningThread> helpers;
     for (std::size_t i = 1; i < loops_.size(); ++i) helpers.emplace_back([&loop = loops_[i]] { loop.run(); });
@@ -228,6 +237,7 @@ void HttpFrontEnd::stop_accepting() {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     admission_.stop();
+    if (lag_timer_) lag_timer_->cancel();
   });
   std::lock_guard lock(connections_mutex_);
   for (const auto& connection : connections_) {
@@ -235,6 +245,28 @@ void HttpFrontEnd::stop_accepting() {
       // Idle, still sending its request, or not reading its answers: nothing to finish.
       if (!connection->in_the_app) connection->stream.cancel();
     });
+  }
+}
+
+// How late the loop runs its timers: a timer asks to wake every 100 ms, and
+// the lag is how much later it woke. A loop blocked in a sleep (--async
+// --blocking) wakes late by the whole sleep: the talk's classic mistake, on
+// the dashboard's gauge.
+HttpFrontEnd::Awaitable<void> HttpFrontEnd::watch_loop_lag() {
+  constexpr auto tick = std::chrono::milliseconds(100);
+  double worst = 0;
+  auto reported = std::chrono::steady_clock::now();
+  while (!stopping_) {
+    const auto due = std::chrono::steady_clock::now() + tick;
+    lag_timer_->expires_at(due);
+    if (auto [error] = co_await lag_timer_->async_wait(no_throw); error) co_return;
+    const auto now = std::chrono::steady_clock::now();
+    worst = std::max(worst, std::chrono::duration<double>(now - due).count());
+    if (now - reported >= std::chrono::seconds(1)) {  // and at once after a block
+      events_->loop_lag(worst);
+      worst = 0;
+      reported = now;
+    }
   }
 }
 
@@ -277,7 +309,7 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::accept_connections() {
 HttpFrontEnd::Awaitable<void> HttpFrontEnd::refuse(std::shared_ptr<Connection> connection) {
   // Past --max-connections: a short 503 without reading the request, then
   // close. Over TLS there is no handshake to answer through: just close.
-  static const std::string busy = response_bytes(refusal(503), http::verb::get, 11, false);
+  static const std::string busy = response_bytes(refusal(503), http::verb::get, 11, false, false);
   if (!tls_) {
     connection->stream.expires_after(std::chrono::seconds(5));
     co_await asio::async_write(connection->stream, asio::buffer(busy), no_throw);
@@ -342,7 +374,7 @@ void HttpFrontEnd::prepare_answer(Answer& answer, const Served& served, http::ve
     const auto& [head, tail] = everyday_response_[keep_alive];
     answer.bytes = {asio::buffer(head), asio::buffer(answer.timing_line), asio::buffer(tail)};
   } else {
-    answer.other = response_bytes(reply, method, version, keep_alive, timing, limits);
+    answer.other = response_bytes(reply, method, version, keep_alive, config_.readable_by_pages, timing, limits);
     answer.bytes = {asio::buffer(answer.other), asio::const_buffer(), asio::const_buffer()};
   }
 }
@@ -365,7 +397,7 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::refuse_request(AnyStream& stream, in
   Stream& tcp = beast::get_lowest_layer(stream);
   tcp.expires_after(as_duration(config_.idle_timeout));
   co_await asio::async_write(
-      stream, asio::buffer(response_bytes(refusal(status, config_.app.max_body), http::verb::get, 11, false)), no_throw);
+      stream, asio::buffer(response_bytes(refusal(status, config_.app.max_body), http::verb::get, 11, false, config_.readable_by_pages)), no_throw);
   if (!config_.quiet) write_log_line(access_log_line("-", "-", status, 0, "refused"));
   co_await drain_and_close(tcp, config_.app.max_body);
 }

@@ -77,6 +77,7 @@ class HttpFrontEnd {
                       bool keep_alive, const std::optional<RateLimitHeaders>& limits) const;
   void answered(const AppRequest& request, const Served& served, bool rate_limited);
   Awaitable<void> refuse(std::shared_ptr<Connection> connection);
+  Awaitable<void> watch_loop_lag();
 
   ServerConfig config_;
   AppModel& model_;
@@ -94,6 +95,7 @@ class HttpFrontEnd {
   std::optional<boost::asio::ssl::context> tls_;  // https
   std::optional<TokenBucket> rate_limit_;         // --rate-limit
   std::atomic<bool> stopping_{false};
+  std::optional<event_loop::Timer> lag_timer_;  // with a watcher: wakes ten times a second on the first loop
   Admission& admission_;  // the model's: the accept loop takes connections within it
 
   // Open connections, so that stopping can close the idle keep-alive ones.

@@ -63,13 +63,19 @@ void announce(const kit::ServerConfig& config, const kit::HttpFrontEnd& front_en
   const char* scheme = config.tls_certificate.empty() ? "http" : "https";
   std::printf("Serving on %s://%s:%d (%s) ...\n", scheme, url_host(config.host).c_str(), port,
               model.description().c_str());
-  if (dashboard) std::printf("Dashboard on http://%s:%d/\n", url_host(config.host).c_str(), dashboard->port());
+  if (dashboard) {
+    std::printf("Dashboard on http://%s:%d/\n", url_host(config.host).c_str(), dashboard->port());
+    std::printf("Class page on http://%s:%d/class\n", url_host(config.host).c_str(), dashboard->port());
+  }
   std::fflush(stdout);
   if (!front_end.address().is_loopback()) {
     std::fprintf(stderr, "server: listening beyond this machine: anyone on the network can reach it\n");
     for (const std::string& address : kit::addresses_for_others(front_end.address())) {
       std::fprintf(stderr, "server: students can use %s://%s:%d/", scheme, address.c_str(), port);
-      if (dashboard) std::fprintf(stderr, " (dashboard http://%s:%d/)", address.c_str(), dashboard->port());
+      if (dashboard) {
+        std::fprintf(stderr, " (dashboard http://%s:%d/, class page http://%s:%d/class)", address.c_str(),
+                     dashboard->port(), address.c_str(), dashboard->port());
+      }
       std::fprintf(stderr, "\n");
     }
   }
@@ -79,6 +85,19 @@ void announce(const kit::ServerConfig& config, const kit::HttpFrontEnd& front_en
                  "server: trust it with: client_async https://localhost:%d/ --cacert %s\n",
                  throwaway->certificate_file().c_str(), port, throwaway->certificate_file().c_str());
   }
+}
+
+// What the student page needs to reach the slow server, and its own
+// address for the QR code: the first one students can use.
+kit::Dashboard::ClassDetails class_details(const kit::ServerConfig& config, const kit::HttpFrontEnd& front_end,
+                                           int dashboard_port) {
+  std::string host = "127.0.0.1";
+  if (!front_end.address().is_loopback()) {
+    const auto others = kit::addresses_for_others(front_end.address());
+    if (!others.empty()) host = others.front();
+  }
+  return {front_end.port(), !config.tls_certificate.empty(), config.app.delay,
+          "http://" + host + ":" + std::to_string(dashboard_port) + "/class"};
 }
 
 }  // namespace
@@ -99,6 +118,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   fit_in_the_descriptor_limit(config, command_line.dashboard_port.has_value());
+  config.readable_by_pages = command_line.dashboard_port.has_value();  // the student page reads the answers
   std::signal(SIGPIPE, SIG_IGN);  // a peer gone mid-write is an error code, not the end
 
   const std::unique_ptr<kit::AppModel> model = make_model(config);
@@ -122,6 +142,7 @@ int main(int argc, char** argv) {
         throwaway.reset();
         std::_Exit(code);
       });
+  if (dashboard) dashboard->describe_class(class_details(config, *front_end, dashboard->port()));
   announce(config, *front_end, *model, dashboard ? &*dashboard : nullptr, throwaway ? &*throwaway : nullptr);
 
   front_end->run();

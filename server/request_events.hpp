@@ -1,6 +1,7 @@
 #pragma once
 // What happens to each request, for whoever watches (the live dashboard):
-// received by the front end, started by a worker or the loop, finished.
+// received by the front end, started by a worker or the loop, finished; and
+// how late the front end's event loop runs.
 // Called from the serving threads, so an implementation must be quick and
 // thread-safe; with no watcher nothing is called at all.
 #include <chrono>
@@ -17,6 +18,8 @@ class RequestEvents {
                         std::chrono::steady_clock::time_point at) = 0;
   virtual void started(std::uint64_t id, std::string_view lane) = 0;
   virtual void finished(std::uint64_t id, int status, double queue_seconds, double app_seconds) = 0;
+  // About once a second: the most the loop's timers ran late since the last call.
+  virtual void loop_lag(double /*seconds*/) {}
 };
 
 }  // namespace kit

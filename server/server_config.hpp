@@ -21,6 +21,9 @@ struct ServerConfig {
   double rate_limit = 0;  // requests a second the whole server takes; 0: no limit
   double burst = 0;       // how many it takes at once after a quiet spell; 0: as many as rate_limit
   bool quiet = false;     // no access log
+  // With --dashboard: answers a page on another port may read with fetch(),
+  // Server-Timing and Resource Timing included (the student page, /class).
+  bool readable_by_pages = false;
   std::string tls_certificate, tls_key;  // PEM files: serve https
   std::string tls_key_pem;  // the key itself instead of tls_key (--tls-self-signed's, never on disk)
   AppConfig app;

@@ -33,6 +33,37 @@ events.addEventListener("finished", (e) => {
   if (r) { r.finished = f.t; r.status = f.status; }
   seenAt(f.t);
 });
+// The student pages' runs: a row per student, and how the class did.
+const kindNames = { sequential: "one after another", all: "all at once", limited: "at most 3" };
+events.addEventListener("class", (e) => {
+  const c = JSON.parse(e.data);
+  const parts = [];
+  for (const kind of ["sequential", "all", "limited"]) {
+    const s = c.summary[kind];
+    if (s.students > 0) parts.push(s.students + " ran " + kindNames[kind] + ": median " + s.median.toFixed(2) + " s");
+  }
+  if (parts.length) text("class-summary", c.student_count + (c.student_count === 1 ? " student. " : " students. ") + parts.join("; "));
+  const rows = c.students.map((student) => {
+    const tr = document.createElement("tr");
+    const name = document.createElement("td");
+    name.textContent = student.name;  // text, never HTML: names come from students
+    const runs = document.createElement("td");
+    for (const r of student.runs.slice(0, 3)) {
+      const span = document.createElement("span");
+      span.className = "run " + r.kind;
+      span.textContent = kindNames[r.kind] + " " + r.n + ": " + r.seconds.toFixed(2) + " s  ";
+      runs.appendChild(span);
+    }
+    tr.append(name, runs);
+    return tr;
+  });
+  document.getElementById("students").replaceChildren(...rows);
+});
+document.getElementById("class-url").textContent = location.origin + "/class";
+fetch("/class/server").then((r) => r.json()).then((s) => {
+  if (s.page) { const a = document.getElementById("class-url"); a.textContent = s.page; a.href = s.page; }
+}).catch(() => {});
+
 // Once a second: the true counts, and which requests are open. Events a slow
 // page missed are put right here.
 events.addEventListener("snapshot", (e) => {
@@ -40,6 +71,8 @@ events.addEventListener("snapshot", (e) => {
   seenAt(s.t);
   workers = s.workers;
   rate = s.requests_per_second;
+  document.getElementById("lag-meter").value = Math.min(1, s.loop_lag);
+  text("lag", s.loop_lag < 1 ? (s.loop_lag * 1000).toFixed(1) + " ms" : s.loop_lag.toFixed(2) + " s");
   text("model", s.model);
   const open = new Set();
   for (const r of s.requests) {

@@ -18,6 +18,15 @@ std::string get(const std::string& target) {
   return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
 }
 
+std::string post_report(const std::string& body) {
+  return "POST /class/report HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+std::string report_of(const std::string& name, const std::string& kind = "all") {
+  return R"({"name":")" + name + R"(","kind":")" + kind + R"(","n":2,"seconds":0.21,"maxInFlight":2})";
+}
+
 }  // namespace
 
 TEST(Dashboard, ServesItsPageStyleAndScript) {
@@ -83,6 +92,97 @@ TEST(Dashboard, PagesThatDoNotReadOrLeaveDoNotSlowTheServer) {
   const std::string news = reader.receive(0.5);
   EXPECT_NE(news.find("event: snapshot"), std::string::npos) << news;
   EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
+}
+
+// The student page and what it needs: the page, where the slow server is,
+// the QR code of its address; the slow server's answers readable by it.
+TEST(Dashboard, ServesTheClassPageAndTellsItWhereTheServerIs) {
+  ServerProcess server({"--async", "--delay", "0.2", "--dashboard", "0", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const int port = dashboard_port(server);
+  EXPECT_EQ(server.next_line(), "Class page on http://127.0.0.1:" + std::to_string(port) + "/class\n");
+  const std::string page = raw_exchange(port, get("/class?name=Ada"));
+  EXPECT_EQ(status_line(page), "HTTP/1.1 200 OK");
+  EXPECT_NE(page.find("<script src=\"/class.js\">"), std::string::npos);
+  EXPECT_EQ(page.find("http://"), std::string::npos) << "nothing from the network: a class may be offline";
+  EXPECT_NE(raw_exchange(port, get("/class.js")).find("window.classPage = { run }"), std::string::npos);
+  const std::string where = raw_exchange(port, get("/class/server"));
+  EXPECT_NE(where.find("{\"port\":" + std::to_string(server.port()) + ",\"tls\":false,\"delay\":"), std::string::npos) << where;
+  const std::string qr = raw_exchange(port, get("/class/qr.svg"));
+  EXPECT_NE(qr.find("Content-Type: image/svg+xml"), std::string::npos) << qr;
+  EXPECT_NE(qr.find("<path fill=\"#000\" d=\"M4,4h1v1h-1z"), std::string::npos) << "a finder pattern's corner: " << qr;
+
+  const std::string answer = raw_exchange(server.port(), get("/"));
+  EXPECT_NE(answer.find("Access-Control-Allow-Origin: *\r\n"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("Access-Control-Expose-Headers: Server-Timing\r\n"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("Timing-Allow-Origin: *\r\n"), std::string::npos) << answer;
+  ServerProcess no_dashboard({"--async", "--delay", "0", "--quiet"});
+  ASSERT_TRUE(no_dashboard.started()) << no_dashboard.log();
+  EXPECT_EQ(raw_exchange(no_dashboard.port(), get("/")).find("Access-Control"), std::string::npos)
+      << "without the class page, the answers stay as they were";
+}
+
+// Run reports: kept and shown on the event stream, names made printable and
+// short; malformed ones 400, oversized 413, a flood from one address 429.
+TEST(Dashboard, RunReportsAreCheckedBoundedAndShown) {
+  ServerProcess server({"--async", "--delay", "0", "--dashboard", "0", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const int port = dashboard_port(server);
+  RawConnection events(port);
+  ASSERT_TRUE(events.send(get("/events")));
+  EXPECT_EQ(status_line(raw_exchange(port, post_report(report_of("Ada")))), "HTTP/1.1 200 OK");
+  const std::string hostile = std::string("<b>\\u001b[31m") + std::string(100, 'x');
+  EXPECT_EQ(status_line(raw_exchange(port, post_report(report_of(hostile, "sequential")))), "HTTP/1.1 200 OK");
+  for (const std::string bad : {std::string("not json"), std::string("[1]"), report_of("Ada", "threads"),
+                                report_of(""), std::string(R"({"name":"x","kind":"all","n":0,"seconds":1,"maxInFlight":1})"),
+                                std::string(R"({"name":"x","kind":"all","n":2,"seconds":-1,"maxInFlight":1})")}) {
+    EXPECT_EQ(status_line(raw_exchange(port, post_report(bad))), "HTTP/1.1 400 Bad Request") << bad;
+  }
+  EXPECT_EQ(status_line(raw_exchange(port, post_report(std::string(2000, ' ') + report_of("Big")))),
+            "HTTP/1.1 413 Payload Too Large");
+  const std::string stream = events.receive(1.2);  // the class goes out with the next heartbeat
+  EXPECT_NE(stream.find("{\"name\":\"Ada\",\"runs\":[{\"kind\":\"all\",\"n\":2,\"seconds\":"), std::string::npos) << stream;
+  EXPECT_NE(stream.find("\"name\":\"<b>\\\\x1b[31mxxx"), std::string::npos) << "made printable, then JSON: " << stream;
+  EXPECT_EQ(stream.find("\x1b"), std::string::npos) << "no control byte reaches a page";
+  EXPECT_EQ(stream.find(std::string(40, 'x')), std::string::npos) << "names are cut to 32 bytes";
+  EXPECT_EQ(stream.find("Big"), std::string::npos);
+
+  // One laptop in a loop: after its burst, 429s; another address still gets through.
+  int refused = 0;
+  for (int i = 0; i < 60; ++i) {
+    refused += status_line(raw_exchange(port, post_report(report_of("loop")))) == "HTTP/1.1 429 Too Many Requests";
+  }
+  EXPECT_GE(refused, 30) << "a flood from one address is cut off";
+  RawConnection other(port, "127.0.0.9");
+  ASSERT_TRUE(other.send(post_report(report_of("Grace"))));
+  EXPECT_EQ(status_line(other.receive(5)), "HTTP/1.1 200 OK");
+  const ProgramResult after = run_program("client_async", {server.url(), "-n", "2"});
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+}
+
+// The event-loop lag gauge: a loop that sleeps in its handler (--async
+// --blocking) runs its timers late by the sleep; one that waits on timers
+// stays near 0.
+TEST(Dashboard, LoopLagShowsABlockedEventLoop) {
+  auto worst_lag = [](std::vector<std::string> flags) {
+    flags.insert(flags.end(), {"--delay", "0.4", "--dashboard", "0", "--quiet"});
+    ServerProcess server(flags);
+    EXPECT_TRUE(server.started()) << server.log();
+    RawConnection events(dashboard_port(server));
+    EXPECT_TRUE(events.send(get("/events")));
+    const ProgramResult client = run_program("client_async", {server.url(), "-n", "3", "-q"});
+    EXPECT_EQ(client.exit_code, 0) << client.err;
+    const std::string stream = events.receive(1.3);
+    double worst = 0;
+    for (auto at = stream.find("\"loop_lag\":"); at != std::string::npos; at = stream.find("\"loop_lag\":", at + 1)) {
+      worst = std::max(worst, std::atof(stream.c_str() + at + 11));
+    }
+    return worst;
+  };
+  const double blocked = worst_lag({"--async", "--blocking"});
+  const double waiting = worst_lag({"--async"});
+  EXPECT_GE(blocked, 0.3) << "three 0.4 s sleeps in the loop";
+  EXPECT_LT(waiting, blocked / 4);
 }
 
 }  // namespace kit::test

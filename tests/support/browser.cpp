@@ -13,6 +13,9 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
+#include <openssl/evp.h>
+
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -104,7 +107,7 @@ HeadlessBrowser::~HeadlessBrowser() {
   if (!profile_.empty()) std::filesystem::remove_all(profile_, ignored);
 }
 
-std::string HeadlessBrowser::evaluate(const std::string& expression) {
+boost::json::object HeadlessBrowser::call(const std::vector<Command>& commands) {
   namespace asio = boost::asio;
   namespace websocket = boost::beast::websocket;
   try {
@@ -112,24 +115,61 @@ std::string HeadlessBrowser::evaluate(const std::string& expression) {
     websocket::stream<asio::ip::tcp::socket> socket(io);
     socket.next_layer().connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(devtools_port_)});
     socket.handshake("127.0.0.1:" + std::to_string(devtools_port_), page_socket_path_);
-    const boost::json::object call{
-        {"id", 1},
-        {"method", "Runtime.evaluate"},
-        {"params", {{"expression", expression}, {"returnByValue", true}}}};
-    socket.write(asio::buffer(boost::json::serialize(call)));
-    for (;;) {  // events may come first; the answer carries our id
-      boost::beast::flat_buffer buffer;
-      socket.read(buffer);
-      const boost::json::value message = boost::json::parse(boost::beast::buffers_to_string(buffer.data()));
-      if (!message.is_object() || !message.as_object().contains("id")) continue;
-      const auto* value = message.as_object().at("result").as_object().at("result").as_object().if_contains("value");
-      socket.close(websocket::close_code::normal);
-      return value && value->is_string() ? std::string(value->as_string()) : "";
+    socket.read_message_max(64 * 1024 * 1024);  // a screenshot
+    boost::json::object result;
+    for (std::size_t id = 1; id <= commands.size(); ++id) {
+      const auto& [method, params] = commands[id - 1];
+      const boost::json::object message{{"id", id}, {"method", method}, {"params", params}};
+      socket.write(asio::buffer(boost::json::serialize(message)));
+      for (;;) {  // events may come first; the answer carries our id
+        boost::beast::flat_buffer buffer;
+        socket.read(buffer);
+        const boost::json::value answer = boost::json::parse(boost::beast::buffers_to_string(buffer.data()));
+        if (!answer.is_object() || !answer.as_object().contains("id")) continue;
+        const auto* fields = answer.as_object().if_contains("result");
+        if (!fields || !fields->is_object()) {
+          problem_ = "DevTools " + method + ": " + boost::json::serialize(answer);
+          return {};
+        }
+        result = fields->as_object();
+        break;
+      }
     }
+    socket.close(websocket::close_code::normal);
+    return result;
   } catch (const std::exception& e) {
     problem_ = std::string("DevTools: ") + e.what();
-    return "";
+    return {};
   }
+}
+
+std::string HeadlessBrowser::evaluate(const std::string& expression, bool await_promise) {
+  const boost::json::object result = call(
+      {{"Runtime.evaluate", {{"expression", expression}, {"returnByValue", true}, {"awaitPromise", await_promise}}}});
+  const auto* inner = result.if_contains("result");
+  const auto* value = inner && inner->is_object() ? inner->as_object().if_contains("value") : nullptr;
+  return value && value->is_string() ? std::string(value->as_string()) : "";
+}
+
+bool HeadlessBrowser::screenshot(const std::string& png_path, int width, int height, const std::string& scroll_to) {
+  // One DevTools session: a viewport override ends with the session that set it.
+  const std::string settle = (scroll_to.empty() ? "" : "document.querySelector('" + scroll_to + "').scrollIntoView(); ") +
+                             "new Promise((r) => setTimeout(r, 300))";
+  const boost::json::object shot =
+      call({{"Emulation.setDeviceMetricsOverride",
+             {{"width", width}, {"height", height}, {"deviceScaleFactor", 1}, {"mobile", width < 600}}},
+            {"Runtime.evaluate", {{"expression", settle}, {"awaitPromise", true}}},
+            {"Page.captureScreenshot", {{"format", "png"}}}});
+  const auto* data = shot.if_contains("data");
+  if (!data || !data->is_string()) return false;
+  const std::string base64(data->as_string());
+  std::string png(base64.size() / 4 * 3 + 3, '\0');
+  const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(png.data()),
+                                     reinterpret_cast<const unsigned char*>(base64.data()), static_cast<int>(base64.size()));
+  if (length < 0) return false;
+  png.resize(static_cast<std::size_t>(length) - std::count(base64.end() - std::min<std::size_t>(2, base64.size()), base64.end(), '='));
+  std::ofstream(png_path, std::ios::binary) << png;
+  return true;
 }
 
 }  // namespace kit::test

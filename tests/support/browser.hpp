@@ -3,7 +3,10 @@
 // driven through its DevTools protocol (a WebSocket, with Boost.Beast).
 #include <sys/types.h>
 
+#include <boost/json/object.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace kit::test {
 
@@ -19,10 +22,19 @@ class HeadlessBrowser {
 
   bool started() const { return !page_socket_path_.empty(); }
   const std::string& problem() const { return problem_; }
-  // Evaluates a JavaScript expression in the page; its value as text ("" on failure).
-  std::string evaluate(const std::string& expression);
+  // Evaluates a JavaScript expression in the page; its value as text ("" on
+  // failure). With `await_promise`, the value the promise resolves to.
+  std::string evaluate(const std::string& expression, bool await_promise = false);
+  // Sizes the page's viewport (a phone when narrow), scrolls to the element
+  // `scroll_to` (a CSS selector) if given, and writes a PNG of what shows.
+  bool screenshot(const std::string& png_path, int width, int height, const std::string& scroll_to = "");
 
  private:
+  // DevTools calls on the page, in one session: the last one's "result"
+  // object (empty on failure, with problem() saying why).
+  using Command = std::pair<std::string, boost::json::object>;
+  boost::json::object call(const std::vector<Command>& commands);
+
   pid_t pid_ = -1;
   std::string profile_;
   int devtools_port_ = 0;

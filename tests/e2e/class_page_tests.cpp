@@ -1,0 +1,162 @@
+// The student page (server --dashboard, /class) in a real browser, headless
+// Chromium: the talk's clients run by the browser against the slow server,
+// with the browser's own limit of 6 connections to one server showing as
+// waves, and each run reported to the projector's dashboard.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "browser.hpp"
+#include "process.hpp"
+
+namespace kit::test {
+
+namespace {
+
+struct Outcome {
+  double seconds = -1;
+  int requests = 0, ok = 0, max_in_flight = 0;
+};
+
+// window.classPage.run(kind, n) in the page, once the page has set itself up.
+Outcome run_in_page(HeadlessBrowser& page, const std::string& kind, int n) {
+  const std::string answer = page.evaluate(
+      "(async () => { for (let i = 0; i < 100 && !window.classPage; i++) await new Promise((r) => setTimeout(r, 50));"
+      " return JSON.stringify(await window.classPage.run('" + kind + "', " + std::to_string(n) + ")); })()",
+      true);
+  boost::system::error_code error;
+  const boost::json::value value = boost::json::parse(answer, error);
+  if (error || !value.is_object()) {
+    ADD_FAILURE() << kind << " " << n << ": no outcome (" << answer << ") " << page.problem();
+    return {};
+  }
+  const auto& o = value.as_object();
+  return {o.at("seconds").to_number<double>(), static_cast<int>(o.at("requests").to_number<double>()),
+          static_cast<int>(o.at("ok").to_number<double>()), static_cast<int>(o.at("maxInFlight").to_number<double>())};
+}
+
+// The page's text once it shows `expected` (Chromium has to start; the
+// dashboard sends the class once a second).
+std::string text_once_shown(HeadlessBrowser& page, const std::string& expected, int tenths = 100) {
+  std::string text;
+  for (int i = 0; i < tenths && text.find(expected) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    text = page.evaluate("document.body.innerText");
+  }
+  return text;
+}
+
+// Ten students at once, as a classroom would: `count` student pages in
+// frames of this page (student1, student2, ...), each running 2 requests, half
+// one after another and half all at once. How many runs succeeded, as text.
+std::string run_students_in_frames(HeadlessBrowser& page, int count) {
+  page.evaluate("for (let k = 1; k <= " + std::to_string(count) + "; k++) { const f = document.createElement('iframe');"
+                " f.src = '/class?name=student' + k; document.body.appendChild(f); } ''");
+  return page.evaluate(
+      "(async () => { const frames = [...document.querySelectorAll('iframe')];"
+      " for (let i = 0; i < 100 && !frames.every((f) => f.contentWindow.classPage); i++)"
+      "   await new Promise((r) => setTimeout(r, 50));"
+      " const runs = await Promise.all(frames.map((f, k) => f.contentWindow.classPage.run(k % 2 ? 'all' : 'sequential', 2)));"
+      " return String(runs.filter((r) => r.ok === 2).length); })()",
+      true);
+}
+
+std::string class_page(int dashboard, const std::string& query = "") {
+  return "http://127.0.0.1:" + std::to_string(dashboard) + "/class" + query;
+}
+
+}  // namespace
+
+// With 0.2 s a request: one after another 2 take 0.4 s with 1 in flight; all
+// at once 0.2 s with 2; 12 at once go in two waves of 6 (the browser's limit
+// per server); at most 3 at once for 9 take three waves of 3.
+TEST(ClassPage, RunsTheTalksClientsInTheBrowser) {
+  if (!chromium_installed()) GTEST_SKIP() << "no /usr/bin/chromium (scripts/test.sh installs it)";
+  ServerProcess server({"--async", "--delay", "0.2", "--dashboard", "0", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const int dashboard = dashboard_port(server);  // read once: the line after it names the class page
+  HeadlessBrowser page(class_page(dashboard, "?name=Ada"));
+  ASSERT_TRUE(page.started()) << page.problem();
+
+  const Outcome sequential = run_in_page(page, "sequential", 2);
+  EXPECT_EQ(sequential.ok, 2);
+  EXPECT_EQ(sequential.max_in_flight, 1);
+  EXPECT_GE(sequential.seconds, 0.38);
+  const Outcome all = run_in_page(page, "all", 2);
+  EXPECT_EQ(all.ok, 2);
+  EXPECT_EQ(all.max_in_flight, 2);
+  EXPECT_GE(all.seconds, 0.19);
+  EXPECT_LT(all.seconds / sequential.seconds, 0.75) << "all at once takes about half the time";
+
+  const Outcome twelve = run_in_page(page, "all", 12);
+  EXPECT_EQ(twelve.ok, 12);
+  EXPECT_EQ(twelve.max_in_flight, 6) << "the browser sends at most 6 at once to one server";
+  EXPECT_GE(twelve.seconds, 0.38) << "two waves of 0.2 s";
+  const Outcome limited = run_in_page(page, "limited", 9);
+  EXPECT_EQ(limited.ok, 9);
+  EXPECT_EQ(limited.max_in_flight, 3);
+  EXPECT_GE(limited.seconds, 0.58) << "three waves of 0.2 s";
+  EXPECT_LT(twelve.seconds, limited.seconds) << "two waves take less than three";
+  const std::string text = page.evaluate("document.body.innerText");
+  EXPECT_NE(text.find("9 requests in"), std::string::npos) << text;
+  EXPECT_NE(text.find("3 waves"), std::string::npos) << text;
+}
+
+// A button runs what its code shows, and the projector's dashboard names the
+// student; then ten students at once (ten pages in frames of one browser),
+// and the dashboard names all ten.
+TEST(ClassPage, ButtonsRunAndTheDashboardNamesEveryStudent) {
+  if (!chromium_installed()) GTEST_SKIP() << "no /usr/bin/chromium (scripts/test.sh installs it)";
+  ServerProcess server({"--async", "--delay", "0.2", "--dashboard", "0", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const int dashboard = dashboard_port(server);  // read once: the line after it names the class page
+  HeadlessBrowser page(class_page(dashboard, "?name=Grace"));
+  ASSERT_TRUE(page.started()) << page.problem();
+  ASSERT_NE(text_once_shown(page, "The slow server: http://").find("The slow server"), std::string::npos);
+  page.evaluate("document.querySelector('button[data-kind=all]').click(), ''");
+  const std::string result = text_once_shown(page, "2 requests in");
+  EXPECT_NE(result.find("2 requests in 0."), std::string::npos) << result;
+  EXPECT_NE(result.find("All 2 waited on the server at the same time"), std::string::npos) << result;
+
+  EXPECT_EQ(run_students_in_frames(page, 10), "10") << page.problem();
+
+  HeadlessBrowser projector("http://127.0.0.1:" + std::to_string(dashboard) + "/");
+  ASSERT_TRUE(projector.started()) << projector.problem();
+  const std::string shown = text_once_shown(projector, "student10");
+  for (const std::string name : {"Grace", "student1", "student5", "student10"}) {
+    EXPECT_NE(shown.find(name), std::string::npos) << name << " missing: " << shown;
+  }
+  EXPECT_NE(shown.find("11 students"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("5 ran one after another: median 0."), std::string::npos) << shown;
+  EXPECT_NE(shown.find("6 ran all at once: median 0."), std::string::npos) << shown;
+}
+
+// For a person to look at (not an assertion beyond their being written):
+// the student page on a phone and a laptop, and the projector's dashboard
+// with ten students, in build/screenshots/.
+TEST(ClassPage, ScreenshotsOfThePagesForAPersonToLookAt) {
+  if (!chromium_installed()) GTEST_SKIP() << "no /usr/bin/chromium (scripts/test.sh installs it)";
+  ServerProcess server({"--async", "--delay", "0.2", "--dashboard", "0", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const int dashboard = dashboard_port(server);  // read once: the line after it names the class page
+  const std::string folder = std::string(KIT_BUILD_DIR) + "/screenshots";
+  std::filesystem::create_directories(folder);
+  HeadlessBrowser classroom(class_page(dashboard, "?name=Grace%20Hopper"));
+  ASSERT_TRUE(classroom.started()) << classroom.problem();
+  EXPECT_EQ(run_students_in_frames(classroom, 9), "9") << classroom.problem();
+  HeadlessBrowser page(class_page(dashboard, "?name=Ada%20Lovelace"));
+  ASSERT_TRUE(page.started()) << page.problem();
+  run_in_page(page, "all", 12);
+  EXPECT_TRUE(page.screenshot(folder + "/class-phone.png", 390, 844)) << page.problem();
+  EXPECT_TRUE(page.screenshot(folder + "/class-laptop.png", 1280, 720)) << page.problem();
+  EXPECT_TRUE(page.screenshot(folder + "/class-phone-result.png", 390, 844, "#result")) << page.problem();
+  HeadlessBrowser projector("http://127.0.0.1:" + std::to_string(dashboard) + "/");
+  text_once_shown(projector, "student9");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(projector.screenshot(folder + "/dashboard-class.png", 1280, 900)) << projector.problem();
+}
+
+}  // namespace kit::test
