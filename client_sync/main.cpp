@@ -21,6 +21,7 @@
 #include <iostream>
 
 #include "fd_limit.hpp"
+#include "processes.hpp"
 #include "report.hpp"
 #include "sync_run.hpp"
 
@@ -46,9 +47,11 @@ kit::sync::Response fetch(kit::sync::Lane& lane, const kit::sync::Request& reque
 }
 
 // The talk's main(): one request after another, each waiting for the one
-// before. --threads N is the threading variant: N lanes, a thread each.
+// before. --threads N is the threading variant: N lanes, a thread each;
+// --processes N the multiprocessing one: N lanes, a process each.
 bool fetch_all(kit::sync::Run& run, kit::ProgressLine& progress) {
   run.fetch = fetch;
+  if (run.options.processes > 0) return kit::sync::run_processes(run, progress, std::cerr);
   if (run.options.threads == 1) {
     kit::sync::run_lane(run, 1, progress);
     return true;

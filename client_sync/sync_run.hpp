@@ -3,7 +3,7 @@
 // client_sync/main.cpp shows: an HTTP client per host, the watchdog that
 // bounds what cpp-httplib does not, lanes that take the next request from
 // the plan (-n, -z, --rate) and try again as --retry and --follow say, and
-// the --threads variant.
+// the --threads and --processes variants.
 #include <httplib.h>
 
 #include <map>
@@ -66,9 +66,11 @@ class Lane {
 // The one request of a try: what client_sync's fetch() does.
 using Fetch = Response (*)(Lane& lane, const Request& request);
 
-// What all the lanes of a run share.
+// What all the lanes of a run share. A worker process (--processes) has a
+// Run of its own, on the clock of the one that reports.
 struct Run {
-  explicit Run(const ClientOptions& options) : options(options), plan(options, clock) {}
+  explicit Run(const ClientOptions& options, RunClock started = {})
+      : options(options), clock(started), plan(options, clock) {}
   const ClientOptions& options;
   const RunClock clock;
   RunPlan plan;

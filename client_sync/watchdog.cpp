@@ -63,7 +63,7 @@ void Watchdog::Watch::check(std::chrono::steady_clock::time_point now) {
   to_stop->stop();
 }
 
-Watchdog::Watchdog() : thread_([this] { run(); }) {}
+Watchdog::Watchdog() = default;
 
 Watchdog::~Watchdog() {
   {
@@ -71,11 +71,14 @@ Watchdog::~Watchdog() {
     stopping_ = true;
   }
   stop_.notify_one();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 Watchdog::Watch& Watchdog::watch() {
   std::lock_guard lock(mutex_);
+  // The thread starts with the first lane: a process that only forks
+  // workers (--processes) stays single-threaded until then.
+  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
   return watches_.emplace_back();
 }
 

@@ -69,7 +69,7 @@ class Watchdog {
   std::condition_variable stop_;
   bool stopping_ = false;
   std::list<Watch> watches_;
-  std::thread thread_;  // last: it starts once everything above exists
+  std::thread thread_;  // started by the first watch(), once everything above exists
 };
 
 }  // namespace kit

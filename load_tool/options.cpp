@@ -31,6 +31,7 @@ const char* examples(ClientKind kind) {
                "  client_sync                                  # 2 requests to http://localhost:8000/\n"
                "  client_sync -n 4                             # 4 requests, one after another\n"
                "  client_sync --threads 3 -n 3                 # 3 threads share the requests\n"
+               "  client_sync --processes 3 -n 3               # 3 processes, as multiprocessing.Pool(3)\n"
                "  client_sync 'http://127.0.0.1:8000/?delay=0.2' --timeout 5\n"
                "  client_sync -n 4 --summary --timeline        # see where the time went\n"
                "  client_sync -n 4 --svg sync.svg --json -     # a picture, and every record as JSON\n"
@@ -195,8 +196,12 @@ void add_report_flags(CLI::App& app, ClientOptions& options) {
 
 void add_lane_flags(CLI::App& app, ClientOptions& options, ClientKind kind) {
   if (kind == ClientKind::sync) {
-    app.add_option("-t,--threads", options.threads, "threads that share the requests")
+    auto* threads = app.add_option("-t,--threads", options.threads, "threads that share the requests")
         ->capture_default_str()->check(flags::whole_number("a number of threads", 1, 10000));
+    app.add_option("--processes", options.processes,
+                   "worker processes that share the requests, as Python's multiprocessing.Pool (with -n)")
+        ->check(flags::whole_number("a number of processes", 1, 5000))->excludes(threads)
+        ->excludes("--duration")->excludes("--rate")->excludes("--stages")->type_name("N");
     return;
   }
   app.add_option("-c,--concurrency", options.concurrency, "most requests in flight at once (default: all of them)")
@@ -342,6 +347,7 @@ void settle(ClientOptions& options, const ParsedFlags& flags) {
   if (!options.duration) {
     options.concurrency = std::min(options.concurrency, options.requests);
     options.threads = std::min(options.threads, options.requests);
+    options.processes = std::min(options.processes, options.requests);
   }
   options.loops = std::min(options.loops, options.concurrency);  // no loop without a lane
 }

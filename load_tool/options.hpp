@@ -22,6 +22,7 @@ struct ClientOptions {
   std::vector<Threshold> thresholds;  // --fail-if
   int requests = 2;     // -n; with several URLs, one request each by default
   int threads = 1;      // client_sync --threads
+  int processes = 0;    // client_sync --processes: worker processes instead of threads (0: none)
   int concurrency = 0;  // client_async -c; 0 means all requests at once
   int loops = 1;        // client_async --loops: event loops, each on a thread of its own
   std::optional<Seconds> duration;  // -z: send requests until this much time has passed
@@ -49,7 +50,7 @@ struct ClientOptions {
   bool data_on_stdout() const { return json_path == "-" || csv_path == "-"; }
   bool keep_bodies() const { return !quiet && !data_on_stdout(); }
   // Lanes: threads for client_sync, concurrent requests for client_async.
-  int lanes() const { return kind == ClientKind::sync ? threads : concurrency; }
+  int lanes() const { return kind == ClientKind::sync ? (processes ? processes : threads) : concurrency; }
 };
 
 struct CommandLine {

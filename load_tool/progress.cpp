@@ -8,8 +8,8 @@
 
 namespace kit {
 
-ProgressLine::ProgressLine(int total, const RunClock& clock) : total_(total), clock_(clock) {
-  if (is_tty(STDERR_FILENO)) painter_ = std::thread([this] { draw_until_stopped(); });
+ProgressLine::ProgressLine(int total, const RunClock& clock, bool shown) : total_(total), clock_(clock) {
+  if (shown && is_tty(STDERR_FILENO)) painter_ = std::thread([this] { draw_until_stopped(); });
 }
 
 ProgressLine::~ProgressLine() {

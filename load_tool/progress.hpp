@@ -12,7 +12,8 @@ namespace kit {
 
 class ProgressLine {
  public:
-  ProgressLine(int total, const RunClock& clock);  // total 0: unknown (a -z run); silent unless stderr is a tty
+  // total 0: unknown (a -z run); silent unless stderr is a tty and `shown`
+  ProgressLine(int total, const RunClock& clock, bool shown = true);
   ~ProgressLine();                                  // stops and erases the line
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;

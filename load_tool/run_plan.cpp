@@ -65,6 +65,13 @@ int RunPlan::due_before_the_end() const {
   return static_cast<int>(std::min<long>(schedule_->due_before(last), std::numeric_limits<int>::max()));
 }
 
+void RunPlan::share(int every, int offset, std::function<void(const RequestRecord&)> forward) {
+  std::lock_guard lock(mutex_);
+  share_every_ = std::max(1, every);
+  started_ = offset;
+  forward_ = std::move(forward);
+}
+
 std::optional<Ticket> RunPlan::next() {
   std::lock_guard lock(mutex_);
   if (!options_.duration && started_ >= options_.requests) return std::nullopt;
@@ -81,7 +88,7 @@ std::optional<Ticket> RunPlan::next() {
   } else if (!running()) {
     return std::nullopt;
   }
-  ++started_;
+  started_ += share_every_;
   return ticket;
 }
 
@@ -125,6 +132,7 @@ void RunPlan::retry(RequestRecord& record) {
 void RunPlan::finish(RequestRecord record) {
   if (!options_.keep_bodies() || record.retried) record.body = std::string();
   std::lock_guard lock(mutex_);
+  if (forward_) return forward_(record);
   // Cut short by the end of the run: its time allowed ended with the run, and
   // so did it (a timer may fire a hair early). Not the server's fault, so not
   // counted as a failure.

@@ -4,6 +4,7 @@
 // or --stages, request k is due on its schedule whatever became of the others. Both clients ask it
 // for the next request and hand it every finished try; it is safe to share
 // between threads.
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -38,6 +39,11 @@ class RunPlan {
 
   // The next request, or nullopt once the run is over.
   std::optional<Ticket> next();
+
+  // client_sync --processes, in a worker process: this plan hands out only
+  // every `every`th request, from the `offset`th (0-based), and hands every
+  // finished try to `forward` (to the process that reports) instead of counting it.
+  void share(int every, int offset, std::function<void(const RequestRecord&)> forward);
 
   // False once a -z run's time is up: nothing new should start, not even a retry.
   bool running() const;
@@ -76,6 +82,8 @@ class RunPlan {
   const std::optional<Schedule> schedule_;  // --rate or --stages: when each request is due
   const RunClock& clock_;
   const bool keep_records_;  // a report shows each request; else counting them is enough
+  int share_every_ = 1;  // share()
+  std::function<void(const RequestRecord&)> forward_;
   std::mutex mutex_;
   int started_ = 0;
   std::minstd_rand jitter_;  // backoff jitter; under mutex_

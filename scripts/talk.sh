@@ -81,6 +81,8 @@ show "Both requests left at once; the second waited in the server's queue (Serve
   ./build/client_async "$one_worker" -q --timeline
 demo "Threads: 3 requests on 3 threads (client_threading.py, gunicorn -w 3)" 1.199 \
   ./build/client_sync "$three_workers" --threads 3 -n 3 -q
+demo "Processes: 3 requests on a pool of 3 processes (client_multiprocessing.py, gunicorn -w 3)" 1.347 \
+  ./build/client_sync "$three_workers" --processes 3 -n 3 -q
 demo "9 requests, at most 3 at a time (asyncio.Semaphore(3), gunicorn -w 3)" 3.375 \
   ./build/client_async "$three_workers" -n 9 -c 3 -q
 demo "An event-loop server: 3 requests wait on timers together" - \

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <cstdlib>
+#include <filesystem>
+#include <future>
 #include <fstream>
 #include <memory>
 #include <regex>
@@ -156,6 +158,70 @@ TEST(Clients, ThreeThreadsTakeOneDelay) {
   EXPECT_EQ(threads.out, repeat(body_line, 3));
   EXPECT_GE(threads.seconds, delay);
   EXPECT_LT(threads.seconds, 0.6 * one_thread.seconds);
+}
+
+// The multiprocessing variant: three worker processes share three requests,
+// the bodies still in request order, and the bill: their memory summed.
+TEST(Clients, ThreeProcessesTakeOneDelay) {
+  ServerProcess server = slow_server();
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult processes = run_program("client_sync", {server.url(), "--processes", "3", "-n", "3"});
+  const ProgramResult one_process = run_program("client_sync", {server.url(), "-n", "3"});
+  ASSERT_EQ(processes.exit_code, 0) << processes.err;
+  EXPECT_EQ(processes.out, repeat(body_line, 3));
+  EXPECT_GE(processes.seconds, delay);
+  EXPECT_LT(processes.seconds, 0.6 * one_process.seconds);
+  EXPECT_TRUE(std::regex_search(processes.err, std::regex(R"(client_sync: 3 processes, peak memory \d+ MB summed)")))
+      << processes.err;
+}
+
+// Each process's requests come back as records, as threads' do: request k
+// runs in process 1 + (k - 1) mod N, bodies in order.
+TEST(Clients, ProcessesReportTheirRequestsAsThreadsDo) {
+  ServerProcess server = slow_server({"--async"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult result =
+      run_program("client_sync", {server.url("/?delay=0"), "--processes", "2", "-n", "5", "--json", "-"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto requests = boost::json::parse(result.out).at("requests").as_array();
+  ASSERT_EQ(requests.size(), 5u);
+  for (std::size_t k = 0; k < requests.size(); ++k) {
+    EXPECT_EQ(requests[k].at("number").as_int64(), static_cast<std::int64_t>(k + 1));
+    EXPECT_EQ(requests[k].at("lane").as_int64(), static_cast<std::int64_t>(1 + k % 2));
+    EXPECT_EQ(requests[k].at("status").as_int64(), 200);
+  }
+  EXPECT_NE(run_program("client_sync", {server.url(), "--processes", "2", "-z", "1s"}).err.find(
+                "--duration and --processes cannot be used together"),
+            std::string::npos);
+}
+
+// A worker process that dies is one line; its requests count as failed and
+// the exit status says so, while the other's are reported as usual.
+TEST(Clients, AProcessThatDiesIsOneLineAndItsRequestsFail) {
+  ServerProcess server({"--async", "--delay", "1", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  auto client = std::async(std::launch::async, [&] {
+    return run_program("client_sync", {server.url(), "--processes", "2", "-n", "4", "-q"});
+  });
+  // The client's workers: processes named client_sync whose parent is one too.
+  pid_t victim = -1;
+  for (int i = 0; i < 50 && victim < 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      std::ifstream stat(entry.path() / "stat");
+      std::string pid, name, state, parent;
+      if (!(stat >> pid >> name >> state >> parent) || name != "(client_sync)") continue;
+      std::ifstream parent_stat("/proc/" + parent + "/stat");
+      std::string parent_pid, parent_name;
+      if (parent_stat >> parent_pid >> parent_name && parent_name == "(client_sync)") victim = std::stoi(pid);
+    }
+  }
+  ASSERT_GT(victim, 0) << "found no worker process";
+  ::kill(victim, SIGKILL);
+  const ProgramResult result = client.get();
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_TRUE(std::regex_search(result.err, std::regex(R"(client_sync: process [12] was killed by signal \w+)"))) << result.err;
+  EXPECT_NE(result.err.find("4 requests, 2 ok, 2 failed"), std::string::npos) << result.err;
 }
 
 // Two workers, four requests at once: two wait a delay in the server's queue,
