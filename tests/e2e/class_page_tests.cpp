@@ -6,6 +6,7 @@
 
 #include <boost/json/parse.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -136,8 +137,10 @@ TEST(ClassPage, ButtonsRunAndTheDashboardNamesEveryStudent) {
 
 // For a person to look at (not an assertion beyond their being written):
 // the student page on a phone and a laptop, and the projector's dashboard
-// with ten students, in build/screenshots/.
+// with ten students, in build/screenshots/. Only when asked, as it proves
+// nothing a machine can check: KIT_SCREENSHOTS=1 ctest --preset default -R Screenshots
 TEST(ClassPage, ScreenshotsOfThePagesForAPersonToLookAt) {
+  if (!std::getenv("KIT_SCREENSHOTS")) GTEST_SKIP() << "set KIT_SCREENSHOTS=1 to write them";
   if (!chromium_installed()) GTEST_SKIP() << "no /usr/bin/chromium (scripts/test.sh installs it)";
   ServerProcess server({"--async", "--delay", "0.2", "--dashboard", "0", "--quiet"});
   ASSERT_TRUE(server.started()) << server.log();

@@ -207,10 +207,14 @@ TEST_P(BothModels, AccessLogHasOneLinePerRequestUnlessQuiet) {
 TEST_P(BothModels, SigtermLetsRequestsInFlightFinishThenExitsZero) {
   ServerProcess server(flags({"--delay", "0.5"}));
   ASSERT_TRUE(server.started()) << server.log();
+  const long idle = server.descriptors();
   auto client = std::async(std::launch::async, [&] {
     return run_program("client_async", {server.url(), "-n", "2"});
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // both requests are now waiting
+  // Both requests are waiting once both connections are in: the client may
+  // take a while to start (the sanitizers), so watch rather than guess.
+  for (int i = 0; i < 100 && server.descriptors() < idle + 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
   const ProgramResult result = client.get();
   EXPECT_EQ(result.exit_code, 0) << result.err;
