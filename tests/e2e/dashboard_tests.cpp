@@ -133,7 +133,7 @@ TEST(Dashboard, RunReportsAreCheckedBoundedAndShown) {
   EXPECT_EQ(status_line(raw_exchange(port, post_report(report_of("Ada")))), "HTTP/1.1 200 OK");
   const std::string hostile = std::string("<b>\\u001b[31m") + std::string(100, 'x');
   EXPECT_EQ(status_line(raw_exchange(port, post_report(report_of(hostile, "sequential")))), "HTTP/1.1 200 OK");
-  for (const std::string bad : {std::string("not json"), std::string("[1]"), report_of("Ada", "threads"),
+  for (const std::string& bad : {std::string("not json"), std::string("[1]"), report_of("Ada", "threads"),
                                 report_of(""), std::string(R"({"name":"x","kind":"all","n":0,"seconds":1,"maxInFlight":1})"),
                                 std::string(R"({"name":"x","kind":"all","n":2,"seconds":-1,"maxInFlight":1})")}) {
     EXPECT_EQ(status_line(raw_exchange(port, post_report(bad))), "HTTP/1.1 400 Bad Request") << bad;
