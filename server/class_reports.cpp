@@ -109,8 +109,8 @@ json::object ClassReports::to_json() const {
     students.push_back({{"name", entry->first}, {"runs", std::move(runs)}});
   }
   json::object summary;
-  for (const char* kind : {"sequential", "all", "limited"}) {
-    const auto& times = latest[kind];
+  for (const std::string kind : {"sequential", "all", "limited"}) {
+    const std::vector<double> times = latest.count(kind) ? latest.at(kind) : std::vector<double>{};
     const auto middle = median(times);
     summary[kind] = {{"students", times.size()}, {"median", middle ? json::value(*middle) : json::value(nullptr)}};
   }

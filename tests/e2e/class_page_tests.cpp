@@ -127,7 +127,7 @@ TEST(ClassPage, ButtonsRunAndTheDashboardNamesEveryStudent) {
   HeadlessBrowser projector("http://127.0.0.1:" + std::to_string(dashboard) + "/");
   ASSERT_TRUE(projector.started()) << projector.problem();
   const std::string shown = text_once_shown(projector, "student10");
-  for (const std::string& name : {"Grace", "student1", "student5", "student10"}) {
+  for (const char* name : {"Grace", "student1", "student5", "student10"}) {
     EXPECT_NE(shown.find(name), std::string::npos) << name << " missing: " << shown;
   }
   EXPECT_NE(shown.find("11 students"), std::string::npos) << shown;
