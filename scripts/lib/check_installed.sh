@@ -15,7 +15,7 @@ done
 say "apt-get install $deb"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >/dev/null
-files=$(dpkg -L slowkit | while read -r f; do [ -f "$f" ] && echo "$f"; done)
+files=$(dpkg -L slowkit | while read -r f; do if [ -f "$f" ]; then echo "$f"; fi; done)
 man -w slowkit-server >/dev/null 2>&1 || [ -f /usr/share/man/man1/slowkit-server.1 ] || fail "no man page"
 
 work=$(mktemp -d)
@@ -51,7 +51,7 @@ kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
 server_pid=""
 say "apt-get purge slowkit"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq slowkit >/dev/null
-left=$(while read -r f; do [ -e "$f" ] && echo "$f"; done <<<"$files")
+left=$(while read -r f; do if [ -e "$f" ]; then echo "$f"; fi; done <<<"$files")
 [ -z "$left" ] || fail "left behind after purge: $left"
 [ ! -d /usr/share/doc/slowkit ] || fail "left behind after purge: /usr/share/doc/slowkit"
 say "installed, ran and removed cleanly ($(wc -l <<<"$files") files)"
