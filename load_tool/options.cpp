@@ -373,7 +373,8 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& op
       std::cerr << program << ": warning: --insecure: the server's certificate is not verified\n";
     }
   } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
+    const char* usual = options.kind == ClientKind::sync ? "client_sync" : "client_async";
+    std::cout << flags::help_with_examples(app, with_program_name(examples(options.kind), usual, program));
     return 0;
   } catch (const CLI::CallForVersion& e) {
     std::cout << e.what() << "\n";
@@ -394,7 +395,6 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   const char* usual = kind == ClientKind::sync ? "client_sync" : "client_async";
   const std::string program = invoked_name(argc > 0 ? argv[0] : nullptr, usual);
   CLI::App app{description(kind), program};
-  app.footer(with_program_name(examples(kind), usual, program));
   app.set_version_flag("--version", version_text(program), "print the kit's and its libraries' versions");
 
   CommandLine result;

@@ -93,7 +93,6 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
   ServerConfig& config = line.config;
   const std::string program = invoked_name(argc > 0 ? argv[0] : nullptr, "server");
   CLI::App app{"Slow HTTP server: every request waits, then answers a short text.", program};
-  app.footer(with_program_name(examples, "server", program));
   app.set_version_flag("--version", version_text(program), "print the kit's and its libraries' versions");
   app.add_option("--host", config.host, "address to listen on")->capture_default_str();
   app.add_option("--port", config.port, "port to listen on; 0 picks a free one")
@@ -114,7 +113,7 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
+    std::cout << flags::help_with_examples(app, with_program_name(examples, "server", program));
     line.exit_code = 0;
   } catch (const CLI::CallForVersion& e) {
     std::cout << e.what() << "\n";

@@ -21,6 +21,15 @@ inline std::string number_text(double value) {
   return text;
 }
 
+// --help: CLI11's text, then the examples. Not as CLI11's footer: from
+// CLI11 2.5 on a footer is reflowed as one paragraph, and the examples'
+// lines and columns would run together.
+inline std::string help_with_examples(const CLI::App& app, const std::string& examples) {
+  std::string help = app.help();
+  while (!help.empty() && help.back() == '\n') help.pop_back();  // versions end it differently
+  return help + "\n\n" + examples + "\n";
+}
+
 // A number from `low` to `high` (no upper bound by default); `what` says
 // what it counts: "seconds", "requests". Whole numbers only with `whole`.
 inline CLI::Validator number(const std::string& what, double low,

@@ -30,7 +30,8 @@ roff() { sed -e 's/\\/\\e/g' -e 's/-/\\-/g' -e "s/^\\([.']\\)/\\\\\\&\\1/"; }
   cat "$extra"
   echo
   echo "[EXAMPLES]"
-  sed '1,/^Examples:$/d' "$work/help.txt" | grep -v '^Exit status:' | while IFS= read -r line; do
+  grep -q '^Examples:$' "$work/help.txt" || { echo "make_man_page.sh: $name --help has no 'Examples:' line" >&2; exit 1; }
+  sed '1,/^Examples:$/d' "$work/help.txt" | { grep -v '^Exit status:' || true; } | while IFS= read -r line; do
     if [[ $line =~ ^\ \ ([^#]*[^#\ ])\ *(#\ (.*))?$ ]]; then
       printf '.TP\n.B %s\n%s\n' "$(roff <<<"${BASH_REMATCH[1]}")" "$(roff <<<"${BASH_REMATCH[3]:-}")"
     elif [ -z "$line" ]; then

@@ -450,8 +450,8 @@ TEST(Server, FlagErrorsSayWhatWasExpected) {
 TEST(Server, HelpShowsExamples) {
   const ProgramResult result = run_program("server", {"--help"}, 10);
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_NE(result.out.find("Examples:"), std::string::npos);
-  EXPECT_NE(result.out.find("--workers 1"), std::string::npos);
+  EXPECT_NE(result.out.find("\nExamples:\n  server  "), std::string::npos) << "each on a line of its own: " << result.out;
+  EXPECT_NE(result.out.find("\n  server --workers 1 "), std::string::npos) << result.out;
 }
 
 }  // namespace kit::test
