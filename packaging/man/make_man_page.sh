@@ -16,8 +16,12 @@ trap 'rm -rf "$work"' EXIT
 ln -s "$(realpath "$program")" "$work/$name"
 "$work/$name" --help >"$work/help.txt"
 
-# The options for help2man: everything before "Examples:".
-sed '/^Examples:$/,$d' "$work/help.txt" >"$work/options.txt"
+# The options for help2man: everything before "Examples:", in the layout it
+# reads. CLI11 from 2.5 on prints "NAME [OPTIONS]" without "Usage:", upper-case
+# headings, and a column for short flags ("-h,     --help"): made as before.
+sed -e '/^Examples:$/,$d' -e 's/ *$//' \
+    -e "s/^$name \\[/Usage: $name [/" -e 's/^OPTIONS:$/Options:/' -e 's/^POSITIONALS:$/Positionals:/' \
+    -e 's/^\(  -[A-Za-z0-9],\) */\1/' -e 's/^          \(--\)/  \1/' "$work/help.txt" >"$work/options.txt"
 printf '#!/bin/sh\ncat "%s"\n' "$work/options.txt" >"$work/$name.help"
 chmod +x "$work/$name.help"
 

@@ -12,6 +12,14 @@ trap 'rm -rf "$prefix"' EXIT
 failures=0
 fail() { echo "install_test: $*" >&2; failures=$((failures + 1)); }
 
+# Every flag of --help: the leading words of each option line that start
+# with a dash, "  -n,--requests INT ..." or, from CLI11 2.5 on, "  -h,     --help ...".
+flags_of() {
+  grep -E '^ +-' <<<"$1" | awk '{
+    for (i = 1; i <= NF && $i ~ /^-/; i++) { n = split($i, names, ","); for (k = 1; k <= n; k++) if (names[k] != "") print names[k] }
+  }'
+}
+
 echo "installing $build into $prefix"
 cmake --install "$build" --prefix "$prefix" >/dev/null
 
@@ -20,7 +28,8 @@ for name in slowkit-server slowkit-client-sync slowkit-client-async; do
   page=$prefix/share/man/man1/$name.1
   [ -x "$program" ] || { fail "$program is missing"; continue; }
   help=$("$program" --help)
-  grep -q "^Usage: $name \[OPTIONS\]" <<<"$help" || fail "$name --help does not name it: $(head -n 2 <<<"$help")"
+  # "Usage: NAME [OPTIONS]", or from CLI11 2.5 on "NAME [OPTIONS]" on a line of its own.
+  grep -Eq "^(Usage: )?$name \[OPTIONS\]" <<<"$help" || fail "$name --help does not name it: $(head -n 5 <<<"$help")"
   grep -q "^  $name " <<<"$help" || fail "$name --help's examples do not use its name"
   "$program" --version | head -n 1 | grep -q "^$name [0-9]" || fail "$name --version does not name it"
 
@@ -31,8 +40,7 @@ for name in slowkit-server slowkit-client-sync slowkit-client-async; do
   for section in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" EXAMPLES "SEE ALSO"; do
     grep -q "^$section" <<<"$text" || fail "$name.1 has no $section section"
   done
-  # Every flag: the first word of each option line of --help ("  -n,--requests INT ...").
-  flags=$(grep -E '^  -' <<<"$help" | awk '{ print $1 }' | tr ',' '\n')
+  flags=$(flags_of "$help")
   [ -n "$flags" ] || fail "found no flags in $name --help"
   for flag in $flags; do
     grep -qe "$flag\b" <<<"$text" || fail "$name.1 lacks $flag"
