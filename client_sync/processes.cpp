@@ -70,8 +70,11 @@ void collect(Run& run, std::vector<Worker>& workers, ProgressLine& progress, std
   char buffer[64 * 1024];
   for (;;) {
     std::vector<pollfd> watched;
-    for (const Worker& w : workers) {
-      if (w.from >= 0) watched.push_back({w.from, POLLIN, 0});
+    std::vector<Worker*> whose;  // watched[i] is whose[i]'s pipe
+    for (Worker& w : workers) {
+      if (w.from < 0) continue;
+      watched.push_back({w.from, POLLIN, 0});
+      whose.push_back(&w);
     }
     if (watched.empty()) return;
     const int ready = ::poll(watched.data(), watched.size(), static_cast<int>(silence.count() * 1000));
@@ -79,8 +82,9 @@ void collect(Run& run, std::vector<Worker>& workers, ProgressLine& progress, std
       for (Worker& w : workers) stop(w);
       return;
     }
-    for (Worker& w : workers) {
-      if (w.from < 0) continue;
+    for (std::size_t i = 0; i < watched.size(); ++i) {
+      if (watched[i].revents == 0) continue;  // only a pipe with something to read (or closed): no read waits
+      Worker& w = *whose[i];
       const ssize_t n = ::read(w.from, buffer, sizeof buffer);
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
       if (n <= 0) {
