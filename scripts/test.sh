@@ -35,54 +35,43 @@ say "checking build packages"
 ./scripts/install-deps.sh "${deps[@]}"
 
 # A preset's tests spend most of their time waiting on a 0.2 s server, so
-# the presets after the first build one after another in the background
-# meanwhile, at the lowest CPU priority: the tests keep the CPU they need for
-# their timings. Each preset's tests start once its build is done.
+# the next preset builds meanwhile, at the lowest CPU priority: the tests
+# keep the CPU they need for their timings.
 stages=("${presets[@]}")
 [ "${#presets[@]}" -gt 1 ] && stages+=(fuzz)
-logs=$(mktemp -d)
+build_log=$(mktemp)
 background=""
 cleanup() {
   if [ -n "$background" ]; then kill -- "-$background" 2>/dev/null || true; fi
-  rm -rf "$logs"
+  rm -f "$build_log"
 }
 trap cleanup EXIT
 build() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1"; }
-# Builds each preset named, in turn; marks each done or failed in $logs.
-build_in_turn() {
-  local preset
-  for preset in "$@"; do
-    if build "$preset" >"$logs/$preset.log" 2>&1; then touch "$logs/$preset.done"; else touch "$logs/$preset.failed"; return 1; fi
-  done
-}
-wait_for_build() {
-  while [ ! -e "$logs/$1.done" ]; do
-    if [ -e "$logs/$1.failed" ] || ! kill -0 "$background" 2>/dev/null; then
-      cat "$logs/$1.log" 2>/dev/null || true
-      echo "test.sh: building preset '$1' failed" >&2
-      exit 1
-    fi
-    sleep 1
-  done
-}
 
 say "configure and build: preset '${stages[0]}'"
 started=$SECONDS
 build "${stages[0]}"
-if [ "${#stages[@]}" -gt 1 ]; then
-  say "building presets ${stages[*]:1} in the background, in turn, while the tests run"
-  setsid nice -n 19 bash -c "logs=$logs; $(declare -f build build_in_turn); build_in_turn ${stages[*]:1}" &
-  background=$!
-fi
-for preset in "${presets[@]}"; do
-  [ "$preset" = "${stages[0]}" ] || wait_for_build "$preset"
+for i in "${!presets[@]}"; do
+  preset=${presets[$i]}
+  next=${stages[$((i + 1))]:-}
+  if [ -n "$next" ]; then
+    say "building preset '$next' in the background while '$preset' is tested"
+    setsid nice -n 19 bash -c "$(declare -f build); build $next" >"$build_log" 2>&1 &
+    background=$!
+  fi
   say "test: preset '$preset'"
   ctest --preset "$preset"
   say "preset '$preset' passed, $((SECONDS - started)) s since the start"
+  if [ -n "$next" ]; then
+    if ! wait "$background"; then
+      cat "$build_log"
+      echo "test.sh: building preset '$next' failed" >&2
+      exit 1
+    fi
+    background=""
+  fi
 done
 if [ "${#presets[@]}" -gt 1 ]; then
-  wait_for_build fuzz
-  background=""
   for target in request response; do
     say "fuzzing ${target} handling for ${FUZZ_SECONDS:-10} s"
     corpus=$(mktemp -d)  # the fuzzer adds to its corpus: work on a copy of the seeds

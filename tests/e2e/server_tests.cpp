@@ -150,7 +150,9 @@ TEST_P(BothModels, MethodsWithABodyAreServedAndSayHowMuchTheyRead) {
     EXPECT_EQ(status_line(chunked), "HTTP/1.1 200 OK") << method << chunked;
     EXPECT_NE(chunked.find("X-Body-Bytes: 10\r\n"), std::string::npos) << method << chunked;
   }
-  EXPECT_EQ(count_of(server.log(), "POST / 200 0.2"), 2) << "waited the delay, like GET: " << server.log();
+  // Each waited the delay, like GET: 0.2 s and more, a little more on a busy sanitizer build.
+  EXPECT_EQ(count_of(server.log(), "POST / 200 0.2") + count_of(server.log(), "POST / 200 0.3"), 2)
+      << "waited the delay, like GET: " << server.log();
 }
 
 TEST_P(BothModels, OptionsAnswersAllowAtOnce) {
@@ -192,8 +194,8 @@ TEST_P(BothModels, AccessLogHasOneLinePerRequestUnlessQuiet) {
     raw_exchange(server.port(), get("/?delay=abc"));
     ASSERT_EQ(server.stop(SIGTERM), 0);
     // The pool counts a request's queue from when the kernel received it, so
-    // a slow build (the sanitizers) may show a millisecond of it here.
-    const std::regex line(R"(GET /\?delay=0&n=1 200 \d+\.\d{3} s (\(queued 0\.00\d s\) )?(worker|thread) \d+\n)");
+    // a slow build (the sanitizers, beside test.sh's builds) may show some milliseconds of it here.
+    const std::regex line(R"(GET /\?delay=0&n=1 200 \d+\.\d{3} s (\(queued 0\.0\d\d s\) )?(worker|thread) \d+\n)");
     EXPECT_TRUE(std::regex_search(server.log(), line)) << server.log();
     EXPECT_NE(server.log().find("GET /?delay=abc 400 "), std::string::npos) << server.log();
   }
@@ -273,8 +275,8 @@ TEST_P(BothModels, PastTheRateLimitA429SaysWhenToComeBack) {
   EXPECT_NE(third.find("\r\n\r\ntoo many requests: this server takes 0.5 a second; retry after 2 s\n"),
             std::string::npos) << third;
   ASSERT_EQ(server.stop(SIGTERM), 0);
-  // A few milliseconds under the sanitizers.
-  EXPECT_TRUE(std::regex_search(server.log(), std::regex(R"(GET / 429 0\.00\d s rate limited\n)"))) << server.log();
+  // A few milliseconds, some tens under the sanitizers beside test.sh's builds.
+  EXPECT_TRUE(std::regex_search(server.log(), std::regex(R"(GET / 429 0\.0\d\d s rate limited\n)"))) << server.log();
 }
 
 TEST(Server, RateLimitedRequestsNeverTakeAWorker) {
