@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <netdb.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
@@ -215,7 +216,8 @@ TEST(Clients, AProcessThatDiesIsOneLineAndItsRequestsFail) {
   auto client = std::async(std::launch::async, [&] {
     return run_program("client_sync", {server.url(), "--processes", "2", "-n", "4", "-q"});
   });
-  // The client's workers: processes named client_sync whose parent is one too.
+  // The client's workers: processes named client_sync whose parent is one
+  // too, started by this test (other tests may run theirs at the same time).
   pid_t victim = -1;
   for (int i = 0; i < 50 && victim < 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -224,8 +226,11 @@ TEST(Clients, AProcessThatDiesIsOneLineAndItsRequestsFail) {
       std::string pid, name, state, parent;
       if (!(stat >> pid >> name >> state >> parent) || name != "(client_sync)") continue;
       std::ifstream parent_stat("/proc/" + parent + "/stat");
-      std::string parent_pid, parent_name;
-      if (parent_stat >> parent_pid >> parent_name && parent_name == "(client_sync)") victim = std::stoi(pid);
+      std::string parent_pid, parent_name, parent_state, grandparent;
+      if (parent_stat >> parent_pid >> parent_name >> parent_state >> grandparent &&
+          parent_name == "(client_sync)" && grandparent == std::to_string(::getpid())) {
+        victim = std::stoi(pid);
+      }
     }
   }
   ASSERT_GT(victim, 0) << "found no worker process";

@@ -72,6 +72,24 @@ int wait_for(pid_t pid, double timeout_seconds) {
   }
 }
 
+// What a server that did not stop was doing: each thread's state and the
+// kernel function it waits in, then its log, for a failure that is rare.
+std::string still_running_report(pid_t pid, const std::string& log) {
+  std::string report = "server " + std::to_string(pid) + " did not exit; its threads:\n";
+  std::error_code error;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+    std::ifstream stat(task.path() / "stat"), wchan(task.path() / "wchan"), syscall(task.path() / "syscall");
+    std::string stat_line, wchan_name, syscall_line;
+    std::getline(stat, stat_line);
+    std::getline(wchan, wchan_name);
+    std::getline(syscall, syscall_line);
+    report += "  " + stat_line.substr(0, stat_line.find(')', 0) + 3) + " wchan " + wchan_name +
+              " syscall " + syscall_line.substr(0, syscall_line.find(' ')) + "\n";
+  }
+  return report + "its log:\n" + log;
+}
+
 }  // namespace
 
 std::string binary(const std::string& name) { return std::string(KIT_BINARY_DIR) + "/" + name; }
@@ -199,6 +217,7 @@ int ServerProcess::stop(int signal_number, double timeout_seconds) {
   ::kill(pid_, signal_number);
   const int code = wait_for(pid_, timeout_seconds);
   if (code >= 0) pid_ = -1;
+  if (code < 0) std::fprintf(stderr, "%s", still_running_report(pid_, log()).c_str());
   return code;
 }
 
