@@ -10,9 +10,10 @@
 #   ./scripts/test.sh --quick    the plain build only (the browser tests run
 #                                only where Chromium is installed)
 #
-# The sanitizer runs leave out the two tests that drive Chromium: the server's
-# side of the dashboard is checked there by the others, and Chromium itself is
-# not what the sanitizers check. They run in the plain build.
+# The sanitizer builds compile the programs and the unit tests; their e2e
+# runs start the plain build's test programs on the sanitized programs. They
+# leave out the tests that drive Chromium (Chromium is not what they check)
+# and the install test: both run in the plain build.
 #
 # TSan runs with ignore_noninstrumented_modules=1: Debian's libcpp-httplib.so
 # (client_sync's) is not built with TSan, so its synchronisation is invisible
@@ -25,7 +26,7 @@ deps=(fuzz browser libcxx)  # clang and libFuzzer for the fuzz runs, Chromium fo
 case "${1:-}" in
   "") ;;
   --quick) presets=(default); deps=() ;;
-  -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "test.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 esac
 
@@ -61,6 +62,10 @@ for i in "${!presets[@]}"; do
   fi
   say "test: preset '$preset'"
   ctest --preset "$preset"
+  if [ "$preset" = asan ] || [ "$preset" = tsan ]; then
+    say "test: the e2e tests of build/ on the programs of build-$preset/"
+    ctest --preset "$preset-e2e"
+  fi
   say "preset '$preset' passed, $((SECONDS - started)) s since the start"
   if [ -n "$next" ]; then
     if ! wait "$background"; then

@@ -14,16 +14,6 @@ namespace kit::test {
 
 namespace {
 
-// The page's text once it shows `expected` (a few seconds at most: Chromium has to start).
-std::string text_once_shown(HeadlessBrowser& browser, const std::string& expected) {
-  std::string text;
-  for (int i = 0; i < 100 && text.find(expected) == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    text = browser.evaluate("document.body.innerText");
-  }
-  return text;
-}
-
 // What the dashboard's page says one second into a run of `requests`
 // requests of 2 s each, against a server started with `flags`, in headless
 // Chromium. The page is live once its first snapshot has named the `model`.
@@ -35,7 +25,7 @@ std::string page_text_one_second_in(std::vector<std::string> flags, const std::s
     return "";
   }
   HeadlessBrowser browser("http://127.0.0.1:" + std::to_string(dashboard_port(server)) + "/");
-  if (!browser.started() || text_once_shown(browser, model).find(model) == std::string::npos) {
+  if (!browser.started() || browser.text_once_shown(model).find(model) == std::string::npos) {
     ADD_FAILURE() << "the page never showed '" << model << "': " << browser.problem();
     return "";
   }

@@ -39,17 +39,6 @@ Outcome run_in_page(HeadlessBrowser& page, const std::string& kind, int n) {
           static_cast<int>(o.at("ok").to_number<double>()), static_cast<int>(o.at("maxInFlight").to_number<double>())};
 }
 
-// The page's text once it shows `expected` (Chromium has to start; the
-// dashboard sends the class once a second).
-std::string text_once_shown(HeadlessBrowser& page, const std::string& expected, int tenths = 100) {
-  std::string text;
-  for (int i = 0; i < tenths && text.find(expected) == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    text = page.evaluate("document.body.innerText");
-  }
-  return text;
-}
-
 // Ten students at once, as a classroom would: `count` student pages in
 // frames of this page (student1, student2, ...), each running 2 requests, half
 // one after another and half all at once. How many runs succeeded, as text.
@@ -116,9 +105,9 @@ TEST(ClassPage, ButtonsRunAndTheDashboardNamesEveryStudent) {
   const int dashboard = dashboard_port(server);  // read once: the line after it names the class page
   HeadlessBrowser page(class_page(dashboard, "?name=Grace"));
   ASSERT_TRUE(page.started()) << page.problem();
-  ASSERT_NE(text_once_shown(page, "The slow server: http://").find("The slow server"), std::string::npos);
+  ASSERT_NE(page.text_once_shown("The slow server: http://").find("The slow server"), std::string::npos);
   page.evaluate("document.querySelector('button[data-kind=all]').click(), ''");
-  const std::string result = text_once_shown(page, "2 requests in");
+  const std::string result = page.text_once_shown("2 requests in");
   EXPECT_NE(result.find("2 requests in 0."), std::string::npos) << result;
   EXPECT_NE(result.find("All 2 waited on the server at the same time"), std::string::npos) << result;
 
@@ -126,7 +115,7 @@ TEST(ClassPage, ButtonsRunAndTheDashboardNamesEveryStudent) {
 
   HeadlessBrowser projector("http://127.0.0.1:" + std::to_string(dashboard) + "/");
   ASSERT_TRUE(projector.started()) << projector.problem();
-  const std::string shown = text_once_shown(projector, "student10");
+  const std::string shown = projector.text_once_shown("student10");
   for (const char* name : {"Grace", "student1", "student5", "student10"}) {
     EXPECT_NE(shown.find(name), std::string::npos) << name << " missing: " << shown;
   }
@@ -157,7 +146,7 @@ TEST(ClassPage, ScreenshotsOfThePagesForAPersonToLookAt) {
   EXPECT_TRUE(page.screenshot(folder + "/class-laptop.png", 1280, 720)) << page.problem();
   EXPECT_TRUE(page.screenshot(folder + "/class-phone-result.png", 390, 844, "#result")) << page.problem();
   HeadlessBrowser projector("http://127.0.0.1:" + std::to_string(dashboard) + "/");
-  text_once_shown(projector, "student9");
+  projector.text_once_shown("student9");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_TRUE(projector.screenshot(folder + "/dashboard-class.png", 1280, 900)) << projector.problem();
 }

@@ -172,4 +172,13 @@ bool HeadlessBrowser::screenshot(const std::string& png_path, int width, int hei
   return true;
 }
 
+std::string HeadlessBrowser::text_once_shown(const std::string& expected, int tenths) {
+  std::string text;
+  for (int i = 0; i < tenths && text.find(expected) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    text = evaluate("document.body.innerText");
+  }
+  return text;
+}
+
 }  // namespace kit::test

@@ -28,6 +28,9 @@ class HeadlessBrowser {
   // Sizes the page's viewport (a phone when narrow), scrolls to the element
   // `scroll_to` (a CSS selector) if given, and writes a PNG of what shows.
   bool screenshot(const std::string& png_path, int width, int height, const std::string& scroll_to = "");
+  // The page's text once it shows `expected`, polled every 0.1 s up to
+  // `tenths` times (Chromium has to start; pages update once a second).
+  std::string text_once_shown(const std::string& expected, int tenths = 100);
 
  private:
   // DevTools calls on the page, in one session: the last one's "result"

@@ -92,7 +92,10 @@ std::string still_running_report(pid_t pid, const std::string& log) {
 
 }  // namespace
 
-std::string binary(const std::string& name) { return std::string(KIT_BINARY_DIR) + "/" + name; }
+std::string binary(const std::string& name) {
+  const char* programs = std::getenv("KIT_PROGRAMS_DIR");  // a sanitizer build's, see CMakePresets.json
+  return std::string(programs && *programs ? programs : KIT_BINARY_DIR) + "/" + name;
+}
 
 ProgramResult run_program(const std::string& name, const std::vector<std::string>& args,
                           double timeout_seconds, const std::vector<std::string>& launcher) {

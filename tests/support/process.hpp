@@ -8,7 +8,8 @@
 
 namespace kit::test {
 
-// Path of a built program: build/server, build/client_sync, build/client_async.
+// Path of a built program: build/server, build/client_sync, build/client_async,
+// or those of the folder in $KIT_PROGRAMS_DIR (the sanitizer presets' e2e runs).
 std::string binary(const std::string& name);
 
 struct ProgramResult {
