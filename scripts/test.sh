@@ -42,9 +42,11 @@ stages=("${presets[@]}")
 [ "${#presets[@]}" -gt 1 ] && stages+=(fuzz)
 build_log=$(mktemp)
 background=""
+fuzz_work=""
 cleanup() {
   if [ -n "$background" ]; then kill -- "-$background" 2>/dev/null || true; fi
   rm -f "$build_log"
+  if [ -n "$fuzz_work" ]; then rm -rf "$fuzz_work"; fi
 }
 trap cleanup EXIT
 build() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1"; }
@@ -76,21 +78,29 @@ for i in "${!presets[@]}"; do
     background=""
   fi
 done
+# The two fuzzers at once, one a core. Each adds to its corpus: it works on a
+# copy of the seeds, in a folder removed at the end.
+fuzz() {
+  local target=$1 corpus="$fuzz_work/$1"
+  mkdir -p "$corpus"
+  cp "tests/fuzz/${target}_seeds/"* "$corpus/"
+  if ! "build-fuzz/fuzz_${target}" -max_total_time="${FUZZ_SECONDS:-10}" -timeout=5 -rss_limit_mb=1024 \
+       -artifact_prefix=build-fuzz/ "$corpus" >"$corpus.log" 2>&1; then
+    cat "$corpus.log"
+    echo "fuzz_${target} failed: the input that did it is in build-fuzz/ (crash-*, timeout-*, oom-*)" >&2
+    return 1
+  fi
+  echo "fuzz_${target}: $(tail -n 1 "$corpus.log")"
+}
 if [ "${#presets[@]}" -gt 1 ]; then
-  for target in request response; do
-    say "fuzzing ${target} handling for ${FUZZ_SECONDS:-10} s"
-    corpus=$(mktemp -d)  # the fuzzer adds to its corpus: work on a copy of the seeds
-    cp "tests/fuzz/${target}_seeds/"* "$corpus/"
-    if ! "build-fuzz/fuzz_${target}" -max_total_time="${FUZZ_SECONDS:-10}" -timeout=5 -rss_limit_mb=1024 \
-         -artifact_prefix=build-fuzz/ "$corpus" >"$corpus.log" 2>&1; then
-      cat "$corpus.log"
-      echo "fuzz_${target} failed: the input that did it is in build-fuzz/ (crash-*, timeout-*, oom-*)" >&2
-      exit 1
-    fi
-    tail -n 1 "$corpus.log"
-    rm -f "$corpus.log"
-    rm -rf "$corpus"
-  done
+  say "fuzzing the request and the response handling for ${FUZZ_SECONDS:-10} s"
+  fuzz_work=$(mktemp -d)
+  fuzz request & request_fuzzer=$!
+  fuzz response & response_fuzzer=$!
+  fuzzed=0
+  wait "$request_fuzzer" || fuzzed=1
+  wait "$response_fuzzer" || fuzzed=1
+  [ "$fuzzed" -eq 0 ] || exit 1
   presets+=(fuzz)
 fi
 say "all tests passed (${presets[*]})"
