@@ -14,6 +14,7 @@
 #include <regex>
 #include <thread>
 
+#include "json_records.hpp"
 #include "process.hpp"
 #include "text.hpp"
 
@@ -28,10 +29,6 @@ std::string repeat(const std::string& text, int times) {
   std::string out;
   for (int i = 0; i < times; ++i) out += text;
   return out;
-}
-
-boost::json::array requests_in(const std::string& json_text) {
-  return boost::json::parse(json_text).at("requests").as_array();
 }
 
 ServerProcess slow_server(std::vector<std::string> flags = {}) {
@@ -150,18 +147,6 @@ TEST(Clients, NineRequestsThreeAtATimeTakeThreeDelays) {
   EXPECT_GE(recap_seconds(limited.err), 3 * delay);
   EXPECT_LT(recap_seconds(limited.err), 5 * delay);
   EXPECT_LT(recap_seconds(all_at_once.err), 0.6 * recap_seconds(limited.err));
-}
-
-// Whether every request of a --json file started before any had ended: they
-// waited at the same time. A run's length says less on a busy machine, where
-// starting threads or processes (more so under the sanitizers) takes its time.
-void expect_all_waited_at_once(const std::string& records) {
-  double last_start = 0, first_end = 1e9;
-  for (const auto& r : requests_in(records)) {
-    last_start = std::max(last_start, r.at("start").to_number<double>());
-    first_end = std::min(first_end, r.at("end").to_number<double>());
-  }
-  EXPECT_LT(last_start, first_end) << "one request waited for another: " << records;
 }
 
 // The threading variant: three threads share three requests and wait at the same time.

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "fault_server.hpp"
+#include "json_records.hpp"
 #include "process.hpp"
 #include "text.hpp"
 
@@ -33,10 +34,6 @@ std::vector<std::string> joined(std::vector<std::string> a, const std::vector<st
   return a;
 }
 
-boost::json::array requests_of(const std::string& json) {
-  return boost::json::parse(json).at("requests").as_array();
-}
-
 }  // namespace
 
 // A rate-limited API: one request a second. Two at once: the second gets 429
@@ -53,7 +50,7 @@ TEST_P(BothClients, RetryWaitsAsRetryAfterSays) {
   ASSERT_EQ(with.exit_code, 0) << with.err;
   EXPECT_NE(with.err.find("2 requests, 2 ok, 0 failed in 1."), std::string::npos) << with.err;
   EXPECT_NE(with.err.find("(1 retry)"), std::string::npos) << with.err;
-  const auto requests = requests_of(with.out);
+  const auto requests = requests_in(with.out);
   ASSERT_EQ(requests.size(), 3u) << "one record per try";
   const auto refused = std::find_if(requests.begin(), requests.end(),
                                     [](const auto& r) { return r.at("retried").as_bool(); });
@@ -129,7 +126,7 @@ TEST_P(BothClients, RateCountsLatencyFromTheDueTime) {
   const std::vector<std::string> urls{server.url("/?delay=1"), server.url(), server.url(), server.url(), server.url()};
   const auto slowest_of_the_rest = [](const std::string& json) {
     double slowest = 0;
-    for (const auto& r : requests_of(json)) {
+    for (const auto& r : requests_in(json)) {
       if (r.at("number").as_int64() > 1) slowest = std::max(slowest, r.at("duration").as_double());
     }
     return slowest;
@@ -140,7 +137,7 @@ TEST_P(BothClients, RateCountsLatencyFromTheDueTime) {
   ASSERT_EQ(open.exit_code, 0) << open.err;
   EXPECT_LT(slowest_of_the_rest(closed.out), 0.3) << "the stall is hidden";
   EXPECT_GT(slowest_of_the_rest(open.out), 0.7) << "request 2, due at 0.05 s, went out at 1 s";
-  for (const auto& r : requests_of(open.out)) {
+  for (const auto& r : requests_in(open.out)) {
     const double due = r.at("due").as_double();
     EXPECT_NEAR(due, 0.05 * static_cast<double>(r.at("number").as_int64() - 1), 1e-9);
     if (r.at("number").as_int64() > 1) {
