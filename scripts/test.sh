@@ -30,7 +30,7 @@ case "${1:-}" in
   *) echo "test.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 esac
 
-say() { printf '\n==> %s\n' "$*"; }
+say() { printf '\n==> [%d s] %s\n' "$SECONDS" "$*"; }
 
 say "checking build packages"
 ./scripts/install-deps.sh "${deps[@]}"
@@ -52,7 +52,6 @@ trap cleanup EXIT
 build() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1"; }
 
 say "configure and build: preset '${stages[0]}'"
-started=$SECONDS
 build "${stages[0]}"
 for i in "${!presets[@]}"; do
   preset=${presets[$i]}
@@ -68,8 +67,9 @@ for i in "${!presets[@]}"; do
     say "test: the e2e tests of build/ on the programs of build-$preset/"
     ctest --preset "$preset-e2e"
   fi
-  say "preset '$preset' passed, $((SECONDS - started)) s since the start"
+  say "preset '$preset' passed"
   if [ -n "$next" ]; then
+    say "waiting for preset '$next' to finish building"
     if ! wait "$background"; then
       cat "$build_log"
       echo "test.sh: building preset '$next' failed" >&2
