@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <cstdio>
 #include <fstream>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -218,7 +219,14 @@ TEST_P(BothClients, StagesSendTheirScheduleAndEndWithIt) {
   std::remove(svg_path.c_str());
   std::remove(json_path.c_str());
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.err.find("40 requests, 40 ok"), std::string::npos) << result.err;
+  // All 40 are sent on time; the last few may still be on their way when the
+  // run ends (a busy sanitizer build), and are cut off, at most one a lane.
+  std::smatch recap;
+  ASSERT_TRUE(std::regex_search(result.err, recap, std::regex(R"((\d+) requests, \1 ok, 0 failed in [\d.]+ s(?: \((\d+) cut off by the end of the run, not counted\))?)")))
+      << result.err;
+  const int counted = std::stoi(recap[1]), cut_off = recap[2].matched ? std::stoi(recap[2]) : 0;
+  EXPECT_EQ(counted + cut_off, 40) << result.err;
+  EXPECT_LE(cut_off, 8) << result.err;
   EXPECT_EQ(count_of(server.log(), "GET / 200"), 40);
   EXPECT_GE(result.seconds, 0.9);
   EXPECT_LT(result.seconds, 5);
@@ -229,7 +237,7 @@ TEST_P(BothClients, StagesSendTheirScheduleAndEndWithIt) {
   const auto stages = boost::json::parse(json).at("summary").at("stages").as_array();
   ASSERT_EQ(stages.size(), 2u);
   EXPECT_EQ(stages[0].at("requests").as_int64(), 10);
-  EXPECT_EQ(stages[1].at("requests").as_int64(), 30);
+  EXPECT_EQ(stages[1].at("requests").as_int64(), counted - 10);
   EXPECT_DOUBLE_EQ(stages[1].at("offered_rate").as_double(), 60);
   EXPECT_NE(svg.find("Latency against offered load"), std::string::npos);
   EXPECT_EQ(count_of(svg, "<polyline class=\"p50\""), 1);
