@@ -38,8 +38,9 @@ say "checking build packages"
 # A preset's tests spend most of their time waiting on a 0.2 s server, so
 # the next preset builds meanwhile, at the lowest CPU priority: the tests
 # keep the CPU they need for their timings.
+# The small fuzz build goes with the last preset's.
 stages=("${presets[@]}")
-[ "${#presets[@]}" -gt 1 ] && stages+=(fuzz)
+[ "${#presets[@]}" -gt 1 ] && stages[-1]="${stages[-1]} fuzz"
 build_log=$(mktemp)
 background=""
 fuzz_work=""
@@ -49,16 +50,21 @@ cleanup() {
   if [ -n "$fuzz_work" ]; then rm -rf "$fuzz_work"; fi
 }
 trap cleanup EXIT
-build() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1"; }
+build() {  # the presets named in $1, one after the other
+  local preset
+  for preset in $1; do
+    cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" || return 1
+  done
+}
 
-say "configure and build: preset '${stages[0]}'"
+say "configure and build: '${stages[0]}'"
 build "${stages[0]}"
 for i in "${!presets[@]}"; do
   preset=${presets[$i]}
   next=${stages[$((i + 1))]:-}
   if [ -n "$next" ]; then
-    say "building preset '$next' in the background while '$preset' is tested"
-    setsid nice -n 19 bash -c "$(declare -f build); build $next" >"$build_log" 2>&1 &
+    say "building '$next' in the background while '$preset' is tested"
+    setsid nice -n 19 bash -c "$(declare -f build); build '$next'" >"$build_log" 2>&1 &
     background=$!
   fi
   say "test: preset '$preset'"
@@ -69,10 +75,10 @@ for i in "${!presets[@]}"; do
   fi
   say "preset '$preset' passed"
   if [ -n "$next" ]; then
-    say "waiting for preset '$next' to finish building"
+    say "waiting for '$next' to finish building"
     if ! wait "$background"; then
       cat "$build_log"
-      echo "test.sh: building preset '$next' failed" >&2
+      echo "test.sh: building '$next' failed" >&2
       exit 1
     fi
     background=""
