@@ -153,10 +153,7 @@ TEST(Clients, NineRequestsThreeAtATimeTakeThreeDelays) {
 TEST(Clients, ThreeThreadsWaitAtTheSameTime) {
   ServerProcess server = slow_server();
   ASSERT_TRUE(server.started()) << server.log();
-  const std::string json = ::testing::TempDir() + "/kit-threads.json";
-  const ProgramResult threads = run_program("client_sync", {server.url(), "--threads", "3", "-n", "3", "--json", json});
-  const std::string records = read_file(json);
-  std::remove(json.c_str());
+  const auto [threads, records] = run_with_records("client_sync", {server.url(), "--threads", "3", "-n", "3"});
   ASSERT_EQ(threads.exit_code, 0) << threads.err;
   EXPECT_EQ(threads.out, repeat(body_line, 3));
   EXPECT_GE(recap_seconds(threads.err), delay);
@@ -169,11 +166,7 @@ TEST(Clients, ThreeThreadsWaitAtTheSameTime) {
 TEST(Clients, ThreeProcessesWaitAtTheSameTime) {
   ServerProcess server = slow_server();
   ASSERT_TRUE(server.started()) << server.log();
-  const std::string json = ::testing::TempDir() + "/kit-processes.json";
-  const ProgramResult processes =
-      run_program("client_sync", {server.url(), "--processes", "3", "-n", "3", "--json", json});
-  const std::string records = read_file(json);
-  std::remove(json.c_str());
+  const auto [processes, records] = run_with_records("client_sync", {server.url(), "--processes", "3", "-n", "3"});
   ASSERT_EQ(processes.exit_code, 0) << processes.err;
   EXPECT_EQ(processes.out, repeat(body_line, 3));
   EXPECT_TRUE(std::regex_search(processes.err, std::regex(R"(client_sync: 3 processes, peak memory \d+ MB summed)")))

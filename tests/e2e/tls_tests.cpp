@@ -80,11 +80,8 @@ TEST_P(Tls, BothClientsFetchOverHttpsWithTheTalksTiming) {
   ASSERT_FALSE(certificate.empty()) << server.log();
 
   const ProgramResult sync = run_program("client_sync", {https_url(server), "--cacert", certificate});
-  const std::string json = ::testing::TempDir() + "/kit-tls-async.json";
-  const ProgramResult async = run_program(
-      "client_async", {https_url(server, "localhost"), "--cacert", certificate, "--summary", "--json", json});
-  const std::string records = read_file(json);
-  std::remove(json.c_str());
+  const auto [async, records] =
+      run_with_records("client_async", {https_url(server, "localhost"), "--cacert", certificate, "--summary"});
   ASSERT_EQ(sync.exit_code, 0) << sync.err;
   ASSERT_EQ(async.exit_code, 0) << async.err;
   EXPECT_EQ(sync.out, body_line + body_line);

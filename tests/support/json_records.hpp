@@ -1,10 +1,17 @@
 #pragma once
 // The "requests" of a client's --json output, for the end-to-end tests.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
+#include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "process.hpp"
+#include "text.hpp"
 
 namespace kit::test {
 
@@ -22,6 +29,17 @@ inline void expect_all_waited_at_once(const std::string& json_text) {
     first_end = std::min(first_end, r.at("end").to_number<double>());
   }
   EXPECT_LT(last_start, first_end) << "one request waited for another: " << json_text;
+}
+
+// Runs `program args... --json FILE`: what it printed, and the file's text.
+inline std::pair<ProgramResult, std::string> run_with_records(const std::string& program,
+                                                             std::vector<std::string> args) {
+  const std::string path = ::testing::TempDir() + "/kit-records-" + std::to_string(::getpid()) + ".json";
+  args.insert(args.end(), {"--json", path});
+  ProgramResult result = run_program(program, args);
+  std::string records = read_file(path);
+  std::remove(path.c_str());
+  return {std::move(result), std::move(records)};
 }
 
 }  // namespace kit::test
