@@ -85,7 +85,8 @@ TEST(Dashboard, PagesThatDoNotReadOrLeaveDoNotSlowTheServer) {
   ASSERT_EQ(load.exit_code, 0) << load.err;
   const ProgramResult after = run_program("client_async", {server.url(), "-n", "1"});
   EXPECT_EQ(after.exit_code, 0) << after.err;
-  EXPECT_LT(after.seconds, 0.5);
+  // Milliseconds, as the client measures it (its own start is not counted).
+  EXPECT_LT(recap_seconds(after.err), 0.5) << after.err;
   // A page that reads still gets the news.
   RawConnection reader(port);
   ASSERT_TRUE(reader.send(get("/events")));
