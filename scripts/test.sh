@@ -52,10 +52,12 @@ cleanup() {
   if [ -n "$fuzz_work" ]; then rm -rf "$fuzz_work"; fi
 }
 trap cleanup EXIT
+# One compile a core: ninja's default (two more) made the plain build
+# about 15% more CPU time here, the compilers evicting each other's caches.
 build() {  # the presets named in $1, one after the other
   local preset
   for preset in $1; do
-    cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" || return 1
+    cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" --parallel "$(nproc)" || return 1
   done
 }
 
