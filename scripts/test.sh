@@ -52,8 +52,8 @@ cleanup() {
   if [ -n "$fuzz_work" ]; then rm -rf "$fuzz_work"; fi
 }
 trap cleanup EXIT
-# One compile a core: ninja's default (two more) made the plain build
-# about 15% more CPU time here, the compilers evicting each other's caches.
+# One compile a core: more, as ninja's default has, only evict each other
+# from the caches (docs/building.md has the figures).
 build() {  # the presets named in $1, one after the other
   local preset
   for preset in $1; do
