@@ -141,6 +141,10 @@ void try_once(Run& run, Lane& lane, RequestRecord& record) {
   if (!run.options.keep_alive) lane.clients.clear();
   const HttpTarget& target = run.options.targets[static_cast<std::size_t>(record.url)];
   try_at(run, lane, target, record);
+  if (record.failure == Failure::refused && lane.try_the_other_loopback(target)) {
+    record = try_again_now(record, run.clock.now());
+    try_at(run, lane, target, record);
+  }
   if (record.failure == Failure::reset && !record.new_connection && !record.answer_started &&
       run.options.keep_alive && run.plan.running()) {
     // The server closed the kept-alive connection just as we reused it
@@ -169,9 +173,18 @@ httplib::Client& Lane::client_for(const HttpTarget& target, Seconds allowed) {
   return *client;
 }
 
+bool Lane::try_the_other_loopback(const HttpTarget& target) {
+  if (!names_this_machine(target.host)) return false;
+  const bool first_time = localhost_on_ipv6_.insert((target.tls ? "https://" : "http://") + target.host_header).second;
+  if (first_time) clients.erase((target.tls ? "https://" : "http://") + target.host_header);
+  return first_time;
+}
+
 std::unique_ptr<httplib::Client> Lane::make_client(const HttpTarget& target) {
-  auto client = std::make_unique<httplib::Client>((target.tls ? "https://" : "http://") + target.host_header);
+  const std::string origin = (target.tls ? "https://" : "http://") + target.host_header;
+  auto client = std::make_unique<httplib::Client>(origin);
   client->set_keep_alive(options.keep_alive);
+  if (localhost_on_ipv6_.contains(origin)) client->set_hostname_addr_map({{target.host, "::1"}});
   if (target.tls) {
     client->enable_server_certificate_verification(!options.insecure);
     if (!options.ca_file.empty()) client->set_ca_cert_path(options.ca_file);

@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -52,6 +53,9 @@ class Lane {
 
   // The client for the target's host, its timeouts set to `allowed`.
   httplib::Client& client_for(const HttpTarget& target, Seconds allowed);
+  // localhost refused on 127.0.0.1 (the system's answer here): its next
+  // client goes to ::1, as curl tries both. False when there is no other to try.
+  bool try_the_other_loopback(const HttpTarget& target);
 
   const ClientOptions& options;
   const int number;
@@ -60,6 +64,7 @@ class Lane {
   int sockets_opened = 0;
 
  private:
+  std::set<std::string> localhost_on_ipv6_;  // by scheme://host:port
   std::unique_ptr<httplib::Client> make_client(const HttpTarget& target);
 };
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 #include <tuple>
 
 #include "event_loop_types.hpp"
@@ -27,7 +28,7 @@ using ErrorCode = boost::system::error_code;
 // connection pool would.
 struct Host {
   std::string name, port;
-  boost::asio::ip::tcp::resolver::results_type addresses;
+  std::vector<boost::asio::ip::tcp::endpoint> addresses;  // tried in this order
   std::string lookup_failure;  // why the name did not resolve; "" once it did
 };
 

@@ -234,19 +234,25 @@ Awaitable<void> start_batches(Run& run, EventLoop& loop, int first_lane, std::at
   }
 }
 
-// What a lookup found, or why it found nothing.
-void looked_up(Host& host, ErrorCode error, tcp::resolver::results_type addresses) {
-  if (error) {
-    host.lookup_failure = "cannot resolve host '" + host.name + "'";
-  } else {
-    host.addresses = std::move(addresses);
+// What a lookup found, or why it found nothing. localhost is both loopback
+// addresses, whatever the system's lookup gave.
+void looked_up(Host& host, const tcp::resolver::results_type& addresses) {
+  for (const auto& found : addresses) host.addresses.push_back(found.endpoint());
+  if (names_this_machine(host.name)) {
+    for (const char* loopback : {"127.0.0.1", "::1"}) {
+      const tcp::endpoint endpoint(asio::ip::make_address(loopback), static_cast<unsigned short>(std::stoi(host.port)));
+      if (std::find(host.addresses.begin(), host.addresses.end(), endpoint) == host.addresses.end()) {
+        host.addresses.push_back(endpoint);
+      }
+    }
   }
+  if (host.addresses.empty()) host.lookup_failure = "cannot resolve host '" + host.name + "'";
 }
 
 Awaitable<void> look_up(Host& host) {
   asio::ip::basic_resolver<tcp, Executor> resolver(co_await asio::this_coro::executor);
   auto [error, addresses] = co_await resolver.async_resolve(host.name, host.port, no_throw);
-  looked_up(host, error, std::move(addresses));
+  looked_up(host, addresses);  // a failed lookup has no address
 }
 
 // Looks every host up at once, before the first request, and waits for the
@@ -257,7 +263,7 @@ void look_up_hosts(std::vector<Host>& hosts, asio::io_context& context) {
   if (hosts.size() == 1) {
     ErrorCode error;
     auto addresses = tcp::resolver(context).resolve(hosts.front().name, hosts.front().port, error);
-    return looked_up(hosts.front(), error, std::move(addresses));
+    return looked_up(hosts.front(), addresses);
   }
   for (Host& host : hosts) asio::co_spawn(context, look_up(host), rethrow);
   context.run();

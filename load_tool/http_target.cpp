@@ -1,11 +1,20 @@
 #include "http_target.hpp"
 
+#include "safe_text.hpp"
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <boost/url/url_view.hpp>
 #include <charconv>
 
 namespace kit {
+
+bool names_this_machine(const std::string& host) {
+  const std::string name = ascii_lowercase(host);
+  const std::string suffix = ".localhost";
+  return name == "localhost" ||
+         (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0);
+}
 
 HttpTarget parse_http_url(const std::string& url) {
   auto parsed = boost::urls::parse_absolute_uri(url);

@@ -19,6 +19,11 @@ struct BadUrl : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// "localhost" and names under it are the machine itself (RFC 6761): both
+// clients try 127.0.0.1 and ::1 for them, as curl does, whatever the system's
+// hosts file says, so a server on either is reached.
+bool names_this_machine(const std::string& host);
+
 // Parses an absolute http:// or https:// URL with Boost.URL; throws BadUrl with a reason.
 HttpTarget parse_http_url(const std::string& url);
 

@@ -8,6 +8,7 @@
 
 #include "readable_flags.hpp"
 #include "records_export.hpp"
+#include "safe_text.hpp"
 #include "targets_file.hpp"
 #include "url_list.hpp"
 #include "version.hpp"
@@ -90,7 +91,10 @@ void add_request_flags(CLI::App& app, ParsedFlags& flags) {
       ->type_name("METHOD");
   app.add_option("-H,--header", flags.header_lines, "a header to send, 'Name: value' (repeatable)")
       ->type_name("HEADER");
-  auto* data = app.add_option("-d,--data", flags.data, "the body to send")->type_name("DATA");
+  auto* data = app.add_option("-d,--data", flags.data,
+                              "the body to send; @FILE reads it from FILE (@- from stdin) without its line "
+                              "breaks, as curl's -d does")
+                  ->type_name("DATA");
   app.add_option("-D,--data-file", flags.data_file, "the body to send, read once from FILE (- for stdin)")
       ->type_name("FILE")->excludes(data);
   app.add_option("-T,--content-type", flags.content_type,
@@ -152,14 +156,14 @@ void add_connection_flags(CLI::App& app, ClientOptions& options, ParsedFlags& fl
   app.add_flag("--no-keep-alive", flags.no_keep_alive, "a new connection for every request (default without -z)")
       ->excludes(keep_alive_flag);
   app.add_option("--max-body", options.max_body, "largest body accepted, in bytes (10m, 512k, 100)")
-      ->transform(flags::size_in_bytes())->capture_default_str();
+      ->transform(flags::size_in_bytes())->type_name("SIZE")->default_str("10m");
   app.add_flag("--follow", options.follow, kind == ClientKind::sync
                                                ? "follow redirects (up to 5)"
                                                : "follow redirects on the same host and port (up to 5)");
   app.add_flag("-k,--insecure", options.insecure,
                "https: do not verify the server's certificate (says so on stderr)");
   app.add_option("--cacert", options.ca_file, "https: trust the CA certificates in this PEM file")
-      ->check(CLI::ExistingFile)->type_name("FILE");
+      ->check(flags::existing_file())->type_name("FILE");
 }
 
 void add_threshold_flags(CLI::App& app, ParsedFlags& flags) {
@@ -249,10 +253,23 @@ std::shared_ptr<const std::string> read_body(const std::string& path) {
   return body;
 }
 
+// -d's body: the text itself, or with @FILE the file's text without its
+// carriage returns and newlines, as curl's -d reads it (-D keeps every byte).
+std::shared_ptr<const std::string> data_flag_body(const std::string& data) {
+  if (data.empty() || data.front() != '@') return std::make_shared<const std::string>(data);
+  try {
+    auto text = std::make_shared<std::string>(*read_body(data.substr(1)));
+    std::erase_if(*text, [](char c) { return c == '\r' || c == '\n'; });
+    return text;
+  } catch (const std::invalid_argument& e) {
+    throw CLI::ValidationError(std::string("--data: ") + e.what());
+  }
+}
+
 // -m, -H, -d/-D, -T and -a as one shape that every request takes.
 RequestShape shape_requests(const ParsedFlags& flags) {
   RequestShape shape;
-  if (flags.data) shape.body = std::make_shared<const std::string>(*flags.data);
+  if (flags.data) shape.body = data_flag_body(*flags.data);
   if (flags.data_file) {
     try {
       shape.body = read_body(*flags.data_file);
@@ -283,8 +300,8 @@ RequestShape shape_requests(const ParsedFlags& flags) {
     if (flags.auth->find(':') == std::string::npos) throw CLI::ValidationError("--auth: expected USER:PASS");
     shape.headers.emplace_back("Authorization", basic_authorization(*flags.auth));
   }
-  if (flags.data_file == "-" && flags.url_file == "-") {
-    throw CLI::ValidationError("--data-file and --urls cannot both read stdin");
+  if ((flags.data_file == "-" || flags.data == "@-") && flags.url_file == "-") {
+    throw CLI::ValidationError("the body and --urls cannot both read stdin");
   }
   return shape;
 }
@@ -380,10 +397,10 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& op
     std::cout << e.what() << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
-    std::cerr << program << ": " << flags::plain_error(e) << " (see --help)\n";
+    std::cerr << program << ": " << printable(flags::plain_error(e), 4096) << " (see --help)\n";
     return 2;
   } catch (const BadUrl& e) {
-    std::cerr << program << ": " << e.what() << "\n";
+    std::cerr << program << ": " << printable(e.what(), 4096) << "\n";
     return 2;
   }
   return std::nullopt;
@@ -410,6 +427,7 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   add_lane_flags(app, options, kind);
   add_request_flags(app, flags);
   add_threshold_flags(app, flags);
+  flags::without_needs_and_excludes(app);
   result.exit_code = parse(app, argc, argv, options, flags);
   settle(options, flags);
   return result;

@@ -23,11 +23,26 @@ std::string_view failure_name(Failure failure) {
   return "other";
 }
 
+namespace {
+
+// An error answer's first line usually says why ("bad delay 'x': expected
+// seconds from 0 to 60"): the failure line quotes it, bounded, made printable.
+std::string first_line_of(std::string_view body) {
+  constexpr std::size_t most_bytes = 200;
+  const std::string_view line = body.substr(0, body.find_first_of("\r\n"));
+  return line.empty() ? std::string() : printable(line, most_bytes);
+}
+
+}  // namespace
+
 void RequestRecord::set_response(int http_status, std::string response_body, std::string_view location) {
   status = http_status;
   bytes = response_body.size();
   body = std::move(response_body);
-  if (status >= 400) fail(Failure::http_status, "HTTP " + std::to_string(status));
+  if (status >= 400) {
+    const std::string why = first_line_of(body);
+    fail(Failure::http_status, "HTTP " + std::to_string(status) + (why.empty() ? "" : ": " + why));
+  }
   if (status >= 300 && status < 400) {
     this->location = printable(location);  // a peer's text: it reaches terminals and JSON
     fail(Failure::redirect, "HTTP " + std::to_string(status) + " redirect to " +

@@ -26,9 +26,9 @@ say() { printf '\n==> %s\n' "$*"; }
 say "checking build packages"
 ./scripts/install-deps.sh
 
-say "building server, client_sync and client_async"
+say "building server, client_sync, client_async and their man pages"
 cmake --preset default >/dev/null
-cmake --build --preset default --target server client_sync client_async
+cmake --build --preset default --target server client_sync client_async man_pages
 
 source scripts/lib/servers.sh
 

@@ -2,7 +2,8 @@
 # Tries the kit as a new user would on today's systems: for each, a fresh
 # minimal Debian (debootstrap --variant=minbase) in a temporary folder, a
 # clean copy of this checkout (git archive HEAD), then the README's two
-# commands inside it with chroot: ./scripts/demo.sh and ./scripts/test.sh --quick,
+# commands inside it with chroot: ./scripts/demo.sh (then cmake --install, as
+# docs/building.md says) and ./scripts/test.sh --quick,
 # with compiler warnings as errors. On Debian 13, also the .deb: made there
 # with CPack, installed with apt into a second fresh system without build
 # tools, run there (the server, and the talk's timings of both clients), removed.
@@ -17,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 case "${1:-}" in
-  -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 systems=("$@")
 [ ${#systems[@]} -gt 0 ] || systems=(trixie testing)
@@ -155,6 +156,8 @@ for system in "${systems[@]}"; do
     debootstrap --variant=minbase "$system" "$root" "$mirror" "${script[@]}"
   step "$system" "set-up (hosts, mounts, the checkout)" prepare "$system"
   step "$system" "./scripts/demo.sh" in_system "./scripts/demo.sh"
+  step "$system" "cmake --install build, right after demo.sh (docs/building.md)" \
+    in_system "cmake --install build --prefix /tmp/kit-prefix && ls /tmp/kit-prefix/bin /tmp/kit-prefix/share/man/man1"
   step "$system" "./scripts/test.sh --quick" in_system "./scripts/test.sh --quick"
   if [ "$system" = trixie ]; then check_the_package "$system"; fi
   cleanup

@@ -98,17 +98,47 @@ std::optional<ServerClock::time_point> kernel_arrival_time(int fd) {
 
 // A request that could not be read: which status tells the client why, or 0
 // when there is nobody to tell (closed, reset, timed out, cancelled).
-int refusal_status(const boost::system::error_code& error, bool header_done) {
+int refusal_status(const boost::system::error_code& error, bool header_done, bool content_length_given) {
   // Too long: headers get a 431; a chunk-size line or trailer a 400, whether
   // the read buffer (see max_read_ahead_bytes) or Beast's own limit says so.
   if (error == http::error::header_limit || error == http::error::buffer_overflow) return header_done ? 400 : 431;
   if (error == http::error::body_limit) return 413;
-  // A transfer coding Beast refuses while parsing (newer Beast does, seen
-  // with Boost 1.92; older finds it in request_problem()): 501, RFC 9112.
-  if (error == http::error::bad_transfer_encoding) return 501;
+  // A transfer coding Beast refuses while parsing (newer Beast does; older
+  // finds it in request_problem()): 501, RFC 9112. Beside a Content-Length
+  // it is a malformed request, whatever the coding: 400.
+  if (error == http::error::bad_transfer_encoding) return content_length_given ? 400 : 501;
   if (error == http::error::end_of_stream || error == http::error::partial_message) return 0;
   if (error.category() == make_error_code(http::error::bad_method).category()) return 400;
   return 0;
+}
+
+// A header block whose blank line has arrived is all there is of it.
+bool header_block_ended(const beast::flat_buffer& buffer) {
+  const std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
+  return bytes.find("\r\n\r\n") != std::string_view::npos;
+}
+
+// As Beast's async_read_header, with one difference: a header block that has
+// ended and still does not parse is malformed at once. Beast waits for a
+// request line's eight version bytes ("GET / \r\n\r\n") until the timeout.
+template <class AnyStream, class Parser>
+event_loop::Awaitable<boost::system::error_code> read_header(AnyStream& stream, beast::flat_buffer& buffer,
+                                                             Parser& parser) {
+  for (;;) {
+    if (buffer.size() > 0) {
+      boost::system::error_code error;
+      buffer.consume(parser.put(buffer.data(), error));
+      if (parser.is_header_done()) co_return boost::system::error_code{};
+      if (error && error != http::error::need_more) co_return error;
+      if (header_block_ended(buffer)) co_return http::error::bad_version;
+    }
+    const std::size_t room = std::min<std::size_t>(buffer.max_size() - buffer.size(), 64 * 1024);
+    if (room == 0) co_return http::error::buffer_overflow;
+    auto [read_error, read] = co_await stream.async_read_some(buffer.prepare(room), no_throw);
+    buffer.commit(read);
+    if (read_error == asio::error::eof) co_return parser.got_some() ? http::error::partial_message : http::error::end_of_stream;
+    if (read_error) co_return read_error;
+  }
 }
 
 // What Beast leaves to its user (RFC 9112): an HTTP/1.1 request names
@@ -408,11 +438,11 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::refuse_request(AnyStream& stream, in
 template <class AnyStream>
 HttpFrontEnd::Awaitable<boost::system::error_code> HttpFrontEnd::read_request(
     AnyStream& stream, beast::flat_buffer& buffer, http::request_parser<http::string_body>& parser) {
-  auto [error, header_bytes] = co_await http::async_read_header(stream, buffer, parser, no_throw);
-  if (error || parser.is_done()) co_return error;
+  const boost::system::error_code error = co_await read_header(stream, buffer, parser);
+  // A request to refuse is refused before its body is read: it may never come.
+  if (error || parser.is_done() || request_problem(parser.get())) co_return error;
   const auto expect = parser.get().find(http::field::expect);
-  if (expect != parser.get().end() && beast::iequals(expect->value(), "100-continue") && buffer.size() == 0 &&
-      !request_problem(parser.get())) {
+  if (expect != parser.get().end() && beast::iequals(expect->value(), "100-continue") && buffer.size() == 0) {
     static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
     auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(go_on), no_throw);
     if (write_error) co_return write_error;
@@ -436,7 +466,9 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     if (first_request && model_.policy.requests_wait_in_the_kernel) arrived = kernel_arrival_time(tcp.socket().native_handle());
     tcp.expires_after(read_timeout(first_request, buffer.size()));
     const auto read_error = co_await read_request(stream, buffer, parser);
-    const int refused_with = read_error ? refusal_status(read_error, parser.is_header_done()) : request_problem(parser.get());
+    const int refused_with =
+        read_error ? refusal_status(read_error, parser.is_header_done(), parser.get().count(http::field::content_length) > 0)
+                   : request_problem(parser.get());
     if (refused_with) co_await refuse_request(stream, refused_with);
     if (read_error || refused_with) break;  // closed by the client, timed out, cancelled by stop, or refused
     tcp.expires_never();  // the app's own wait is no fault of the client

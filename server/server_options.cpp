@@ -4,11 +4,14 @@
 #include <iostream>
 
 #include "readable_flags.hpp"
+#include "safe_text.hpp"
 #include "version.hpp"
 
 namespace kit {
 
 namespace {
+
+constexpr double seconds_in_a_day = 86400;
 
 constexpr const char* examples =
     "Examples:\n"
@@ -59,10 +62,10 @@ void add_limit_flags(CLI::App& app, ServerConfig& config) {
                  "seconds a kept-alive connection may wait for its next request")
       ->capture_default_str()->check(flags::number("a number of seconds", 0.001, 3600));
   app.add_option("--drain", config.drain, "seconds in-flight requests get after Ctrl-C/SIGTERM")
-      ->capture_default_str()->check(flags::number("a number of seconds", 0));
+      ->capture_default_str()->check(flags::number("a number of seconds", 0, seconds_in_a_day));
   app.add_option("--max-body", config.app.max_body,
                  "largest request body read (POST, PUT, PATCH, DELETE), in bytes (1m, 64k, 100); past it, 413")
-      ->transform(flags::size_in_bytes())->capture_default_str();
+      ->transform(flags::size_in_bytes())->type_name("SIZE")->default_str("1m");
 }
 
 void add_rate_limit_flags(CLI::App& app, ServerConfig& config) {
@@ -76,9 +79,9 @@ void add_rate_limit_flags(CLI::App& app, ServerConfig& config) {
 void add_tls_flags(CLI::App& app, ServerCommandLine& line) {
   auto* certificate = app.add_option("--tls-cert", line.config.tls_certificate,
                                      "serve https with this certificate (PEM; needs --tls-key)")
-                          ->check(CLI::ExistingFile)->type_name("FILE");
+                          ->check(flags::existing_file())->type_name("FILE");
   auto* key = app.add_option("--tls-key", line.config.tls_key, "the certificate's private key (PEM)")
-                  ->check(CLI::ExistingFile)->type_name("FILE");
+                  ->check(flags::existing_file())->type_name("FILE");
   certificate->needs(key);
   key->needs(certificate);
   app.add_flag("--tls-self-signed", line.self_signed,
@@ -97,10 +100,11 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
   app.add_option("--host", config.host, "address to listen on")->capture_default_str();
   app.add_option("--port", config.port, "port to listen on; 0 picks a free one")
       ->capture_default_str()->check(flags::whole_number("a port number", 0, 65535));
+  // At most a day: a larger number of seconds overflows the clock's ticks into no wait at all.
   app.add_option("--delay", config.app.delay, "seconds each request waits")
-      ->capture_default_str()->check(flags::number("a number of seconds", 0));
+      ->capture_default_str()->check(flags::number("a number of seconds", 0, seconds_in_a_day));
   app.add_option("--max-delay", config.app.max_delay, "largest ?delay= accepted, in seconds")
-      ->capture_default_str()->check(flags::number("a number of seconds", 0));
+      ->capture_default_str()->check(flags::number("a number of seconds", 0, seconds_in_a_day));
   app.add_option("--body", config.app.body, "the text every answer carries")->capture_default_str();
   add_model_flags(app, config);
   add_limit_flags(app, config);
@@ -110,6 +114,7 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
                  "also serve a live page of the requests on this port (0 picks a free one)")
       ->check(flags::whole_number("a port number", 0, 65535))->type_name("PORT");
   app.add_flag("-q,--quiet", config.quiet, "no access log on stderr");
+  flags::without_needs_and_excludes(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -119,8 +124,15 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
     std::cout << e.what() << "\n";
     line.exit_code = 0;
   } catch (const CLI::ParseError& e) {
-    std::cerr << program << ": " << flags::plain_error(e) << " (see --help)\n";
+    std::cerr << program << ": " << printable(flags::plain_error(e), 4096) << " (see --help)\n";
     line.exit_code = 2;
+  }
+  if (line.exit_code) return line;
+  if (line.dashboard_port && *line.dashboard_port != 0 && *line.dashboard_port == config.port) {
+    std::cerr << program << ": --port and --dashboard must differ: the dashboard is another server, on port "
+              << config.port << " too (see --help)\n";
+    line.exit_code = 2;
+    return line;
   }
   if (config.app.delay > config.app.max_delay) config.app.max_delay = config.app.delay;
   return line;

@@ -68,6 +68,26 @@ inline CLI::Validator said_as(CLI::Validator transform, const std::string& expec
       "");
 }
 
+// CLI11's ExistingFile without its description, which --help would add to
+// the type's name ("FILE:FILE").
+inline CLI::Validator existing_file() {
+  CLI::Validator check = CLI::ExistingFile;
+  check.description("");
+  return check;
+}
+
+// --help without "Needs:" and "Excludes:" after each flag: the rules hold
+// all the same, and breaking one says so in a plain sentence.
+inline void without_needs_and_excludes(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_needs().empty() && option->get_excludes().empty()) continue;
+    std::string text = option->get_type_name();  // empty for a flag
+    if (!text.empty() && !option->get_default_str().empty()) text += "=" + option->get_default_str();
+    if (!text.empty() && option->get_expected_max() > 1) text += " ...";
+    option->option_text(text.empty() ? " " : text);  // an empty text would mean CLI11's own
+  }
+}
+
 // A size in bytes with an optional unit, as CLI11's AsSizeValue reads it.
 inline CLI::Validator size_in_bytes() {
   return said_as(CLI::AsSizeValue(false), "a size in bytes, like 100, 64k or 10m");

@@ -16,7 +16,7 @@ say "apt-get install $deb"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >/dev/null
 files=$(dpkg -L slowkit | while read -r f; do if [ -f "$f" ]; then echo "$f"; fi; done)
-man -w slowkit-server >/dev/null 2>&1 || [ -f /usr/share/man/man1/slowkit-server.1 ] || fail "no man page"
+man -w slowkit-server >/dev/null 2>&1 || [ -f /usr/share/man/man1/slowkit-server.1.gz ] || fail "no man page"
 
 work=$(mktemp -d)
 server_pid=""

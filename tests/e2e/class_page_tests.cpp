@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "durations.hpp"
 #include "browser.hpp"
 #include "process.hpp"
 
@@ -79,7 +80,7 @@ TEST(ClassPage, RunsTheTalksClientsInTheBrowser) {
   EXPECT_EQ(all.ok, 2);
   EXPECT_EQ(all.max_in_flight, 2);
   EXPECT_GE(all.seconds, 0.19);
-  EXPECT_LT(all.seconds / sequential.seconds, 0.75) << "all at once takes about half the time";
+  EXPECT_DURATION_LT(all.seconds / sequential.seconds, 0.75) << "all at once takes about half the time";
 
   const Outcome twelve = run_in_page(page, "all", 12);
   EXPECT_EQ(twelve.ok, 12);
@@ -89,7 +90,7 @@ TEST(ClassPage, RunsTheTalksClientsInTheBrowser) {
   EXPECT_EQ(limited.ok, 9);
   EXPECT_EQ(limited.max_in_flight, 3);
   EXPECT_GE(limited.seconds, 0.58) << "three waves of 0.2 s";
-  EXPECT_LT(twelve.seconds, limited.seconds) << "two waves take less than three";
+  EXPECT_DURATION_LT(twelve.seconds, limited.seconds) << "two waves take less than three";
   const std::string text = page.evaluate("document.body.innerText");
   EXPECT_NE(text.find("9 requests in"), std::string::npos) << text;
   EXPECT_NE(text.find("3 waves"), std::string::npos) << text;

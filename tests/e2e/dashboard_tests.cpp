@@ -7,6 +7,7 @@
 #include <regex>
 #include <thread>
 
+#include "durations.hpp"
 #include "process.hpp"
 #include "text.hpp"
 
@@ -86,7 +87,7 @@ TEST(Dashboard, PagesThatDoNotReadOrLeaveDoNotSlowTheServer) {
   const ProgramResult after = run_program("client_async", {server.url(), "-n", "1"});
   EXPECT_EQ(after.exit_code, 0) << after.err;
   // Milliseconds, as the client measures it (its own start is not counted).
-  EXPECT_LT(recap_seconds(after.err), 0.5) << after.err;
+  EXPECT_DURATION_LT(recap_seconds(after.err), 0.5) << after.err;
   // A page that reads still gets the news.
   RawConnection reader(port);
   ASSERT_TRUE(reader.send(get("/events")));
@@ -183,7 +184,7 @@ TEST(Dashboard, LoopLagShowsABlockedEventLoop) {
   const double blocked = worst_lag({"--async", "--blocking"});
   const double waiting = worst_lag({"--async"});
   EXPECT_GE(blocked, 0.3) << "three 0.4 s sleeps in the loop";
-  EXPECT_LT(waiting, blocked / 4);
+  EXPECT_DURATION_LT(waiting, blocked / 4);
 }
 
 }  // namespace kit::test

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "durations.hpp"
 #include "fault_server.hpp"
 #include "json_records.hpp"
 #include "process.hpp"
@@ -61,7 +62,7 @@ TEST_P(BothClients, RetryWaitsAsRetryAfterSays) {
   EXPECT_EQ(again.at("status").as_int64(), 200);
   const double waited = again.at("start").as_double() - refused->at("end").as_double();
   EXPECT_GE(waited, 0.9) << "Retry-After: 1";
-  EXPECT_LT(waited, 3.0);
+  EXPECT_DURATION_LT(waited, 3.0);
   EXPECT_GE(again.at("duration").as_double(), waited) << "the request's time includes its wait";
 }
 
@@ -88,7 +89,7 @@ TEST_P(BothClients, DeadlineEndsTheRequest) {
   const ProgramResult result = run({server.url(), "-n", "1", "--timeout", "10", "--deadline", "0.3"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("request 1: deadline of 0.3 s reached"), std::string::npos) << result.err;
-  EXPECT_LT(result.seconds, 1.5);
+  EXPECT_DURATION_LT(result.seconds, 1.5);
 }
 
 // --rate R: requests go out on a schedule of R a second, counted as they
@@ -135,20 +136,20 @@ TEST_P(BothClients, RateCountsLatencyFromTheDueTime) {
   const ProgramResult open = run(joined(joined(urls, lanes(1)), {"--rate", "20", "--json", "-", "--summary"}));
   ASSERT_EQ(closed.exit_code, 0) << closed.err;
   ASSERT_EQ(open.exit_code, 0) << open.err;
-  EXPECT_LT(slowest_of_the_rest(closed.out), 0.3) << "the stall is hidden";
+  EXPECT_DURATION_LT(slowest_of_the_rest(closed.out), 0.3) << "the stall is hidden";
   EXPECT_GT(slowest_of_the_rest(open.out), 0.7) << "request 2, due at 0.05 s, went out at 1 s";
   for (const auto& r : requests_in(open.out)) {
     const double due = r.at("due").as_double();
     EXPECT_NEAR(due, 0.05 * static_cast<double>(r.at("number").as_int64() - 1), 1e-9);
     if (r.at("number").as_int64() > 1) {
       EXPECT_GT(r.at("start").as_double() - due, 0.5) << "sent late";
-      EXPECT_LT(r.at("service_time").as_double(), 0.3) << "fast once sent: the server's part";
+      EXPECT_DURATION_LT(r.at("service_time").as_double(), 0.3) << "fast once sent: the server's part";
     }
   }
   // Both views side by side: what a user waited, and what the server took.
   const auto summary = boost::json::parse(open.out).at("summary");
   EXPECT_GT(summary.at("percentiles").at("p50").as_double(), 0.5);
-  EXPECT_LT(summary.at("service_percentiles").at("p50").as_double(), 0.3);
+  EXPECT_DURATION_LT(summary.at("service_percentiles").at("p50").as_double(), 0.3);
   EXPECT_NE(open.err.find("% in "), std::string::npos) << open.err;
   EXPECT_NE(open.err.find(" (service time "), std::string::npos) << open.err;
   // The four held back at least; the first too on a slow start (sanitizers).

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "durations.hpp"
 #include "fault_server.hpp"
 #include "process.hpp"
 #include "text.hpp"
@@ -56,7 +57,7 @@ class HostileClient : public ::testing::TestWithParam<Model> {
     ASSERT_TRUE(connection.send(head));
     std::string answer;
     const double seconds = connection.flood(piece, 6, answer);
-    EXPECT_LT(seconds, 4) << "closed by the bound, not by a timeout";
+    EXPECT_DURATION_LT(seconds, 4) << "closed by the bound, not by a timeout";
     EXPECT_EQ(status_line(answer), status) << answer.substr(0, 200);
     EXPECT_LT(server.peak_kb() - before, most_growth_kb);
     EXPECT_EQ(status_line(raw_exchange(server.port(), request_head("Connection: close\r\n"))), "HTTP/1.1 200 OK");
@@ -89,7 +90,7 @@ TEST_P(HostileClient, APipeliningClientThatNeverReadsIsClosed) {
   const long before = server->peak_kb();
   RawConnection connection(server->port());
   const double seconds = connection.flood_without_reading(request_head(), 15);
-  EXPECT_LT(seconds, 8) << "the server kept a connection that reads nothing";
+  EXPECT_DURATION_LT(seconds, 8) << "the server kept a connection that reads nothing";
   EXPECT_LT(server->peak_kb() - before, most_growth_kb);
 }
 
@@ -100,7 +101,7 @@ TEST_P(HostileClient, StopDoesNotWaitForAClientThatNeverReads) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   const auto stop_started = std::chrono::steady_clock::now();
   EXPECT_EQ(server->stop(SIGTERM, 10), 0) << server->log();
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - stop_started).count(), 3);
+  EXPECT_DURATION_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - stop_started).count(), 3);
   non_reader.join();
 }
 
@@ -210,7 +211,7 @@ TEST_F(HostileDashboard, AnEndlessChunkExtensionIsCutShort) {
   RawConnection connection(dashboard_port);
   connection.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n1;");
   std::string answer;
-  EXPECT_LT(connection.flood("aaaaaaaa", 6, answer), 4);
+  EXPECT_DURATION_LT(connection.flood("aaaaaaaa", 6, answer), 4);
   EXPECT_LT(server->peak_kb() - before, most_growth_kb);
 }
 
@@ -227,9 +228,9 @@ TEST_F(HostileDashboard, IdleVisitorsCannotTakeTheServersDescriptorsOrItsCpu) {
   const auto start = std::chrono::steady_clock::now();
   const std::string answer = raw_exchange(server->port(), "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(status_line(answer), "HTTP/1.1 200 OK");
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
+  EXPECT_DURATION_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
-  EXPECT_LT(server->cpu_seconds() - cpu_before, 0.3) << "an accept loop spun";
+  EXPECT_DURATION_LT(server->cpu_seconds() - cpu_before, 0.3) << "an accept loop spun";
   EXPECT_LE(server->descriptors(), 160 - 2);
 }
 
@@ -286,7 +287,7 @@ class HostileServer : public ::testing::TestWithParam<std::string> {
     EXPECT_NE(run.err.find(GetParam() == "client_sync" ? sync_line : "bad HTTP response"), std::string::npos)
         << run.err;
     EXPECT_LT(run.peak_kb, most_client_kb);
-    EXPECT_LT(run.seconds, 10) << "ended by the bound, not by --timeout";
+    EXPECT_DURATION_LT(run.seconds, 10) << "ended by the bound, not by --timeout";
   }
 };
 
@@ -300,7 +301,7 @@ TEST_P(HostileServer, ADripEndsWithinTheTimeout) {
   const ProgramResult run = fetch(server, {"--timeout", "1"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_NE(run.err.find("timed out after 1 s"), std::string::npos) << run.err;
-  EXPECT_LT(run.seconds, 2.5);
+  EXPECT_DURATION_LT(run.seconds, 2.5);
 }
 
 TEST_P(HostileServer, ADripEndsAtTheDeadline) {
@@ -308,7 +309,7 @@ TEST_P(HostileServer, ADripEndsAtTheDeadline) {
   const ProgramResult run = fetch(server, {"--timeout", "20", "--deadline", "1.5", "--retry", "2"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_NE(run.err.find("deadline of 1.5 s reached"), std::string::npos) << run.err;
-  EXPECT_LT(run.seconds, 2.5) << run.err;
+  EXPECT_DURATION_LT(run.seconds, 2.5) << run.err;
 }
 
 TEST_P(HostileServer, ARedirectToAPortPastTheRangeIsOneLine) {
@@ -346,7 +347,7 @@ TEST_P(HostileServer, ARetryAfterInTheYear9999EndsTheRetries) {
   const ProgramResult run = fetch(server, {"--retry", "3"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(server.requests(), 1) << run.err;
-  EXPECT_LT(run.seconds, 5);
+  EXPECT_DURATION_LT(run.seconds, 5);
 }
 
 TEST_P(HostileServer, ControlBytesReachNeitherTheTerminalNorTheJson) {

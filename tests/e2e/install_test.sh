@@ -25,7 +25,7 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 
 for name in slowkit-server slowkit-client-sync slowkit-client-async; do
   program=$prefix/bin/$name
-  page=$prefix/share/man/man1/$name.1
+  page=$prefix/share/man/man1/$name.1.gz
   [ -x "$program" ] || { fail "$program is missing"; continue; }
   help=$("$program" --help)
   # "Usage: NAME [OPTIONS]", or from CLI11 2.5 on "NAME [OPTIONS]" on a line of its own.
@@ -36,7 +36,8 @@ for name in slowkit-server slowkit-client-sync slowkit-client-async; do
   [ -f "$page" ] || { fail "$page is missing"; continue; }
   warnings=$(LC_ALL=C.UTF-8 MANWIDTH=100 man --warnings -l "$page" 2>&1 >/dev/null) || fail "man -l $page failed"
   [ -z "$warnings" ] || fail "man -l $page warns: $warnings"
-  text=$(groff -man -Tascii -P-cbou "$page" 2>/dev/null)
+  gzip -t "$page" 2>/dev/null || fail "$page is not gzip-compressed"
+  text=$(zcat "$page" | groff -man -Tascii -P-cbou 2>/dev/null)
   for section in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" EXAMPLES "SEE ALSO"; do
     grep -q "^$section" <<<"$text" || fail "$name.1 has no $section section"
   done

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "durations.hpp"
 #include "process.hpp"
 #include "text.hpp"
 
@@ -139,7 +140,7 @@ TEST_P(BothClients, DurationStopsOnTimeAndCountsEveryRequest) {
       run_program(GetParam(), {server.url(), "-z", "1s", lanes_flag(), "3", "--json", "-"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_GE(result.seconds, 1.0);
-  EXPECT_LT(result.seconds, 1.6);
+  EXPECT_DURATION_LT(result.seconds, 1.6);
   TimedRun run;
   ASSERT_NO_THROW(run = read_json(result.out)) << result.out;
   EXPECT_EQ(run.ok, run.requests);
@@ -148,7 +149,7 @@ TEST_P(BothClients, DurationStopsOnTimeAndCountsEveryRequest) {
   EXPECT_EQ(run.lanes.size(), 3u);
   for (const auto& [lane, spans] : run.lanes) {
     for (std::size_t i = 1; i < spans.size(); ++i) EXPECT_GE(spans[i].first, spans[i - 1].second);
-    EXPECT_LT(spans.back().second, 1.0 + 0.1) << "a request counted ended before the run did";
+    EXPECT_DURATION_LT(spans.back().second, 1.0 + 0.1) << "a request counted ended before the run did";
   }
   EXPECT_EQ(run.opened, 3) << "kept alive by default with -z";
   ASSERT_EQ(server.stop(SIGTERM), 0);
@@ -183,7 +184,7 @@ TEST(Load, PastMaxConnectionsNewOnesGet503) {
   ASSERT_TRUE(server.started()) << server.log();
   const ProgramResult result = run_program("client_async", {server.url(), "-n", "4"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_EQ(count_of(result.err, ": HTTP 503\n"), 2) << result.err;
+  EXPECT_EQ(count_of(result.err, ": HTTP 503: server busy\n"), 2) << result.err;
   EXPECT_EQ(count_of(result.out, "This is a slow web api\n"), 2) << result.out;
   // Those that were served are unharmed, and the next request is served again.
   const ProgramResult after = run_program("client_async", {server.url("/?delay=0"), "-n", "1"});

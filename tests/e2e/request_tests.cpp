@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "durations.hpp"
 #include "process.hpp"
 #include "recording_server.hpp"
 #include "text.hpp"
@@ -104,12 +105,25 @@ TEST_P(BothClients, ABodyFromAFileArrivesByteForByteAndAHostHeaderIsHonoured) {
   }
 }
 
+// As curl -d @FILE: the file's text without its line breaks (-D keeps them).
+TEST_P(BothClients, DataFromAnAtFileIsReadAsCurlReadsIt) {
+  RecordingServer server;
+  const std::string path = temporary_file("{\"a\":\r\n 1}\n");
+  const ProgramResult result = run({server.url(), "-n", "1", "-q", "-d", "@" + path, "-T", "application/json"});
+  std::remove(path.c_str());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::vector<RecordedRequest> seen = server.requests();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].method, "POST");
+  EXPECT_EQ(seen[0].body, "{\"a\": 1}") << "the file's text, not the literal '@...'";
+}
+
 TEST_P(BothClients, BadRequestFlagsExitTwoWithOneLineAndSendNothing) {
   RecordingServer server;
   const std::string file = temporary_file("x");
   const std::vector<std::vector<std::string>> bad = {
       {"-m", "BREW"}, {"-H", "no colon"}, {"-H", "Bad Name: x"}, {"-H", "Content-Length: 3"},
-      {"-d", "x", "-D", file}, {"-a", "no-colon"}, {"-D", "/no/such/file"}, {"-m"}};
+      {"-d", "x", "-D", file}, {"-a", "no-colon"}, {"-D", "/no/such/file"}, {"-d", "@/no/such/file"}, {"-m"}};
   for (const auto& flags : bad) {
     std::vector<std::string> args{server.url(), "-n", "1"};
     args.insert(args.end(), flags.begin(), flags.end());
@@ -130,7 +144,7 @@ TEST_P(BothClients, HeadAndBodiesOverHttpsAgainstTheServer) {
   const std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/";
   const ProgramResult head = run({url, "-k", "-n", "2", "-m", "HEAD", "--timeout", "5"});
   EXPECT_EQ(head.exit_code, 0) << head.err;
-  EXPECT_LT(head.seconds, 4) << "a HEAD answer has no body to wait for";
+  EXPECT_DURATION_LT(head.seconds, 4) << "a HEAD answer has no body to wait for";
   const ProgramResult fits = run({url, "-k", "-n", "1", "-d", "abcd", "--json", "-"});
   ASSERT_EQ(fits.exit_code, 0) << fits.err;
   const auto document = boost::json::parse(fits.out).as_object();
@@ -229,7 +243,7 @@ TEST_P(BothClients, StagesSendTheirScheduleAndEndWithIt) {
   EXPECT_LE(cut_off, 8) << result.err;
   EXPECT_EQ(count_of(server.log(), "GET / 200"), 40);
   EXPECT_GE(result.seconds, 0.9);
-  EXPECT_LT(result.seconds, 5);
+  EXPECT_DURATION_LT(result.seconds, 5);
 
   EXPECT_NE(result.out.find("Stages (latencies from the due time"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("  1      0-0.5 s       20\u219220       20.0"), std::string::npos) << result.out;

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "durations.hpp"
 #include "process.hpp"
 #include "text.hpp"
 
@@ -103,7 +104,7 @@ TEST_P(BothModels, QueryDelayChangesTheWaitOfOneRequest) {
   EXPECT_EQ(status_line(quick), "HTTP/1.1 200 OK");
   EXPECT_EQ(status_line(slow), "HTTP/1.1 200 OK");
   EXPECT_GE(slow_seconds, 0.4);
-  EXPECT_LT(quick_seconds, slow_seconds / 2);
+  EXPECT_DURATION_LT(quick_seconds, slow_seconds / 2);
 }
 
 TEST_P(BothModels, BadDelayGets400WithAReason) {
@@ -233,7 +234,7 @@ TEST_P(BothModels, SecondSignalExitsAtOnce) {
   ASSERT_EQ(server.stop(SIGTERM, 0.3), -1) << "the first signal waits for the request";
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(server.stop(SIGTERM, 5), 1) << server.log();
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
+  EXPECT_DURATION_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
   EXPECT_NE(server.log().find("second signal, exiting now"), std::string::npos) << server.log();
 }
 
@@ -290,7 +291,7 @@ TEST(Server, RateLimitedRequestsNeverTakeAWorker) {
     std::string refused;
     const double seconds = seconds_of([&] { refused = raw_exchange(server.port(), get("/")); });
     EXPECT_EQ(status_line(refused), "HTTP/1.1 429 Too Many Requests");
-    EXPECT_LT(seconds, 0.25) << "not queued behind the worker";
+    EXPECT_DURATION_LT(seconds, 0.25) << "not queued behind the worker";
   }
   EXPECT_EQ(status_line(admitted.receive(5)), "HTTP/1.1 200 OK");
 }
@@ -304,12 +305,22 @@ TEST(Server, BadFlagsExitTwoWithOneLine) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--bogus"}, {"--workers", "0"}, {"--port", "70000"},
         {"--delay", "-1"}, {"--delay", "soon"}, {"--threads", "2"}, {"--async", "--workers", "2"},
-        {"--async", "--queue", "5"}, {"--queue", "-1"}}) {
+        {"--async", "--queue", "5"}, {"--queue", "-1"}, {"--delay", "1e19"}, {"--delay", "1e300"},
+        {"--max-delay", "86401"}, {"--drain", "1e19"}, {"--delay", "\x1b]0;pwned\x07"}}) {
     const ProgramResult result = run_program("server", args, 10);
-    EXPECT_EQ(result.exit_code, 2) << args[0];
+    EXPECT_EQ(result.exit_code, 2) << args[0] << " " << args.back();
     EXPECT_EQ(result.err.rfind("server: ", 0), 0u) << result.err;
     EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    EXPECT_EQ(result.err.find('\x1b'), std::string::npos) << "an argument is echoed printable";
   }
+}
+
+TEST(Server, TheDashboardOnTheServersOwnPortIsRefusedWithTheReason) {
+  const int port = unused_port();
+  const ProgramResult result =
+      run_program("server", {"--port", std::to_string(port), "--dashboard", std::to_string(port)}, 10);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--port and --dashboard must differ"), std::string::npos) << result.err;
 }
 
 // Requests sent together, on connections of their own.
@@ -353,12 +364,12 @@ TEST(Server, ServerTimingShowsTheWaitForAFreeWorker) {
   for (int i = 0; i < 4; ++i) {
     const auto [queue, app] = timings[i];
     EXPECT_GE(app, 0.2) << i;
-    EXPECT_LT(app, 0.3) << i;
+    EXPECT_DURATION_LT(app, 0.3) << i;
     if (i < 2) {
-      EXPECT_LT(queue, 0.05) << "two start at once";
+      EXPECT_DURATION_LT(queue, 0.05) << "two start at once";
     } else {
       EXPECT_GT(queue, 0.15) << "two wait for a worker";
-      EXPECT_LT(queue, 0.35);
+      EXPECT_DURATION_LT(queue, 0.35);
     }
   }
   ASSERT_EQ(server.stop(SIGTERM), 0);
@@ -380,7 +391,7 @@ TEST(Server, AFullPoolLeavesNewConnectionsInTheKernelsBacklog) {
   // One after another, 0.25 s each: the last waited about 1.25 s in all, of
   // which only the last 0.25 s or so inside the server.
   EXPECT_GT(timings.back().first, 0.95);
-  EXPECT_LT(timings.back().first, 2.5);
+  EXPECT_DURATION_LT(timings.back().first, 2.5);
 }
 
 TEST(Server, ServerTimingInTheEventLoopHasNoQueueUnlessItBlocks) {
@@ -388,7 +399,7 @@ TEST(Server, ServerTimingInTheEventLoopHasNoQueueUnlessItBlocks) {
   ServerProcess blocking({"--async", "--blocking", "--delay", delay, "--quiet"});
   ASSERT_TRUE(event_loop.started() && blocking.started()) << event_loop.log() << blocking.log();
   for (const auto& [queue, app] : server_timings(event_loop.port(), 3)) {
-    EXPECT_LT(queue, 0.05);
+    EXPECT_DURATION_LT(queue, 0.05);
     EXPECT_GE(app, 0.2);
   }
   // The blocked loop reads nothing while it sleeps: the others wait unread,
@@ -432,8 +443,8 @@ TEST(Server, BeyondLoopbackItSaysSoOnceAndWhereStudentsCanConnect) {
 // Each kind of flag error is one sentence in the user's terms, and exit 2.
 TEST(Server, FlagErrorsSayWhatWasExpected) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"--delay", "-1"}, "server: --delay: expected a number of seconds, 0 or more; got '-1' (see --help)"},
-      {{"--delay", "abc"}, "--delay: expected a number of seconds, 0 or more; got 'abc'"},
+      {{"--delay", "-1"}, "server: --delay: expected a number of seconds, from 0 to 86400; got '-1' (see --help)"},
+      {{"--delay", "abc"}, "--delay: expected a number of seconds, from 0 to 86400; got 'abc'"},
       {{"--port", "70000"}, "--port: expected a port number, from 0 to 65535; got '70000'"},
       {{"--workers", "0"}, "--workers: expected a number of workers, from 1 to 10000; got '0'"},
       {{"--max-body", "1q"}, "--max-body: expected a size in bytes, like 100, 64k or 10m; got '1q'"},

@@ -20,7 +20,7 @@ const std::string get_bytes = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 struct Client {
   explicit Client(int port) : host{"127.0.0.1", std::to_string(port)} {
     boost::asio::ip::tcp::resolver resolver(loop);
-    host.addresses = resolver.resolve(host.name, host.port);
+    for (const auto& found : resolver.resolve(host.name, host.port)) host.addresses.push_back(found.endpoint());
     target = parse_http_url("http://127.0.0.1:" + host.port + "/");
   }
   // One try, as fetch() does it: the deadline, open if needed, send, receive.

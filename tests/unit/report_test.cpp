@@ -22,8 +22,18 @@ TEST(Record, StatusFourHundredAndUpIsAFailure) {
   r.set_response(503, "busy");
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.failure, Failure::http_status);
-  EXPECT_EQ(r.error, "HTTP 503");
+  EXPECT_EQ(r.error, "HTTP 503: busy") << "the body's first line says why";
   EXPECT_EQ(r.bytes, 4u);
+
+  RequestRecord hostile;
+  hostile.set_response(400, "bad \x1b]0;pwned\x07 input\r\nsecond line\n" + std::string(5000, 'x'));
+  EXPECT_EQ(hostile.error, "HTTP 400: bad \\x1b]0;pwned\\x07 input") << "printable, first line only";
+  RequestRecord long_line;
+  long_line.set_response(500, std::string(5000, 'y'));
+  EXPECT_LT(long_line.error.size(), 300u) << "bounded";
+  RequestRecord silent;
+  silent.set_response(502, "");
+  EXPECT_EQ(silent.error, "HTTP 502");
 
   RequestRecord fine;
   fine.set_response(204, "");
