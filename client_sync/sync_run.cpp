@@ -57,6 +57,14 @@ void describe_failure(RequestRecord& record, httplib::Error error, const HttpTar
   }
 }
 
+// -i: the status line and headers, made printable. httplib keeps the
+// headers sorted by name, not in the order they came.
+std::string status_and_headers(const httplib::Response& answer) {
+  std::string text = status_line_text(answer.version, answer.status, answer.reason);
+  for (const auto& [name, value] : answer.headers) text += header_line_text(name, value);
+  return text + "\r\n";
+}
+
 void set_timeouts(httplib::Client& client, Seconds allowed) {
   const auto micro = std::chrono::duration_cast<std::chrono::microseconds>(allowed).count();
   client.set_connection_timeout(micro / 1'000'000, micro % 1'000'000);
@@ -92,6 +100,7 @@ void take_response(RequestRecord& record, Response& response, Lane& lane, const 
     record.server_app = times.app;
     record.retry_after = parse_retry_after(result->get_header_value("Retry-After"), std::chrono::system_clock::now());
     record.set_response(result->status, std::move(response.body), result->get_header_value("Location"));
+    if (run.options.include) record.include_head(status_and_headers(*result));
   } else {
     describe_failure(record, result.error(), target, run.plan, allowed,
                      httplib_tls::certificate_check(lane.client_for(target, allowed), result));

@@ -22,9 +22,18 @@ namespace {
 
 Seconds since(Clock::time_point then) { return Clock::now() - then; }
 
+// -i: the status line and headers as they came, made printable.
+std::string status_and_headers(const http::response<http::string_body>& message) {
+  const std::string version = "HTTP/" + std::to_string(message.version() / 10) + "." + std::to_string(message.version() % 10);
+  std::string text = status_line_text(version, message.result_int(), message.reason());
+  for (const auto& field : message) text += header_line_text(field.name_string(), field.value());
+  return text + "\r\n";
+}
+
 // Keeps what the record needs of a complete answer.
-Response take_answer(http::response<http::string_body>& message) {
+Response take_answer(http::response<http::string_body>& message, bool include) {
   auto answer = std::make_unique<Answer>();
+  if (include) answer->status_and_headers = status_and_headers(message);
   const auto [first, last] = message.equal_range("Server-Timing");
   const ServerTimes times = read_server_timing(first, last, [](const auto& field) { return field.value(); });
   answer->server_queue = times.queue;
@@ -111,7 +120,7 @@ Awaitable<Response> Connection::receive(const Request& request) {
     }
     const int status = parser.get().result_int();
     if (status >= 200 || status == 101) {
-      Response response = take_answer(parser.get());
+      Response response = take_answer(parser.get(), request.include);
       // We never send a second request before the first answer is in, so
       // bytes after the body mean the body was longer than Content-Length said.
       if (buffer_.size() > 0) response.failed_in = Step::after_body;

@@ -39,6 +39,7 @@ struct Request {
   const std::string& bytes;  // written by Beast
   std::size_t max_body;
   bool head = false;  // a HEAD's answer has no body, whatever its Content-Length says
+  bool include = false;  // -i: keep the answer's status line and headers
 };
 
 // What an answer's read buffer may hold: its headers, one chunk-size line
@@ -56,6 +57,7 @@ struct Answer {
   int status = 0;
   bool keep_alive = false;  // the server will take another request on this connection
   std::string body, location;
+  std::string status_and_headers;  // with -i only
   std::optional<Seconds> server_queue, server_app, retry_after;
 };
 

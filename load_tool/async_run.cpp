@@ -97,6 +97,7 @@ void take_response(RequestRecord& record, Response response, const Run& run, Con
     record.server_app = answer->server_app;
     record.retry_after = answer->retry_after;
     record.set_response(answer->status, std::move(answer->body), answer->location);
+    record.include_head(answer->status_and_headers);
   }
   if (response.failed_in == Step::after_body) {
     record.fail(Failure::bad_response, std::to_string(connection.bytes_after_body()) +
@@ -125,7 +126,7 @@ Awaitable<void> try_once(Run& run, Connection& connection, const HttpTarget& tar
                          const std::string& bytes, bool head, RequestRecord& record) {
   if (!resolved(host, record)) co_return;
   const Seconds allowed = run.plan.time_allowed(record.began());
-  const Request request{host, target, bytes, run.options.max_body, head};
+  const Request request{host, target, bytes, run.options.max_body, head, run.options.include};
   take_response(record, co_await run.fetch(connection, request, as_deadline(allowed)), run, connection, target,
                 allowed);
 }
@@ -303,7 +304,8 @@ Run::Run(const ClientOptions& options)
                        serialize_request(target, shape, options)});
   }
   for (const Url& url : urls) {
-    requests.push_back(Request{hosts[url.host], url.target, url.request, options.max_body, url.shape.is_head()});
+    requests.push_back(
+        Request{hosts[url.host], url.target, url.request, options.max_body, url.shape.is_head(), options.include});
   }
 }
 

@@ -185,7 +185,10 @@ std::vector<Threshold> parse_thresholds(const ParsedFlags& flags) {
 }
 
 void add_report_flags(CLI::App& app, ClientOptions& options) {
-  app.add_flag("-q,--quiet", options.quiet, "do not print the bodies");
+  auto* quiet = app.add_flag("-q,--quiet", options.quiet, "do not print the bodies");
+  app.add_flag("-i,--include", options.include,
+               "print each answer's status line and headers before its body, as curl -i does")
+      ->excludes(quiet);
   app.add_flag("--summary", options.summary,
                "after the run: total, latency histogram and percentiles (exact up to 65,536 requests, "
                "then within 0.1%), status and error counts");

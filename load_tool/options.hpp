@@ -36,6 +36,7 @@ struct ClientOptions {
   bool insecure = false;   // https: skip certificate verification
   std::string ca_file;     // https: trust this CA (PEM) instead of the system's
   bool quiet = false;   // no bodies on stdout
+  bool include = false; // -i: each answer's status line and headers before its body, as curl -i
   bool keep_alive = false;  // reuse each lane's connection; on by default with -z
 
   // Reports after the run, all built from the same records.

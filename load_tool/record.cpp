@@ -56,4 +56,13 @@ void RequestRecord::fail(Failure kind, std::string message) {
   error = printable(message, 4096);  // it may quote a peer's bytes
 }
 
+std::string status_line_text(std::string_view version, int status, std::string_view reason) {
+  return printable(version, 16) + " " + std::to_string(status) + (reason.empty() ? "" : " " + printable(reason, 200)) +
+         "\r\n";
+}
+
+std::string header_line_text(std::string_view name, std::string_view value) {
+  return printable(name, 256) + ": " + printable(value, 8192) + "\r\n";
+}
+
 }  // namespace kit

@@ -69,6 +69,9 @@ struct RequestRecord {
   // Stores the answer. A status of 400 and above makes the request a failure,
   // and so does a 3xx: a redirect that was not followed is not the page asked for.
   void set_response(int http_status, std::string response_body, std::string_view location = {});
+  // -i/--include: the answer's status line and headers go before its body
+  // where the body is kept; `bytes` still counts the body alone.
+  void include_head(std::string_view head) { body.insert(0, head); }
   void fail(Failure kind, std::string message);
 };
 
@@ -83,5 +86,10 @@ class RunClock {
  private:
   Clock::time_point started_ = Clock::now();
 };
+
+// -i/--include: an answer's status line and its header lines, as curl -i
+// prints them, each made printable (a peer's text reaching a terminal).
+std::string status_line_text(std::string_view version, int status, std::string_view reason);
+std::string header_line_text(std::string_view name, std::string_view value);
 
 }  // namespace kit

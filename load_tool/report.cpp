@@ -194,7 +194,9 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
 
   if (options.keep_bodies()) {
     for (const RequestRecord& record : records) {
-      if (record.ok() && !record.retried) out << record.body << '\n';
+      // With -i an error answer is shown too, as curl -i shows it.
+      const bool answered = record.ok() || (options.include && record.status > 0);
+      if (answered && !record.retried) out << record.body << '\n';
     }
   }
   out.flush();

@@ -105,6 +105,24 @@ TEST_P(BothClients, ABodyFromAFileArrivesByteForByteAndAHostHeaderIsHonoured) {
   }
 }
 
+// As curl -i: the status line and headers, a blank line, the body; for an
+// error answer too.
+TEST_P(BothClients, IncludeShowsTheStatusLineAndHeadersBeforeEachBody) {
+  ServerProcess server({"--async", "--delay", "0", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult ok = run({server.url(), "-n", "2", "-i"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << ok.out;
+  EXPECT_EQ(count_of(ok.out, "HTTP/1.1 200 OK\r\n"), 2) << ok.out;
+  EXPECT_EQ(count_of(ok.out, "Content-Length: 22\r\n"), 2) << ok.out;
+  EXPECT_EQ(count_of(ok.out, "\r\n\r\nThis is a slow web api\n"), 2) << ok.out;
+  const ProgramResult missing = run({server.url("/?status=404"), "-n", "1", "--include"});
+  EXPECT_EQ(missing.exit_code, 1) << missing.err;
+  EXPECT_EQ(missing.out.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u) << missing.out;
+  const ProgramResult both = run({server.url(), "-i", "-q"});
+  EXPECT_EQ(both.exit_code, 2) << "-i shows what -q hides: " << both.err;
+}
+
 // As curl -d @FILE: the file's text without its line breaks (-D keeps them).
 TEST_P(BothClients, DataFromAnAtFileIsReadAsCurlReadsIt) {
   RecordingServer server;
