@@ -1,5 +1,6 @@
 #include "dashboard.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -34,7 +35,7 @@ constexpr std::size_t most_requests_in_snapshot = 300;
 constexpr std::size_t longest_target_shown = 200;  // bytes of a request's path and query
 constexpr std::size_t most_request_bytes = 8 * 1024;  // a page's request: headers only
 constexpr std::size_t most_pages_per_address = 8;  // so that one laptop cannot lock the projector out
-constexpr std::size_t most_connections_per_address = 16;
+constexpr int most_connections_per_address = 16;
 
 std::string sse(std::string_view event, const json::value& data) {
   std::string message = "event: ";
@@ -93,8 +94,21 @@ struct Dashboard::Page {
   std::size_t unsent_bytes = 0;
 };
 
-Dashboard::Dashboard(const std::string& host, int port, std::string model, int workers)
-    : model_(std::move(model)), workers_(workers), machine_name_(this_machine_name()), acceptor_(io_.get_executor()) {
+namespace {
+
+Dashboard::Settings in_lower_case(Dashboard::Settings settings) {
+  for (std::string& name : settings.allowed_hosts) name = ascii_lowercase(name);
+  return settings;
+}
+
+}  // namespace
+
+Dashboard::Dashboard(const std::string& host, int port, std::string model, int workers, Settings settings)
+    : model_(std::move(model)),
+      workers_(workers),
+      machine_name_(this_machine_name()),
+      settings_(in_lower_case(std::move(settings))),
+      acceptor_(io_.get_executor()) {
   boost::system::error_code error;
   tcp::resolver resolver(io_);
   auto endpoints = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, error);
@@ -267,7 +281,8 @@ event_loop::Awaitable<void> Dashboard::accept_pages() {
     }
     boost::system::error_code gone;
     const asio::ip::address peer = socket.remote_endpoint(gone).address();
-    if (gone || connections_ >= most_connections || visitors_[peer].connections >= most_connections_per_address) {
+    if (gone || connections_ >= settings_.most_connections ||
+        visitors_[peer].connections >= connections_per_address()) {
       if (!gone && visitors_[peer].connections == 0) visitors_.erase(peer);
       continue;  // closed at once, unread
     }
@@ -277,16 +292,27 @@ event_loop::Awaitable<void> Dashboard::accept_pages() {
 
 // DNS rebinding: a page on some web site whose name an attacker points at
 // this machine can reach the dashboard from a student's browser, and its
-// requests carry that name. Answer only to an address, to localhost, or to
-// this machine's own name, and to pages from the same place.
+// requests carry that name. Answer only to an address, to localhost, to
+// this machine's own name or one --allow-host names, and to pages from the same place.
 bool Dashboard::addressed_to_us(const Request& request) const {
   const auto host = boost::urls::parse_authority(request[http::field::host]);
   if (!host || host->has_userinfo()) return false;
   if (host->host_type() != boost::urls::host_type::name) return check_origin(request, *host);
   const std::string name = ascii_lowercase(host->host());
   const bool ours = name == "localhost" || name.ends_with(".localhost") || name == machine_name_ ||
-                    name == machine_name_ + ".local";
+                    name == machine_name_ + ".local" || allowed_name(name);
   return ours && check_origin(request, *host);
+}
+
+std::size_t Dashboard::connections_per_address() const {
+  return static_cast<std::size_t>(std::clamp(settings_.most_connections / 4, 1, most_connections_per_address));
+}
+
+bool Dashboard::allowed_name(const std::string& name) const {
+  return std::any_of(settings_.allowed_hosts.begin(), settings_.allowed_hosts.end(), [&](const std::string& allowed) {
+    if (allowed.starts_with('.')) return name == allowed.substr(1) || name.ends_with(allowed);
+    return name == allowed;
+  });
 }
 
 bool Dashboard::check_origin(const Request& request, const boost::urls::authority_view& host) const {
@@ -360,7 +386,9 @@ std::string Dashboard::respond_to(const Request& request, const asio::ip::addres
   }
   if (!addressed_to_us(request)) {
     return plain_response(http::status::forbidden, "text/plain; charset=utf-8",
-                          "this dashboard answers to its own addresses only\n", head);
+                          "this dashboard answers to its own addresses only: to reach it by another name, start "
+                          "the server with --allow-host NAME\n",
+                          head);
   }
   if (report) return take_report(request, peer);
   if (target == "/class/server") return plain_response(http::status::ok, "application/json", class_server_json(), head);

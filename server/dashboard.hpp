@@ -34,14 +34,24 @@ namespace kit {
 
 class Dashboard : public RequestEvents {
  public:
+  struct Settings {
+    // Connections it keeps open at most, pages included: the server counts
+    // them in the descriptors it asks for, and lowers it when they are short.
+    int most_connections = 128;
+    // --allow-host: names it answers to besides an address, localhost and
+    // this machine's own (a lab's DNS name, a proxy's); ".example.org" takes
+    // that domain and every name under it.
+    std::vector<std::string> allowed_hosts;
+  };
+  // When descriptors are short it keeps at least this many (the projector's
+  // page and a few students' at a time), a quarter of them at most from one address.
+  static constexpr int least_connections = 32;
+
   // Binds host:port (0 picks a free one); throws ListenError. `model` names
   // the server's model for the page; `workers` is the pool's size, 0 for an event loop.
-  Dashboard(const std::string& host, int port, std::string model, int workers);
+  Dashboard(const std::string& host, int port, std::string model, int workers, Settings settings);
   ~Dashboard() override;  // stops the page's thread
   int port() const { return port_; }
-  // Connections it keeps open at most, pages included: the server counts
-  // them in the descriptors it asks for.
-  static constexpr int most_connections = 128;
   static constexpr std::size_t most_pages = 100;
 
   void received(std::uint64_t id, std::string_view method, std::string_view target,
@@ -80,6 +90,8 @@ class Dashboard : public RequestEvents {
   std::string take_report(const Request& request, const boost::asio::ip::address& peer);
   std::string class_server_json() const;
   bool addressed_to_us(const Request& request) const;
+  bool allowed_name(const std::string& name) const;
+  std::size_t connections_per_address() const;  // so that one laptop cannot lock the projector out
   bool check_origin(const Request& request, const boost::urls::authority_view& host) const;
   event_loop::Awaitable<void> stream_events(std::shared_ptr<Page> page);
   event_loop::Awaitable<void> heartbeat();
@@ -87,6 +99,7 @@ class Dashboard : public RequestEvents {
   const std::string model_;
   const int workers_;
   const std::string machine_name_;  // lower case, for the Host check
+  const Settings settings_;         // its allowed hosts in lower case
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   boost::asio::io_context io_{1};
   boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, event_loop::Executor> acceptor_;

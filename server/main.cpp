@@ -39,15 +39,23 @@ std::unique_ptr<kit::AppModel> make_model(kit::ServerConfig& config) {
 
 // The dashboard's connections count too, so that its visitors cannot take
 // the descriptors the server needs. A class on laptops with a low limit
-// still gets a server, with a note.
-void fit_in_the_descriptor_limit(kit::ServerConfig& config, bool dashboard) {
-  const int dashboard_connections = dashboard ? kit::Dashboard::most_connections : 0;
-  const int wanted = config.max_connections + dashboard_connections;
-  if (const int fit = kit::make_room_for_connections(wanted); fit < wanted) {
-    const int served = std::max(1, fit - dashboard_connections);
-    std::cerr << "server: " << kit::too_few_descriptors(wanted, fit) << "; serving at most " << served
-              << " at once\n";
-    config.max_connections = served;
+// still gets a server, with a note: the dashboard gives way first.
+void fit_in_the_descriptor_limit(kit::ServerConfig& config, kit::Dashboard::Settings* dashboard) {
+  const int dashboard_wanted = dashboard ? dashboard->most_connections : 0;
+  const int wanted = config.max_connections + dashboard_wanted;
+  const int fit = kit::make_room_for_connections(wanted);
+  if (fit >= wanted) return;
+  const kit::DescriptorShares shares =
+      kit::share_descriptors(fit, config.max_connections, dashboard_wanted, kit::Dashboard::least_connections);
+  std::cerr << "server: " << kit::too_few_descriptors(wanted, fit) << "\n";
+  if (dashboard && shares.dashboard < dashboard_wanted) {
+    std::cerr << "server: the dashboard keeps " << shares.dashboard << " connections at most, not "
+              << dashboard_wanted << ", so that the server keeps its own (a lower --max-connections leaves it more)\n";
+    dashboard->most_connections = shares.dashboard;
+  }
+  if (shares.server < config.max_connections) {
+    std::cerr << "server: serving at most " << shares.server << " at once\n";
+    config.max_connections = shares.server;
   }
 }
 
@@ -117,7 +125,8 @@ int main(int argc, char** argv) {
     std::cerr << "server: " << e.what() << "\n";
     return 2;
   }
-  fit_in_the_descriptor_limit(config, command_line.dashboard_port.has_value());
+  kit::Dashboard::Settings dashboard_settings{.allowed_hosts = command_line.allowed_hosts};
+  fit_in_the_descriptor_limit(config, command_line.dashboard_port ? &dashboard_settings : nullptr);
   config.readable_by_pages = command_line.dashboard_port.has_value();  // the student page reads the answers
   std::signal(SIGPIPE, SIG_IGN);  // a peer gone mid-write is an error code, not the end
 
@@ -127,7 +136,8 @@ int main(int argc, char** argv) {
   std::optional<kit::HttpFrontEnd> front_end;
   try {
     if (const auto port = command_line.dashboard_port) {
-      dashboard.emplace(config.host, *port, model->description(), config.event_loop ? 0 : config.workers);
+      dashboard.emplace(config.host, *port, model->description(), config.event_loop ? 0 : config.workers,
+                        dashboard_settings);
     }
     front_end.emplace(config, *model, dashboard ? &*dashboard : nullptr);
   } catch (const kit::ListenError& e) {

@@ -110,9 +110,13 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
   add_limit_flags(app, config);
   add_tls_flags(app, line);
   add_rate_limit_flags(app, config);
-  app.add_option("--dashboard", line.dashboard_port,
-                 "also serve a live page of the requests on this port (0 picks a free one)")
-      ->check(flags::whole_number("a port number", 0, 65535))->type_name("PORT");
+  auto* dashboard = app.add_option("--dashboard", line.dashboard_port,
+                                   "also serve a live page of the requests on this port (0 picks a free one)")
+                        ->check(flags::whole_number("a port number", 0, 65535))->type_name("PORT");
+  app.add_option("--allow-host", line.allowed_hosts,
+                 "the dashboard also answers to this name (a lab's DNS name, a proxy's; .example.org for a "
+                 "whole domain), besides addresses, localhost and this machine's name (repeatable)")
+      ->type_name("NAME")->needs(dashboard)->check(flags::host_name());
   app.add_flag("-q,--quiet", config.quiet, "no access log on stderr");
   flags::without_needs_and_excludes(app);
   try {

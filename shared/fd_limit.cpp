@@ -41,6 +41,13 @@ int make_room_for_connections(int connections) {
   return static_cast<int>(std::min<rlim_t>(fit, INT_MAX));
 }
 
+DescriptorShares share_descriptors(int fit, int server_wanted, int dashboard_wanted, int dashboard_least) {
+  if (fit >= server_wanted + dashboard_wanted) return {server_wanted, dashboard_wanted};
+  const int least = std::min(dashboard_least, dashboard_wanted);
+  const int server = std::clamp(fit - least, 1, server_wanted);
+  return {server, std::clamp(fit - server, std::min(least, 1), dashboard_wanted)};
+}
+
 std::string too_few_descriptors(int wanted, int fit) {
   const std::string needed = std::to_string(static_cast<long>(wanted) + spare_descriptors);
   return std::to_string(wanted) + " connections at once need about " + needed +

@@ -12,6 +12,15 @@ namespace kit {
 // Returns how many connections fit now (at least `connections` on success).
 int make_room_for_connections(int connections);
 
+// A server and its dashboard share the descriptors that fit. When too few
+// do, the dashboard (the helper) gives way first, down to `dashboard_least`;
+// only then does the server (the lesson) get fewer, never under 1.
+struct DescriptorShares {
+  int server = 0;
+  int dashboard = 0;
+};
+DescriptorShares share_descriptors(int fit, int server_wanted, int dashboard_wanted, int dashboard_least);
+
 // One sentence for when they do not: how many descriptors are needed and how to get them.
 std::string too_few_descriptors(int wanted, int fit);
 

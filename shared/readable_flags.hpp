@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <string_view>
 
 #include "platform.hpp"
 
@@ -86,6 +87,22 @@ inline void without_needs_and_excludes(CLI::App& app) {
     if (!text.empty() && option->get_expected_max() > 1) text += " ...";
     option->option_text(text.empty() ? " " : text);  // an empty text would mean CLI11's own
   }
+}
+
+// A DNS name as a Host header carries it ("lab-7.school.example"), or with
+// a leading dot a whole domain (".school.example").
+inline CLI::Validator host_name() {
+  return CLI::Validator(
+      [](std::string& input) -> std::string {
+        const std::string_view name = input.starts_with('.') ? std::string_view(input).substr(1) : input;
+        const bool letters_only = !name.empty() && name.size() <= 253 && name.front() != '.' && name.back() != '.' &&
+                                  name.find("..") == std::string_view::npos &&
+                                  name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                         "0123456789-.") == std::string_view::npos;
+        if (letters_only) return "";
+        return "expected a host name like lab-7.school.example or .school.example; got '" + input + "'";
+      },
+      "");
 }
 
 // A size in bytes with an optional unit, as CLI11's AsSizeValue reads it.

@@ -256,6 +256,47 @@ TEST_F(HostileDashboard, AnotherSitesNameIsRefused) {
             "HTTP/1.1 200 OK");
 }
 
+// A lab's DNS name or a proxy's: --allow-host lets the dashboard answer to
+// it, and the 403 for any other name says how.
+TEST(DashboardHosts, AllowHostAddsANameOrADomainAndTheRefusalNamesTheFlag) {
+  ServerProcess server({"--dashboard", "0", "--delay", "0", "--quiet", "--allow-host", "Lab-7.School.example",
+                        "--allow-host", ".proxy.example"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const int port = dashboard_port(server);
+  ASSERT_GT(port, 0);
+  const auto status_for = [port](const std::string& host) {
+    return raw_exchange(port, "GET / HTTP/1.1\r\nHost: " + host + ":" + std::to_string(port) + "\r\n\r\n", 5);
+  };
+  EXPECT_EQ(status_line(status_for("lab-7.school.example")), "HTTP/1.1 200 OK");
+  EXPECT_EQ(status_line(status_for("proxy.example")), "HTTP/1.1 200 OK");
+  EXPECT_EQ(status_line(status_for("class.proxy.example")), "HTTP/1.1 200 OK");
+  EXPECT_EQ(status_line(status_for("lab-8.school.example")), "HTTP/1.1 403 Forbidden");
+  const std::string refused = status_for("evilproxy.example");
+  EXPECT_EQ(status_line(refused), "HTTP/1.1 403 Forbidden");
+  EXPECT_NE(refused.find("--allow-host"), std::string::npos) << refused;
+  for (const std::string bad : {"a b", "x..y", "http://x", ""}) {
+    const ProgramResult result = run_program("server", {"--dashboard", "0", "--allow-host", bad}, 10);
+    EXPECT_EQ(result.exit_code, 2) << bad << ": " << result.err;
+  }
+  EXPECT_EQ(run_program("server", {"--allow-host", "x.example"}, 10).exit_code, 2) << "needs --dashboard";
+}
+
+// Short of descriptors, the dashboard gives way first: 150 idle visitors
+// cannot make the slow server refuse a class of four.
+TEST(DashboardDescriptors, TheDashboardShrinksFirstAndTheServerKeepsItsConnections) {
+  ServerProcess server({"--async", "--max-connections", "100", "--dashboard", "0", "--delay", "0.2"},
+                       {"/usr/bin/prlimit", "--nofile=160:160"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const int port = dashboard_port(server);
+  ASSERT_GT(port, 0);
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 150; ++i) idle.push_back(std::make_unique<RawConnection>(port, "127.0.0." + std::to_string(2 + i % 10)));
+  const ProgramResult class_run = run_program("client_async", {server.url(), "-n", "4"});
+  EXPECT_EQ(class_run.exit_code, 0) << class_run.err;
+  EXPECT_NE(server.log().find("the dashboard keeps 32 connections at most, not 128"), std::string::npos) << server.log();
+  EXPECT_EQ(server.log().find("serving at most 1 "), std::string::npos) << server.log();
+}
+
 TEST_F(HostileDashboard, EventsShowPathsPrintableAndShort) {
   RawConnection page(dashboard_port);
   page.send("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <string_view>
 
+#include "fd_limit.hpp"
 #include "platform.hpp"
 
 namespace kit::platform {
@@ -55,3 +56,22 @@ TEST(Platform, AJoiningThreadIsJoinedWhenItGoes) {
 }
 
 }  // namespace kit::platform
+
+namespace kit {
+
+// The server's connections and its dashboard's, when the descriptors that
+// fit are fewer than both want: the dashboard gives way first.
+TEST(DescriptorShares, TheDashboardGivesWayFirstThenTheServer) {
+  EXPECT_EQ(share_descriptors(1000, 100, 128, 32).server, 100) << "room for both";
+  EXPECT_EQ(share_descriptors(1000, 100, 128, 32).dashboard, 128);
+  EXPECT_EQ(share_descriptors(200, 100, 128, 32).server, 100);
+  EXPECT_EQ(share_descriptors(200, 100, 128, 32).dashboard, 100) << "the dashboard takes what is left";
+  EXPECT_EQ(share_descriptors(128, 100, 128, 32).server, 96) << "the dashboard keeps its least";
+  EXPECT_EQ(share_descriptors(128, 100, 128, 32).dashboard, 32);
+  EXPECT_EQ(share_descriptors(10, 100, 128, 32).server, 1) << "the server never goes under one";
+  EXPECT_EQ(share_descriptors(10, 100, 128, 32).dashboard, 9);
+  EXPECT_EQ(share_descriptors(50, 100, 0, 32).server, 50) << "no dashboard";
+  EXPECT_EQ(share_descriptors(50, 100, 0, 32).dashboard, 0);
+}
+
+}  // namespace kit
