@@ -50,6 +50,6 @@ echo "\$ ./build/client_async $one_worker -n $requests --timeline"
 ./build/client_async "$one_worker" -n "$requests" --timeline --svg build/one_worker.svg
 
 say "result"
+echo "timelines: build/sync.svg, build/async.svg and build/one_worker.svg (open them in a browser)"
 awk -v s="$sync_seconds" -v a="$async_seconds" \
   'BEGIN { printf "sync %.2f s  async %.2f s  async is %.1fx faster\n", s, a, s / a }'
-echo "timelines: build/sync.svg, build/async.svg and build/one_worker.svg (open them in a browser)"

@@ -67,9 +67,9 @@ show() {
   "$@" 2>&1 | sed 's/^/   /'
 }
 
-demo "Four requests, one at a time (hey -n 4 -c 1)" 4.0223 \
+demo "Four requests, one at a time (the talk ran hey -n 4 -c 1; the same with client_async -c 1)" 4.0223 \
   ./build/client_async "$two_workers" -n 4 -c 1 -q
-demo "Four requests, two at a time (hey -n 4 -c 2)" 2.0088 \
+demo "Four requests, two at a time (the talk ran hey -n 4 -c 2; the same with client_async -c 2)" 2.0088 \
   ./build/client_async "$two_workers" -n 4 -c 2 -q
 demo "The synchronous client, 2 requests (python client.py, gunicorn -w 2)" 2.195 \
   ./build/client_sync "$two_workers" -q
@@ -105,7 +105,7 @@ outcome() {
   sleep 1.2
 }
 
-outcome "Where it gets difficult: an API that allows 5 requests a second; 20 at once get 429" \
+outcome "Where it gets difficult: an API that allows 5 requests a second; of 20 at once, 15 get 429" \
   ./build/client_async "$rate_limited" -n 20 -q
 outcome "Ask again when Retry-After says (--retry 5): all succeed, in waves of 5 a second" \
   ./build/client_async "$rate_limited" -n 20 -q --retry 5
