@@ -64,7 +64,10 @@ class Run {
   void start_lanes(Fetch fetch);
   // Runs the event loops until every lane is done.
   void run_until_done();
-  RunResult take_result() { return plan.take_result(clock.now()); }
+  RunResult take_result() {
+    progress.stop();  // the report must not land on the progress line
+    return plan.take_result(clock.now());
+  }
 
   explicit Run(const ClientOptions& options);  // use prepare()
   Run(const Run&) = delete;

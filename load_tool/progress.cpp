@@ -12,7 +12,7 @@ ProgressLine::ProgressLine(int total, const RunClock& clock, bool shown) : total
   if (shown && is_tty(STDERR_FILENO)) painter_ = std::thread([this] { draw_until_stopped(); });
 }
 
-ProgressLine::~ProgressLine() {
+void ProgressLine::stop() {
   if (!painter_.joinable()) return;
   {
     std::lock_guard lock(mutex_);

@@ -14,7 +14,9 @@ class ProgressLine {
  public:
   // total 0: unknown (a -z run); silent unless stderr is a tty and `shown`
   ProgressLine(int total, const RunClock& clock, bool shown = true);
-  ~ProgressLine();                                  // stops and erases the line
+  ~ProgressLine() { stop(); }
+  // Stops drawing and erases the line: call it before the report is written.
+  void stop();
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
 

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "durations.hpp"
+#include "terminal_session.hpp"
 #include "json_records.hpp"
 #include "process.hpp"
 #include "text.hpp"
@@ -292,6 +293,36 @@ TEST_P(BothClients, HttpErrorStatusesAreFailures) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("request 1: HTTP 400: bad delay 'never': expected seconds from 0 to "), std::string::npos)
       << "the server's reason, from the body's first line: " << bad.err;
+}
+
+// At a terminal a run of over a second draws a progress line, and must
+// leave a clean screen: the bodies, the recap, the timeline, and no stale
+// count glued to any of them (the README's own walk-through commands).
+TEST_P(BothClients, TheTerminalScreenEndsCleanAfterAProgressLine) {
+  ServerProcess server({"--async", "--delay", "0.6", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const bool sync = GetParam() == "client_sync";
+  const std::string n = sync ? "2" : "6";
+  const std::vector<std::vector<std::string>> runs = {
+      {server.url(), "-n", n, "-c", "3", "-q"}, {server.url(), "-n", n, "-c", "3"},
+      {server.url(), "-n", n, "-c", "3", "-q", "--timeline"}};
+  for (std::vector<std::string> args : runs) {
+    if (sync) args.erase(args.begin() + 3, args.begin() + 5);  // no -c: one after another
+    const ProgramResult run = run_in_terminal(GetParam(), args);
+    EXPECT_EQ(run.exit_code, 0) << run.out;
+    EXPECT_NE(run.out.find(" done, "), std::string::npos) << "a progress line was drawn: " << run.out;
+    const std::vector<std::string> screen = screen_of(run.out);
+    const bool quiet = std::find(args.begin(), args.end(), "-q") != args.end();
+    const std::size_t bodies = quiet ? 0 : static_cast<std::size_t>(std::stoi(n));
+    ASSERT_GT(screen.size(), bodies) << run.out;
+    for (std::size_t i = 0; i < bodies; ++i) EXPECT_EQ(screen[i], "This is a slow web api") << i;
+    EXPECT_EQ(screen[bodies].rfind(n + " requests, " + n + " ok, 0 failed in ", 0), 0u) << screen[bodies];
+    for (const std::string& line : screen) EXPECT_EQ(line.find(" done, "), std::string::npos) << line;
+    const bool timeline = std::find(args.begin(), args.end(), "--timeline") != args.end();
+    EXPECT_EQ(std::count_if(screen.begin(), screen.end(),
+                            [](const std::string& line) { return line.rfind("Timeline: ", 0) == 0; }),
+              timeline ? 1 : 0);
+  }
 }
 
 TEST_P(BothClients, UnknownHostIsNamed) {
