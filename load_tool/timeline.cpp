@@ -109,10 +109,8 @@ void paint_bar(std::vector<Cell>& cells, const RequestRecord& r, double span, Gl
     const int k = i - first;
     if (k < setup_cells) {
       cells[i] = {glyphs.setup, Cell::setup};
-      glyphs.any_setup = true;
     } else if (k < setup_cells + queued_cells) {
       cells[i] = {glyphs.queued, Cell::queued};
-      glyphs.any_queued = true;
     } else {
       cells[i] = {r.ok() ? glyphs.ok : glyphs.failed, paint};
     }
@@ -120,6 +118,11 @@ void paint_bar(std::vector<Cell>& cells, const RequestRecord& r, double span, Gl
   const std::string label = std::to_string(r.number);
   if (last - first + 1 >= static_cast<int>(label.size()) + 1) {
     for (std::size_t k = 0; k < label.size(); ++k) cells[first + k].glyph = std::string(1, label[k]);
+  }
+  // The legend names a shade only if a cell still shows it, the label written over the bar's start.
+  for (int i = first; i <= last; ++i) {
+    glyphs.any_setup = glyphs.any_setup || cells[i].glyph == glyphs.setup;
+    glyphs.any_queued = glyphs.any_queued || cells[i].glyph == glyphs.queued;
   }
 }
 

@@ -191,6 +191,17 @@ TEST(ServerTimingInReports, TimelineShowsTheQueueInItsOwnShade) {
   EXPECT_NE(colour.find("\033[33m"), std::string::npos) << "the queue in yellow";
 }
 
+// A queue of a cell or so lies under the request's number: the legend then
+// does not name a shade that no cell shows.
+TEST(ServerTimingInReports, TheLegendNamesOnlyShadesThatAreDrawn) {
+  const TerminalStyle style{.columns = 9 + 2 + 30, .utf8 = false, .colour = false};
+  RequestRecord r = bar(1, 1, 0, 0.9);
+  r.server_queue = Seconds(0.03);  // one cell of 30 over 0.9 s: the "1" covers it
+  const auto text = timeline_text({r}, Seconds(0.9), style);
+  EXPECT_EQ(lane_rows(text).at(0).find('~'), std::string::npos) << text;
+  EXPECT_EQ(text.find("queued in the server"), std::string::npos) << text;
+}
+
 TEST(ServerTimingInReports, SvgDrawsSetupQueueAndRestAsThreeParts) {
   RequestRecord r = queued_bar(1, 1);
   r.connect = Seconds(0.09);  // then 0.6 s queued, then the rest up to 0.9 s
