@@ -14,7 +14,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t longest_name = 32;  // bytes
+constexpr std::size_t longest_name = 32;  // characters, as the page counts them
 constexpr std::size_t most_addresses = 1024;  // token buckets kept
 
 // A whole number from `low` to `high`, or nothing.
@@ -24,6 +24,18 @@ std::optional<int> whole_number(const json::value* value, int low, int high) {
   const double number = value->to_number<double>(error);
   if (error || number != std::floor(number) || number < low || number > high) return std::nullopt;
   return static_cast<int>(number);
+}
+
+// At most `most` characters of UTF-8 text, cut between characters, with an
+// ellipsis when cut; text that is not UTF-8 is made printable first.
+std::string at_most_characters(std::string_view text, std::size_t most) {
+  const std::string shown = printable(text, 4 * most);
+  std::size_t characters = 0;
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    const bool starts_a_character = (static_cast<unsigned char>(shown[i]) & 0xC0) != 0x80;
+    if (starts_a_character && ++characters > most) return shown.substr(0, i) + "\u2026";
+  }
+  return shown;
 }
 
 std::optional<double> median(std::vector<double> values) {
@@ -54,8 +66,8 @@ ClassReports::Taken ClassReports::take(std::string_view body, const boost::asio:
   if (!name || !name->is_string() || !known_kind || !n || !in_flight || not_a_number || !(time >= 0 && time <= 3600)) {
     return {400, "expected {name, kind (sequential, all or limited), n, seconds, maxInFlight}"};
   }
-  std::string shown = printable(std::string_view(name->as_string()), longest_name);
-  shown.erase(0, shown.find_first_not_of(' '));
+  const std::string_view given(name->as_string());
+  std::string shown = at_most_characters(given.substr(std::min(given.size(), given.find_first_not_of(' '))), longest_name);
   if (shown.empty()) return {400, "a report needs a name"};
   keep(std::move(shown), Run{std::string(kind->as_string()), *n, time, *in_flight});
   return {200, {}};
@@ -86,15 +98,34 @@ void ClassReports::keep(std::string name, Run run) {
   student->second.last_report = reports_;
 }
 
+namespace {
+
+int kind_order(const std::string& kind) { return kind == "sequential" ? 0 : kind == "all" ? 1 : 2; }
+
+// Like with like: the median of each student's latest run of each kind and
+// number of requests, by number of requests, then kind.
+json::array summary_of(const std::map<std::pair<int, int>, std::vector<double>>& latest) {
+  static const char* const kinds[] = {"sequential", "all", "limited"};
+  json::array summary;
+  for (const auto& [group, times] : latest) {
+    summary.push_back({{"kind", kinds[group.second]}, {"n", group.first}, {"students", times.size()},
+                       {"median", *median(times)}});
+  }
+  return summary;
+}
+
+}  // namespace
+
 json::object ClassReports::to_json() const {
-  std::map<std::string, std::vector<double>> latest;  // kind -> each student's latest time
+  std::map<std::pair<int, int>, std::vector<double>> latest;  // (n, kind) -> each student's latest time
   std::vector<const std::pair<const std::string, Student>*> newest_first;
   for (const auto& entry : students_) {
     newest_first.push_back(&entry);
-    std::map<std::string, bool> seen;
+    std::map<std::pair<int, int>, bool> seen;
     for (const Run& run : entry.second.runs) {
-      if (!seen[run.kind]) latest[run.kind].push_back(run.seconds);
-      seen[run.kind] = true;
+      const std::pair<int, int> group{run.n, kind_order(run.kind)};
+      if (!seen[group]) latest[group].push_back(run.seconds);
+      seen[group] = true;
     }
   }
   std::sort(newest_first.begin(), newest_first.end(),
@@ -108,13 +139,7 @@ json::object ClassReports::to_json() const {
     }
     students.push_back({{"name", entry->first}, {"runs", std::move(runs)}});
   }
-  json::object summary;
-  for (const std::string kind : {"sequential", "all", "limited"}) {
-    const std::vector<double> times = latest.count(kind) ? latest.at(kind) : std::vector<double>{};
-    const auto middle = median(times);
-    summary[kind] = {{"students", times.size()}, {"median", middle ? json::value(*middle) : json::value(nullptr)}};
-  }
-  return {{"students", std::move(students)}, {"summary", std::move(summary)}, {"reports", reports_},
+  return {{"students", std::move(students)}, {"summary", summary_of(latest)}, {"reports", reports_},
           {"student_count", students_.size()}};
 }
 

@@ -3,7 +3,8 @@
 // page finishes is POSTed here (name, kind, n, seconds, maxInFlight),
 // checked, its name made printable and short, and kept per student (their
 // last runs), with a class summary for the projector: how many ran each
-// kind and the median time of each. Nothing else about a student is kept.
+// kind and number of requests, and the median time of each, so that 2 one
+// after another sit beside 2 all at once. Nothing else about a student is kept.
 // Bounded: a report of at most 1 KiB, at most 200 students, and per address
 // a token bucket, so that one laptop in a loop cannot flood the projector.
 // Used from the dashboard's thread only.
@@ -26,7 +27,8 @@ class ClassReports {
   static constexpr std::size_t most_students = 200;
   static constexpr std::size_t runs_kept = 5;  // a student's last runs
   static constexpr std::size_t students_shown = 60;  // the most recent, on the projector
-  static constexpr double reports_per_second = 2, report_burst = 20;  // per address: a lab behind one NAT still fits
+  // Per address: a class of 40 behind one school NAT, reporting at once, still fits.
+  static constexpr double reports_per_second = 2, report_burst = 60;
 
   struct Taken {
     int status;           // 200 kept, 400 malformed, 429 too many from this address
@@ -35,7 +37,7 @@ class ClassReports {
   Taken take(std::string_view body, const boost::asio::ip::address& peer, Clock::time_point now);
 
   // {"students": [{"name", "runs": [{"kind", "n", "seconds", "maxInFlight"}]}] (the most recent first),
-  //  "summary": {kind: {"students", "median"}}, "reports", "student_count"}
+  //  "summary": [{"kind", "n", "students", "median"}] (by n, then kind), "reports", "student_count"}
   boost::json::object to_json() const;
 
  private:

@@ -160,6 +160,19 @@ void Dashboard::loop_lag(double seconds) {
   }
 }
 
+void Dashboard::loop_ticked(std::chrono::steady_clock::time_point at) {
+  last_tick_.store(at.time_since_epoch().count(), std::memory_order_relaxed);
+}
+
+// How long the loop has not ticked, past its 100 ms period: 0 for a loop
+// that runs, the time so far for one blocked in a sleep.
+double Dashboard::lag_seen_from_outside(std::chrono::steady_clock::time_point now) const {
+  const auto last = last_tick_.load(std::memory_order_relaxed);
+  if (last == 0) return 0;
+  const std::chrono::steady_clock::time_point ticked{std::chrono::steady_clock::duration(last)};
+  return std::max(0.0, std::chrono::duration<double>(now - ticked).count() - 0.1);
+}
+
 void Dashboard::describe_class(ClassDetails details) {
   asio::post(io_, [this, details = std::move(details)] {
     class_details_ = details;
@@ -252,15 +265,24 @@ std::string Dashboard::snapshot() const {
 }
 
 event_loop::Awaitable<void> Dashboard::heartbeat() {
-  // Once a second: the counts, and proof to an open page that the server lives.
+  // Five times a second the loop's lag, seen from outside as well, so that
+  // the gauge climbs while the loop is blocked; once a second the counts,
+  // and proof to an open page that the server lives.
+  constexpr auto tick = std::chrono::milliseconds(200);
+  constexpr int ticks_a_second = 5;
   event_loop::Timer timer(io_.get_executor());
   auto last = std::chrono::steady_clock::now();
-  for (;;) {
-    timer.expires_after(std::chrono::seconds(1));
+  for (int ticks = 1;; ++ticks) {
+    timer.expires_after(tick);
     if (auto [error] = co_await timer.async_wait(no_throw); error) co_return;
     const auto now = std::chrono::steady_clock::now();
+    const double lag = std::max({shown_loop_lag_, loop_lag_.load(), lag_seen_from_outside(now)});
+    if (ticks % ticks_a_second != 0) {
+      send_to_pages(sse("lag", {{"loop_lag", lag}}));
+      continue;
+    }
     requests_per_second_ = finished_since_heartbeat_ / std::chrono::duration<double>(now - last).count();
-    shown_loop_lag_ = loop_lag_.exchange(0);
+    shown_loop_lag_ = std::max(loop_lag_.exchange(0), lag_seen_from_outside(now));
     finished_since_heartbeat_ = 0;
     last = now;
     send_to_pages(snapshot());
@@ -411,7 +433,8 @@ std::string Dashboard::take_report(const Request& request, const asio::ip::addre
 // Where the student page finds the slow server: its port on the page's own host.
 std::string Dashboard::class_server_json() const {
   return json::serialize(json::object{{"port", class_details_.server_port}, {"tls", class_details_.tls},
-                                      {"delay", class_details_.delay}, {"page", class_details_.page_url}});
+                                      {"delay", class_details_.delay}, {"page", class_details_.page_url},
+                                      {"reachable", class_details_.reachable}});
 }
 
 event_loop::Awaitable<void> Dashboard::stream_events(std::shared_ptr<Page> page) {

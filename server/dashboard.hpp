@@ -59,6 +59,7 @@ class Dashboard : public RequestEvents {
   void started(std::uint64_t id, std::string_view lane) override;
   void finished(std::uint64_t id, int status, double queue_seconds, double app_seconds) override;
   void loop_lag(double seconds) override;
+  void loop_ticked(std::chrono::steady_clock::time_point at) override;
 
   // What the student page needs: where the slow server listens and how long
   // it waits, and the page's own address for the projector's QR code.
@@ -67,6 +68,7 @@ class Dashboard : public RequestEvents {
     bool tls = false;
     double delay = 0;
     std::string page_url;
+    bool reachable = true;  // false when the server listens on loopback only: no phone can open the page
   };
   void describe_class(ClassDetails details);  // from any thread
 
@@ -123,6 +125,10 @@ class Dashboard : public RequestEvents {
 
   std::atomic<double> loop_lag_{0};  // the worst since the last heartbeat, from the front end's loop
   double shown_loop_lag_ = 0;        // the last heartbeat's
+  // When the loop last ticked (steady clock ticks; 0: not yet): a lag seen
+  // from outside, growing while the loop is blocked.
+  std::atomic<std::chrono::steady_clock::rep> last_tick_{0};
+  double lag_seen_from_outside(std::chrono::steady_clock::time_point now) const;
 
   platform::JoiningThread thread_;  // last: it starts once everything above exists
 };

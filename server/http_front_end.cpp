@@ -291,6 +291,7 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::watch_loop_lag() {
     lag_timer_->expires_at(due);
     if (auto [error] = co_await lag_timer_->async_wait(no_throw); error) co_return;
     const auto now = std::chrono::steady_clock::now();
+    events_->loop_ticked(now);
     worst = std::max(worst, std::chrono::duration<double>(now - due).count());
     if (now - reported >= std::chrono::seconds(1)) {  // and at once after a block
       events_->loop_lag(worst);

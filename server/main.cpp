@@ -100,12 +100,14 @@ void announce(const kit::ServerConfig& config, const kit::HttpFrontEnd& front_en
 kit::Dashboard::ClassDetails class_details(const kit::ServerConfig& config, const kit::HttpFrontEnd& front_end,
                                            int dashboard_port) {
   std::string host = "127.0.0.1";
+  bool reachable = false;
   if (!front_end.address().is_loopback()) {
     const auto others = kit::addresses_for_others(front_end.address());
     if (!others.empty()) host = others.front();
+    reachable = !others.empty();
   }
   return {front_end.port(), !config.tls_certificate.empty(), config.app.delay,
-          "http://" + host + ":" + std::to_string(dashboard_port) + "/class"};
+          "http://" + host + ":" + std::to_string(dashboard_port) + "/class", reachable};
 }
 
 }  // namespace

@@ -20,6 +20,9 @@ class RequestEvents {
   virtual void finished(std::uint64_t id, int status, double queue_seconds, double app_seconds) = 0;
   // About once a second: the most the loop's timers ran late since the last call.
   virtual void loop_lag(double /*seconds*/) {}
+  // Ten times a second, from the loop itself: it is running. A watcher on
+  // another thread sees a blocked loop by these stopping, while it is blocked.
+  virtual void loop_ticked(std::chrono::steady_clock::time_point /*at*/) {}
 };
 
 }  // namespace kit

@@ -89,7 +89,7 @@ const pause = (ms) => new Promise((done) => setTimeout(done, ms));
 // Each request's times from the Resource Timing API, in seconds since the
 // run began: asked (fetch called), sent (on the wire: requestStart, which
 // the server's Timing-Allow-Origin lets the page see), ended.
-async function requestBars(urls, results, began) {
+async function requestBars(kind, urls, results, began) {
   let entries = [];
   for (let tries = 0; tries < 25; tries++) {  // entries are added just after the answers
     const names = new Set(urls);
@@ -104,23 +104,34 @@ async function requestBars(urls, results, began) {
     const asked = e ? s(e.startTime) : 0;
     const sent = e ? s(e.requestStart || e.fetchStart) : asked;
     const ended = e ? s(e.responseEnd) : asked;
-    return { number: k + 1, asked, sent, ended, ok: results[k].ok, ...serverTimes(results[k].timing) };
+    // With the semaphore every request waits from the start for its turn.
+    const waited = kind === "limited" ? 0 : asked;
+    return { number: k + 1, waited, asked, sent, ended, ok: results[k].ok, ...serverTimes(results[k].timing) };
   });
 }
 
-// The most requests on the wire at once: from sent to ended.
-function mostAtOnce(bars) {
+// The most requests at once between `from` and `to` of each bar: on the
+// wire (sent to ended), or in the server's app (after its queue).
+function mostAtOnce(bars, from = (b) => b.sent, to = (b) => b.ended) {
   const moments = [];
-  for (const b of bars) moments.push([b.sent, 1], [b.ended, -1]);
+  for (const b of bars) moments.push([from(b), 1], [to(b), -1]);
   moments.sort((a, b) => a[0] - b[0] || a[1] - b[1]);  // an end before a start at the same time
   let now = 0, most = 0;
   for (const [, step] of moments) most = Math.max(most, now += step);
   return most;
 }
 
-function wavesLine(kind, outcome) {
+// What the bars show, in a sentence: measured, never assumed.
+function wavesLine(kind, outcome, bars) {
   const { requests, maxInFlight } = outcome;
   if (kind === "sequential") return "One at a time: each request waited for the one before.";
+  // Each bar's time in the app, after its wait in the server's queue.
+  const served = mostAtOnce(bars, (b) => Math.min(b.ended, b.sent + b.queue), (b) => b.ended);
+  if (maxInFlight >= requests && served < requests) {
+    return "All " + requests + " were sent at once, but the server served " +
+           (served <= 1 ? "one at a time" : "at most " + served + " at a time") +
+           ": the others waited in its queue (amber).";
+  }
   if (maxInFlight >= requests) return "All " + requests + " waited on the server at the same time.";
   const waves = Math.ceil(requests / Math.max(1, maxInFlight));
   if (kind === "limited") return "The semaphore let " + maxInFlight + " wait at a time: " + waves + " waves.";
@@ -155,7 +166,8 @@ function drawTimeline(bars, seconds) {
     const y = top + k * lane + 2;
     svg("text", { x: left - 4, y: y + 10, "font-size": 10, "text-anchor": "end" }, chart).textContent = b.number;
     const queueEnd = Math.min(b.ended, b.sent + b.queue);
-    const parts = [["held", b.asked, b.sent], ["queued", b.sent, queueEnd], [b.ok ? "running" : "failed", queueEnd, b.ended]];
+    const parts = [["semaphore", b.waited, b.asked], ["held", b.asked, b.sent], ["queued", b.sent, queueEnd],
+                   [b.ok ? "running" : "failed", queueEnd, b.ended]];
     for (const [kind, from, to] of parts) {
       if (to > from) svg("rect", { class: kind, x: x(from), y, width: Math.max(1, x(to) - x(from)), height: lane - 4 }, chart);
     }
@@ -170,16 +182,30 @@ function show(kind, outcome, bars) {
   const failed = outcome.requests - outcome.ok;
   document.getElementById("summary").textContent = outcome.requests + (outcome.requests === 1 ? " request" : " requests") +
     " in " + outcome.seconds.toFixed(2) + " s, " + kinds[kind].name + (failed ? " (" + failed + " failed)" : "");
-  document.getElementById("waves").textContent = wavesLine(kind, outcome);
+  document.getElementById("waves").textContent = wavesLine(kind, outcome, bars);
   lastChart = [bars, outcome.seconds];
   drawTimeline(...lastChart);
 }
 
-// The run, for the projector: name, kind, count, time; nothing else.
-function report(kind, outcome) {
+// The run, for the projector: name, kind, count, time; nothing else. A
+// report the projector turns away (too many at once from one school's
+// address) is said so and sent once more, a little later.
+async function report(kind, outcome) {
   const body = JSON.stringify({ name: studentName(), kind, n: outcome.requests, seconds: outcome.seconds,
                                 maxInFlight: outcome.maxInFlight });
-  fetch("/class/report", { method: "POST", headers: { "Content-Type": "application/json" }, body }).catch(() => {});
+  const send = () => fetch("/class/report", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+  const said = document.getElementById("reported");
+  try {
+    let answer = await send();
+    if (answer.status === 429) {
+      said.textContent = "The projector is busy; sending your run again in 2 s\u2026";
+      await pause(2000);
+      answer = await send();
+    }
+    said.textContent = answer.ok ? "" : "The projector did not take this run (" + answer.status + ").";
+  } catch (error) {
+    said.textContent = "The projector could not be reached.";
+  }
 }
 
 // kind: "sequential", "all" or "limited"; n requests. What the buttons call,
@@ -194,7 +220,7 @@ async function run(kind, n) {
   const began = performance.now();
   const results = await kinds[kind].run(urls);
   const seconds = (performance.now() - began) / 1000;
-  const bars = await requestBars(urls, results, began);
+  const bars = await requestBars(kind, urls, results, began);
   const outcome = { seconds: Math.round(seconds * 1000) / 1000, requests: n,
                     ok: results.filter((r) => r.ok).length, maxInFlight: mostAtOnce(bars) };
   show(kind, outcome, bars);
@@ -202,16 +228,23 @@ async function run(kind, n) {
   return outcome;
 }
 
+// At most 32 characters, cut between characters (not inside one), with an
+// ellipsis, as the projector cuts them.
+function atMost32(text) {
+  const characters = Array.from(text.trim());
+  return characters.length > 32 ? characters.slice(0, 32).join("") + "\u2026" : characters.join("");
+}
+
 function studentName() {
-  return document.getElementById("name").value.trim().slice(0, 32);
+  return atMost32(document.getElementById("name").value);
 }
 
 function setUp() {
   performance.setResourceTimingBufferSize(500);
   const nameField = document.getElementById("name");
   const given = new URLSearchParams(location.search).get("name");
-  nameField.value = (given || localStorage.getItem("slowkit-name") ||
-                     "student-" + Math.floor(Math.random() * 9000 + 1000)).slice(0, 32);
+  nameField.value = atMost32(given || localStorage.getItem("slowkit-name") ||
+                              "student-" + Math.floor(Math.random() * 9000 + 1000));
   const keep = () => localStorage.setItem("slowkit-name", studentName());
   nameField.addEventListener("change", keep);
   keep();
@@ -220,6 +253,8 @@ function setUp() {
     button.addEventListener("click", async () => {
       buttons.forEach((b) => { b.disabled = true; });
       document.getElementById("summary").textContent = "running " + kinds[button.dataset.kind].name + "\u2026";
+      // On a phone the result is below the buttons, off the screen: bring it into view.
+      document.getElementById("result").scrollIntoView({ behavior: "smooth", block: "start" });
       try {
         await run(button.dataset.kind, document.getElementById("count").value);
       } catch (error) {

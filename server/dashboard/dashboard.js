@@ -5,7 +5,7 @@
 
 const windowSeconds = 10;   // how much time the chart shows
 const keepDoneSeconds = 3;  // how long a finished request's row stays (event loop)
-const mostRows = 40;
+const chartRows = 13;       // the chart's fixed height, in rows (dashboard.css)
 
 const requests = new Map();  // id -> {id, received, started, lane, finished, status}
 let workers = 0;             // the pool's size; 0 for an event loop
@@ -33,16 +33,43 @@ events.addEventListener("finished", (e) => {
   if (r) { r.finished = f.t; r.status = f.status; }
   seenAt(f.t);
 });
-// The student pages' runs: a row per student, and how the class did.
+// The student pages' runs: a row per student, and how the class did, like
+// with like: for each number of requests, each way's median one under the
+// other (2 one after another, about 2 s; 2 all at once, about 1 s).
 const kindNames = { sequential: "one after another", all: "all at once", limited: "at most 3" };
+const plural = (n, one, many) => n + " " + (n === 1 ? one : many);
+
+function summaryLines(groups) {
+  const byCount = new Map();
+  for (const g of groups) byCount.set(g.n, [...(byCount.get(g.n) || []), g]);
+  const students = (list) => list.reduce((sum, g) => sum + g.students, 0);
+  const counts = [...byCount.keys()].sort((a, b) => students(byCount.get(b)) - students(byCount.get(a)) || a - b);
+  return counts.slice(0, 3).map((n) => {
+    const group = document.createElement("div");
+    group.className = "group";
+    const heading = document.createElement("div");
+    heading.className = "count";
+    heading.textContent = plural(n, "request", "requests");
+    group.append(heading);
+    for (const g of byCount.get(n)) {
+      const line = document.createElement("div");
+      line.className = "median " + g.kind;
+      const students = document.createElement("small");
+      students.textContent = " (" + plural(g.students, "student", "students") + ")";
+      line.append(kindNames[g.kind] + " " + g.median.toFixed(2) + " s", students);
+      group.append(line);
+    }
+    return group;
+  });
+}
+
 events.addEventListener("class", (e) => {
   const c = JSON.parse(e.data);
-  const parts = [];
-  for (const kind of ["sequential", "all", "limited"]) {
-    const s = c.summary[kind];
-    if (s.students > 0) parts.push(s.students + " ran " + kindNames[kind] + ": median " + s.median.toFixed(2) + " s");
+  if (c.summary.length) {
+    text("student-count", ": " + plural(c.student_count, "student", "students"));
+    document.getElementById("class-summary").replaceChildren(...summaryLines(c.summary));
+    document.body.classList.add("class-running");
   }
-  if (parts.length) text("class-summary", c.student_count + (c.student_count === 1 ? " student. " : " students. ") + parts.join("; "));
   const rows = c.students.map((student) => {
     const tr = document.createElement("tr");
     const name = document.createElement("td");
@@ -51,7 +78,7 @@ events.addEventListener("class", (e) => {
     for (const r of student.runs.slice(0, 3)) {
       const span = document.createElement("span");
       span.className = "run " + r.kind;
-      span.textContent = kindNames[r.kind] + " " + r.n + ": " + r.seconds.toFixed(2) + " s  ";
+      span.textContent = r.n + " " + kindNames[r.kind] + ": " + r.seconds.toFixed(2) + " s";
       runs.appendChild(span);
     }
     tr.append(name, runs);
@@ -62,7 +89,20 @@ events.addEventListener("class", (e) => {
 document.getElementById("class-url").textContent = location.origin + "/class";
 fetch("/class/server").then((r) => r.json()).then((s) => {
   if (s.page) { const a = document.getElementById("class-url"); a.textContent = s.page; a.href = s.page; }
+  if (s.reachable === false) {  // a QR code no phone could follow: say how to open the server instead
+    document.getElementById("qr").hidden = true;
+    document.getElementById("join").hidden = true;
+    document.getElementById("loopback-only").hidden = false;
+  }
 }).catch(() => {});
+
+// The loop's lag, five times a second: seen from outside the loop too, so it
+// climbs while a blocking call holds the loop.
+function showLag(lag) {
+  document.getElementById("lag-meter").value = Math.min(1, lag);
+  text("lag", lag < 1 ? (lag * 1000).toFixed(1) + " ms" : lag.toFixed(2) + " s");
+}
+events.addEventListener("lag", (e) => showLag(JSON.parse(e.data).loop_lag));
 
 // Once a second: the true counts, and which requests are open. Events a slow
 // page missed are put right here.
@@ -71,8 +111,7 @@ events.addEventListener("snapshot", (e) => {
   seenAt(s.t);
   workers = s.workers;
   rate = s.requests_per_second;
-  document.getElementById("lag-meter").value = Math.min(1, s.loop_lag);
-  text("lag", s.loop_lag < 1 ? (s.loop_lag * 1000).toFixed(1) + " ms" : s.loop_lag.toFixed(2) + " s");
+  showLag(s.loop_lag);
   text("model", s.model);
   const open = new Set();
   for (const r of s.requests) {
@@ -89,7 +128,7 @@ events.addEventListener("snapshot", (e) => {
 // A row: a label and the bars on its track; old rows are reused.
 function row(chart, index, label, done) {
   let element = chart.children[index];
-  if (!element || !element.classList.contains("row")) {
+  if (!element || !element.classList.contains("row") || element.classList.contains("note")) {
     element = document.createElement("div");
     element.className = "row";
     element.innerHTML = '<span class="label"></span><span class="track"></span>';
@@ -98,6 +137,17 @@ function row(chart, index, label, done) {
   element.classList.toggle("done", done);
   element.firstChild.textContent = label;
   return element.lastChild;
+}
+
+// A row that says what the chart leaves out.
+function note(chart, index, message) {
+  let element = chart.children[index];
+  if (!element || !element.classList.contains("note")) {
+    element = document.createElement("div");
+    element.className = "row note";
+    chart.insertBefore(element, chart.children[index] || null);
+  }
+  element.textContent = message;
 }
 
 function bar(track, kind, from, to, t, label) {
@@ -143,31 +193,31 @@ function draw() {
   let index = 0;
   const tracks = [];
   if (workers > 0) {
-    // Worker pool: the queue first, each waiting request growing in amber,
-    // then one row per worker with the requests it served.
-    for (const r of queued.slice(0, mostRows)) tracks.push([row(chart, index++, "request " + r.id, false), [r], false]);
-    for (let w = 1; w <= Math.min(workers, mostRows); w++) {
+    // Worker pool: the queue first, the longest waiting on top, each growing
+    // in amber; then one row per worker with the requests it served.
+    const workerRows = Math.min(workers, chartRows - 1);
+    const queueRows = chartRows - workerRows;
+    const shownQueue = queued.length > queueRows ? queued.slice(0, queueRows - 1) : queued;
+    for (const r of shownQueue) tracks.push([row(chart, index++, "request " + r.id, false), [r], false]);
+    if (shownQueue.length < queued.length) note(chart, index++, "+" + (queued.length - shownQueue.length) + " more queued");
+    for (let w = 1; w <= workerRows; w++) {
       const name = "worker " + w;
       tracks.push([row(chart, index++, name, false), all.filter((r) => r.lane === name), true]);
     }
+  } else if (all.length === 0) {
+    note(chart, index++, "no request in the last " + keepDoneSeconds + " s");
   } else {
-    // Event loop: one row per request in flight, and the recently finished.
-    for (const r of all.slice(-mostRows)) {
-      tracks.push([row(chart, index++, "request " + r.id, r.finished !== null), [r], false]);
-    }
+    // Event loop: one row per request in flight or just finished; past the
+    // chart's height the newest, and a first row counting the earlier ones.
+    const shown = all.length > chartRows ? all.slice(-(chartRows - 1)) : all;
+    if (shown.length < all.length) note(chart, index++, "+" + (all.length - shown.length) + " earlier requests, not drawn");
+    for (const r of shown) tracks.push([row(chart, index++, "request " + r.id, r.finished !== null), [r], false]);
   }
-  for (const [track, shown, appOnly] of tracks) {
+  for (const [track, shownRequests, appOnly] of tracks) {
     track.replaceChildren();
-    for (const r of shown) requestBars(track, r, t, appOnly);
+    for (const r of shownRequests) requestBars(track, r, t, appOnly);
   }
   while (chart.children.length > index) chart.lastChild.remove();
-  const hidden = (workers > 0 ? queued.length : all.length) - mostRows;
-  if (hidden > 0) {
-    const more = document.createElement("div");
-    more.className = "more";
-    more.textContent = "+" + hidden + " more";
-    chart.appendChild(more);
-  }
   text("axis-start", "-" + windowSeconds + " s");
 }
 setInterval(draw, 100);  // ten times a second; also in a tab in the background

@@ -151,6 +151,18 @@ std::string HeadlessBrowser::evaluate(const std::string& expression, bool await_
   return value && value->is_string() ? std::string(value->as_string()) : "";
 }
 
+std::string HeadlessBrowser::evaluate_at_size(const std::string& expression, int width, int height) {
+  // One DevTools session: a viewport override ends with the session that set it.
+  const boost::json::object result =
+      call({{"Emulation.setDeviceMetricsOverride",
+             {{"width", width}, {"height", height}, {"deviceScaleFactor", 1}, {"mobile", width < 600}}},
+            {"Runtime.evaluate", {{"expression", "new Promise((r) => setTimeout(r, 300))"}, {"awaitPromise", true}}},
+            {"Runtime.evaluate", {{"expression", expression}, {"returnByValue", true}}}});
+  const auto* inner = result.if_contains("result");
+  const auto* value = inner && inner->is_object() ? inner->as_object().if_contains("value") : nullptr;
+  return value && value->is_string() ? std::string(value->as_string()) : "";
+}
+
 bool HeadlessBrowser::screenshot(const std::string& png_path, int width, int height, const std::string& scroll_to) {
   // One DevTools session: a viewport override ends with the session that set it.
   const std::string settle = (scroll_to.empty() ? "" : "document.querySelector('" + scroll_to + "').scrollIntoView(); ") +

@@ -25,6 +25,9 @@ class HeadlessBrowser {
   // Evaluates a JavaScript expression in the page; its value as text ("" on
   // failure). With `await_promise`, the value the promise resolves to.
   std::string evaluate(const std::string& expression, bool await_promise = false);
+  // The same, with the viewport `width` x `height` for a moment first (the
+  // page re-laid out at that size, as a projector or a phone shows it).
+  std::string evaluate_at_size(const std::string& expression, int width, int height);
   // Sizes the page's viewport (a phone when narrow), scrolls to the element
   // `scroll_to` (a CSS selector) if given, and writes a PNG of what shows.
   bool screenshot(const std::string& png_path, int width, int height, const std::string& scroll_to = "");
