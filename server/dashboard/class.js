@@ -183,6 +183,7 @@ function show(kind, outcome, bars) {
   document.getElementById("summary").textContent = outcome.requests + (outcome.requests === 1 ? " request" : " requests") +
     " in " + outcome.seconds.toFixed(2) + " s, " + kinds[kind].name + (failed ? " (" + failed + " failed)" : "");
   document.getElementById("waves").textContent = wavesLine(kind, outcome, bars);
+  document.getElementById("semaphore-legend").hidden = kind !== "limited";
   lastChart = [bars, outcome.seconds];
   drawTimeline(...lastChart);
 }
