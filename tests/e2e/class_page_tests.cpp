@@ -98,6 +98,22 @@ TEST(ClassPage, RunsTheTalksClientsInTheBrowser) {
   EXPECT_NE(text.find("3 waves"), std::string::npos) << text;
 }
 
+// The sentence beside the bars says what was measured: against a loop that
+// blocks, three requests sent at once were served one at a time.
+TEST(ClassPage, TheSentenceFollowsWhatWasMeasured) {
+  if (!chromium_installed()) GTEST_SKIP() << "no /usr/bin/chromium (scripts/test.sh installs it)";
+  ServerProcess server({"--async", "--blocking", "--delay", "0.2", "--dashboard", "0", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  HeadlessBrowser page(class_page(dashboard_port(server), "?name=Ada"));
+  ASSERT_TRUE(page.started()) << page.problem();
+  const Outcome all = run_in_page(page, "all", 3);
+  EXPECT_EQ(all.ok, 3);
+  EXPECT_EQ(all.max_in_flight, 3) << "all three were on the wire at once";
+  const std::string waves = page.evaluate("document.getElementById('waves').textContent");
+  EXPECT_NE(waves.find("All 3 were sent at once, but the server served one at a time"), std::string::npos) << waves;
+  EXPECT_EQ(waves.find("waited on the server at the same time"), std::string::npos) << waves;
+}
+
 // A button runs what its code shows, and the projector's dashboard names the
 // student; then ten students at once (ten pages in frames of one browser),
 // and the dashboard names all ten.
