@@ -15,11 +15,16 @@
 //       tasks = [asyncio.ensure_future(fetch(url, l)) for _ in range(2)]
 //       return await asyncio.gather(*tasks)
 //
+//   loop = asyncio.get_event_loop()
+//   print(loop.run_until_complete(main(url, loop)))
+//
 // The load tool's machinery (lanes, --rate, --retry, --follow, many hosts,
-// --loops) is in load_tool/async_run.*; the connection's steps are in
-// load_tool/async_connection.*.
+// --loops) is in async_run.*, beside this file; the connection's steps are
+// in async_connection.*.
 #include <unistd.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <iostream>
 
 #include "async_run.hpp"
@@ -50,13 +55,14 @@ Awaitable<Response> fetch(Connection& connection, const Request& request, kit::C
   co_return co_await connection.receive(request);
 }
 
-// asyncio.gather(*tasks): starts a task (a lane) for each request, all at
-// once, and runs the event loop until the last answer is in. With -c C,
-// C lanes take turns at the requests, like an asyncio.Semaphore(C). The
-// result holds every request's record, in the order they were asked for.
+// asyncio.gather(*tasks): a task (a lane) for each request, all started at
+// once on one event loop, and the loop run until the last answer is in.
+// With -c C, C lanes take turns at the requests, like an asyncio.Semaphore(C).
+// The result holds every request's record, in the order they were asked for.
 kit::RunResult gather(kit::async::Run& run) {
-  run.start_lanes(fetch);  // a batch at a time, so the first are out at once
-  run.run_until_done();
+  boost::asio::io_context& loop = run.event_loop();                  // asyncio.get_event_loop()
+  boost::asio::co_spawn(loop, run.lanes(fetch), kit::async::rethrow);  // the tasks: ensure_future(fetch(...))
+  loop.run();                                                        // run_until_complete: until the last answer
   return run.take_result();
 }
 

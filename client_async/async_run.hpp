@@ -3,11 +3,13 @@
 // client_async/main.cpp shows: the hosts looked up once, the requests written
 // once, lanes that take the next request from the plan (-n, -z, --rate),
 // tries again as --retry and --follow say, a batch of lanes started at a
-// time, and --loops event loops on threads of their own.
+// time, and --loops event loops on threads of their own. A reader of the
+// talk can skip it all.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <atomic>
 #include <deque>
+#include <exception>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -15,10 +17,15 @@
 
 #include "async_connection.hpp"
 #include "options.hpp"
+#include "platform.hpp"
 #include "progress.hpp"
 #include "run_plan.hpp"
 
 namespace kit::async {
+
+// co_spawn's completion for the run's tasks: an exception in one leaves the
+// event loop's run() and ends the program with its message.
+void rethrow(const std::exception_ptr& error);
 
 // The one request of a try: what client_async's fetch() does.
 using Fetch = Awaitable<Response> (*)(Connection& connection, const Request& request, Clock::duration time_allowed);
@@ -59,15 +66,15 @@ class Run {
   // why on `errors` and returns null when it cannot (a bad --cacert).
   static std::unique_ptr<Run> prepare(const ClientOptions& options, std::ostream& errors);
 
-  // Starts the lanes, each fetching with `fetch`, a batch at a time so that
-  // the first requests are out while later connections are being opened.
-  void start_lanes(Fetch fetch);
-  // Runs the event loops until every lane is done.
-  void run_until_done();
-  RunResult take_result() {
-    progress.stop();  // the report must not land on the progress line
-    return plan.take_result(clock.now());
-  }
+  // The event loop this thread runs: the talk's one loop.
+  boost::asio::io_context& event_loop() { return loops.front().context; }
+  // Every lane, each a task fetching with `fetch`, started on the event loop
+  // a batch at a time (the first requests are out while later connections
+  // are being opened); with --loops, the other loops start theirs on
+  // threads of their own. Done once every lane has started.
+  Awaitable<void> lanes(Fetch fetch);
+  // Once the event loop has run out of work: every record, in request order.
+  RunResult take_result();
 
   explicit Run(const ClientOptions& options);  // use prepare()
   Run(const Run&) = delete;
@@ -88,6 +95,7 @@ class Run {
   bool every_lookup_failed() const;
   void fail_every_request();
   std::atomic<int> next_batch_{1};  // the first lane of the next batch, for every loop
+  std::vector<platform::JoiningThread> other_loops_;  // --loops: the threads that run loops[1...]
 };
 
 }  // namespace kit::async

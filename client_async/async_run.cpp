@@ -211,10 +211,6 @@ Awaitable<void> lane(int lane_number, Run& run, LaneConnections& connections) {
   }
 }
 
-void rethrow(const std::exception_ptr& error) {
-  if (error) std::rethrow_exception(error);
-}
-
 // Lanes start a batch at a time, with a turn of the event loop in between,
 // so the first requests are on their way while later connections are still
 // being opened, and their answers come back as evenly as they went out.
@@ -289,6 +285,10 @@ asio::ssl::context make_tls_context(const ClientOptions& options) {
 
 }  // namespace
 
+void rethrow(const std::exception_ptr& error) {
+  if (error) std::rethrow_exception(error);
+}
+
 Run::Run(const ClientOptions& options)
     : options(options),
       plan(options, clock),
@@ -339,22 +339,23 @@ void Run::fail_every_request() {
   }
 }
 
-void Run::start_lanes(Fetch lane_fetch) {
+Awaitable<void> Run::lanes(Fetch lane_fetch) {
   fetch = lane_fetch;
-  if (every_lookup_failed()) return fail_every_request();
+  if (every_lookup_failed()) co_return fail_every_request();
   // Each loop is handed its first batch here, so every thread has work from the start.
-  for (EventLoop& loop : loops) {
-    asio::co_spawn(loop.context, start_batches(*this, loop, next_batch_.fetch_add(lanes_per_batch), next_batch_),
-                   rethrow);
+  std::vector<int> first_batches;
+  for (std::size_t k = 0; k < loops.size(); ++k) first_batches.push_back(next_batch_.fetch_add(lanes_per_batch));
+  for (std::size_t k = 1; k < loops.size(); ++k) {
+    asio::co_spawn(loops[k].context, start_batches(*this, loops[k], first_batches[k], next_batch_), rethrow);
+    other_loops_.emplace_back([&loop = loops[k]] { loop.context.run(); });
   }
+  co_await start_batches(*this, loops.front(), first_batches.front(), next_batch_);
 }
 
-// One loop, the default, is the talk's single thread; with --loops the
-// others run on threads of their own.
-void Run::run_until_done() {
-  std::vector<platform::JoiningThread> helpers;
-  for (std::size_t k = 1; k < loops.size(); ++k) helpers.emplace_back([&loop = loops[k]] { loop.context.run(); });
-  loops.front().context.run();
-}  // the helpers join here
+RunResult Run::take_result() {
+  other_loops_.clear();  // joined: their lanes are done too
+  progress.stop();       // the report must not land on the progress line
+  return plan.take_result(clock.now());
+}
 
 }  // namespace kit::async
