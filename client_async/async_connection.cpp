@@ -24,7 +24,8 @@ Seconds since(Clock::time_point then) { return Clock::now() - then; }
 
 // -i: the status line and headers as they came, made printable.
 std::string status_and_headers(const http::response<http::string_body>& message) {
-  const std::string version = "HTTP/" + std::to_string(message.version() / 10) + "." + std::to_string(message.version() % 10);
+  const std::string version =
+      "HTTP/" + std::to_string(message.version() / 10) + "." + std::to_string(message.version() % 10);
   std::string text = status_line_text(version, message.result_int(), message.reason());
   for (const auto& field : message) text += header_line_text(field.name_string(), field.value());
   return text + "\r\n";
@@ -130,9 +131,7 @@ Awaitable<Response> Connection::receive(const Request& request) {
   }
 }
 
-long Connection::certificate_check() {
-  return tls_ ? SSL_get_verify_result(tls_->native_handle()) : X509_V_OK;
-}
+long Connection::certificate_check() { return tls_ ? SSL_get_verify_result(tls_->native_handle()) : X509_V_OK; }
 
 void Connection::end_try(bool reusable) {
   deadline_.expires_at(event_loop::Timer::time_point::max());

@@ -29,7 +29,7 @@ using ErrorCode = boost::system::error_code;
 struct Host {
   std::string name, port;
   std::vector<boost::asio::ip::tcp::endpoint> addresses;  // tried in this order
-  std::string lookup_failure;  // why the name did not resolve; "" once it did
+  std::string lookup_failure;                             // why the name did not resolve; "" once it did
 };
 
 // A request, as fetch() sees it: written once for the run, sent as it is.
@@ -38,7 +38,7 @@ struct Request {
   const HttpTarget& target;
   const std::string& bytes;  // written by Beast
   std::size_t max_body;
-  bool head = false;  // a HEAD's answer has no body, whatever its Content-Length says
+  bool head = false;     // a HEAD's answer has no body, whatever its Content-Length says
   bool include = false;  // -i: keep the answer's status line and headers
 };
 
@@ -67,8 +67,8 @@ struct Answer {
 struct Response {
   ErrorCode error;
   Step failed_in = Step::none;
-  bool got_some = false;    // on error: some of the answer had arrived
-  bool headers_in = false;  // on error: the headers had arrived
+  bool got_some = false;           // on error: some of the answer had arrived
+  bool headers_in = false;         // on error: the headers had arrived
   std::unique_ptr<Answer> answer;  // null when no complete answer came
 
   bool ok() const { return failed_in == Step::none; }

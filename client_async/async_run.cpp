@@ -39,7 +39,10 @@ std::string serialize_request(const HttpTarget& target, const RequestShape& shap
   for (const auto& [name, value] : shape.headers) {
     const http::field known = http::string_to_field(name);
     const bool replaces = known == http::field::host || known == http::field::user_agent;
-    if (replaces) request.set(known, value); else request.insert(name, value);
+    if (replaces)
+      request.set(known, value);
+    else
+      request.insert(name, value);
   }
   if (shape.body) request.body() = *shape.body;
   request.prepare_payload();
@@ -100,8 +103,8 @@ void take_response(RequestRecord& record, Response response, const Run& run, Con
     record.include_head(answer->status_and_headers);
   }
   if (response.failed_in == Step::after_body) {
-    record.fail(Failure::bad_response, std::to_string(connection.bytes_after_body()) +
-                                           " bytes after the body: Content-Length was too small");
+    record.fail(Failure::bad_response,
+                std::to_string(connection.bytes_after_body()) + " bytes after the body: Content-Length was too small");
   } else if (!response.ok()) {
     name_failure(record, response, run, target, allowed, connection);
   }
@@ -152,8 +155,8 @@ Awaitable<bool> follow(Run& run, Connection& connection, const Url& url, Request
 // What a browser does after some answers: a kept-alive connection that the
 // server had closed is opened again, and --follow follows redirects.
 bool needs_a_second_look(const Run& run, const RequestRecord& record) {
-  const bool stale_connection = record.failure == Failure::reset && !record.new_connection &&
-                                !record.answer_started && run.plan.running();
+  const bool stale_connection =
+      record.failure == Failure::reset && !record.new_connection && !record.answer_started && run.plan.running();
   return stale_connection || (run.options.follow && record.failure == Failure::redirect);
 }
 
@@ -300,8 +303,8 @@ Run::Run(const ClientOptions& options)
     auto host = std::find_if(hosts.begin(), hosts.end(),
                              [&](const Host& h) { return h.name == target.host && h.port == target.port; });
     if (host == hosts.end()) host = hosts.insert(hosts.end(), Host{target.host, target.port});
-    urls.push_back(Url{target, shape, static_cast<std::size_t>(host - hosts.begin()),
-                       serialize_request(target, shape, options)});
+    urls.push_back(
+        Url{target, shape, static_cast<std::size_t>(host - hosts.begin()), serialize_request(target, shape, options)});
   }
   for (const Url& url : urls) {
     requests.push_back(

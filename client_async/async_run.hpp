@@ -34,7 +34,7 @@ using Fetch = Awaitable<Response> (*)(Connection& connection, const Request& req
 struct Url {
   const HttpTarget& target;
   const RequestShape& shape;  // its method, headers and body
-  std::size_t host;  // in Run::hosts
+  std::size_t host;           // in Run::hosts
   std::string request;
 };
 
@@ -94,7 +94,7 @@ class Run {
  private:
   bool every_lookup_failed() const;
   void fail_every_request();
-  std::atomic<int> next_batch_{1};  // the first lane of the next batch, for every loop
+  std::atomic<int> next_batch_{1};                    // the first lane of the next batch, for every loop
   std::vector<platform::JoiningThread> other_loops_;  // --loops: the threads that run loops[1...]
 };
 

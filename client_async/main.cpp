@@ -60,9 +60,9 @@ Awaitable<Response> fetch(Connection& connection, const Request& request, kit::C
 // With -c C, C lanes take turns at the requests, like an asyncio.Semaphore(C).
 // The result holds every request's record, in the order they were asked for.
 kit::RunResult gather(kit::async::Run& run) {
-  boost::asio::io_context& loop = run.event_loop();                  // asyncio.get_event_loop()
+  boost::asio::io_context& loop = run.event_loop();                    // asyncio.get_event_loop()
   boost::asio::co_spawn(loop, run.lanes(fetch), kit::async::rethrow);  // the tasks: ensure_future(fetch(...))
-  loop.run();                                                        // run_until_complete: until the last answer
+  loop.run();                                                          // run_until_complete: until the last answer
   return run.take_result();
 }
 

@@ -41,7 +41,7 @@ kit::sync::Response fetch(kit::sync::Lane& lane, const kit::sync::Request& reque
     if (!too_large) body.append(data, size);
     return !too_large;
   };
-  lane.watch.begin(client, request.deadline);  // bounds what httplib's own timeouts do not
+  lane.watch.begin(client, request.deadline);   // bounds what httplib's own timeouts do not
   httplib::Result result = client.send(asked);  // blocks until the answer is in
   return kit::sync::Response{std::move(result), std::move(body), too_large, lane.watch.end()};
 }

@@ -152,7 +152,8 @@ bool run_processes(Run& run, ProgressLine& progress, std::ostream& errors) {
     workers.push_back({number, pid, pipe_ends[0]});
   }
   // A request's tries and waits are bounded: a worker silent for longer than that is stuck.
-  const auto silence = std::chrono::seconds(static_cast<long>((run.options.timeout + 60) * (run.options.retries + 1)) + 10);
+  const auto silence =
+      std::chrono::seconds(static_cast<long>((run.options.timeout + 60) * (run.options.retries + 1)) + 10);
   collect(run, workers, progress, silence);
   long peak_kb = 0;
   for (const Worker& w : workers) {

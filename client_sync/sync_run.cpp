@@ -154,8 +154,8 @@ void try_once(Run& run, Lane& lane, RequestRecord& record) {
     record = try_again_now(record, run.clock.now());
     try_at(run, lane, target, record);
   }
-  if (record.failure == Failure::reset && !record.new_connection && !record.answer_started &&
-      run.options.keep_alive && run.plan.running()) {
+  if (record.failure == Failure::reset && !record.new_connection && !record.answer_started && run.options.keep_alive &&
+      run.plan.running()) {
     // The server closed the kept-alive connection just as we reused it
     // (nginx does after 1000 requests): open a new one and ask again.
     record = try_again_now(record, run.clock.now());

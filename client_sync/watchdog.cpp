@@ -17,7 +17,8 @@ void Watchdog::Watch::begin(httplib::Client& client, std::chrono::steady_clock::
   stopped_ = Stopped::no;
   body_bytes_ = 0;
   // A kept-alive connection counts from here; a new one from 0 (new_socket).
-  read_before_ = socket_ >= 0 && platform::socket_cookie(socket_) == socket_cookie_ ? platform::tcp_bytes_read(socket_) : 0;
+  read_before_ =
+      socket_ >= 0 && platform::socket_cookie(socket_) == socket_cookie_ ? platform::tcp_bytes_read(socket_) : 0;
 }
 
 void Watchdog::Watch::new_socket(int fd) {

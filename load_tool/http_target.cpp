@@ -31,8 +31,7 @@ HttpTarget parse_http_url(const std::string& url) {
     const auto port = view.port();
     unsigned number = 0;
     const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (port.empty() || error != std::errc{} || end != port.data() + port.size() || number == 0 ||
-        number > 65535) {
+    if (port.empty() || error != std::errc{} || end != port.data() + port.size() || number == 0 || number > 65535) {
       throw BadUrl("bad URL '" + url + "': port must be 1-65535");
     }
   }

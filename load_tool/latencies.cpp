@@ -20,11 +20,11 @@ double percentile_of_sorted(const std::vector<double>& values, double p) {
 // The histogram counts whole nanoseconds. Below 2048 ns every value has its
 // own bucket; above, each doubling [2^m, 2^(m+1)) has 1024 buckets of equal
 // width 2^(m-10), so a bucket is at most 1/1024 (under 0.1%) of its values wide.
-constexpr int exact_bits = 11;           // 2048 one-nanosecond buckets
-constexpr int sub_bits = 10;             // 1024 buckets per doubling
-constexpr int highest_bit = 45;          // up to 2^46 ns, about 19 hours
-constexpr std::size_t bucket_count = (std::size_t{1} << exact_bits) +
-                                     static_cast<std::size_t>(highest_bit - exact_bits + 1) * (1u << sub_bits);
+constexpr int exact_bits = 11;   // 2048 one-nanosecond buckets
+constexpr int sub_bits = 10;     // 1024 buckets per doubling
+constexpr int highest_bit = 45;  // up to 2^46 ns, about 19 hours
+constexpr std::size_t bucket_count =
+    (std::size_t{1} << exact_bits) + static_cast<std::size_t>(highest_bit - exact_bits + 1) * (1u << sub_bits);
 
 std::size_t bucket_of(std::uint64_t ns) {
   ns = std::min<std::uint64_t>(ns, (std::uint64_t{1} << (highest_bit + 1)) - 1);

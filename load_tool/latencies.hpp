@@ -10,7 +10,6 @@
 #include <optional>
 #include <vector>
 
-
 namespace kit {
 
 // The p-th percentile (0 < p <= 100) of values by the nearest-rank method: the
@@ -51,7 +50,7 @@ class Latencies {
   double sum_ = 0, min_ = 0, max_ = 0;
   mutable std::vector<double> values_;  // while exact; sorted on demand
   mutable bool sorted_ = true;
-  std::vector<std::uint64_t> counts_;   // once past exact_limit
+  std::vector<std::uint64_t> counts_;  // once past exact_limit
 };
 
 }  // namespace kit

@@ -22,7 +22,8 @@ struct Slice {
 // About ten requests a slice, between 4 and 40 slices over the stages.
 std::vector<Slice> slices_of(const std::vector<RequestRecord>& records, const std::vector<StageLine>& stages) {
   const double span = stages.back().end.count();
-  const auto requests = std::count_if(records.begin(), records.end(), [](const auto& r) { return !r.retried && r.due; });
+  const auto requests =
+      std::count_if(records.begin(), records.end(), [](const auto& r) { return !r.retried && r.due; });
   const int count = static_cast<int>(std::clamp<long>(requests / 10, 4, 40));
   std::vector<Slice> slices(static_cast<std::size_t>(count));
   for (int k = 0; k < count; ++k) {
@@ -54,8 +55,8 @@ void write_axes(std::ostream& svg, const Axes& a) {
   }
   for (int i = 0; i * latency_step <= a.most_latency * (1 + 1e-9); ++i) {
     const double y = a.y(i * latency_step);
-    svg << "<line class=\"grid\" x1=\"" << a.left << "\" y1=\"" << y << "\" x2=\"" << a.left + a.width << "\" y2=\"" << y
-        << "\"/><text x=\"" << a.left - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">"
+    svg << "<line class=\"grid\" x1=\"" << a.left << "\" y1=\"" << y << "\" x2=\"" << a.left + a.width << "\" y2=\""
+        << y << "\"/><text x=\"" << a.left - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">"
         << escape_xml(format_duration(i * latency_step)) << "</text>\n";
   }
   svg << "<text x=\"" << a.left + a.width / 2 << "\" y=\"" << a.top + a.height + 36
@@ -75,8 +76,8 @@ void write_series(std::ostream& svg, const std::vector<Slice>& slices, const Axe
     const double x = a.x(slice.offered), y = a.y(*seconds);
     points << x << ',' << y << ' ';
     dots << "<circle class=\"" << css << "\" cx=\"" << x << "\" cy=\"" << y << "\" r=\"3\"><title>"
-         << escape_xml(format_number(slice.begin, 2) + "-" + format_number(slice.end, 2) + " s: " +
-                       format_fixed(slice.offered, 1) + " requests/s offered, p" + format_number(p, 0) + " " +
+         << escape_xml(format_number(slice.begin, 2) + "-" + format_number(slice.end, 2) +
+                       " s: " + format_fixed(slice.offered, 1) + " requests/s offered, p" + format_number(p, 0) + " " +
                        format_duration(*seconds))
          << "</title></circle>\n";
   }
@@ -85,7 +86,8 @@ void write_series(std::ostream& svg, const std::vector<Slice>& slices, const Axe
 
 // Little's law, a line per stage.
 void write_littles_law(std::ostream& svg, const std::vector<StageLine>& stages, double left, double top) {
-  svg << "<text x=\"" << left << "\" y=\"" << top << "\" font-weight=\"bold\">Little's law: requests in flight"
+  svg << "<text x=\"" << left << "\" y=\"" << top
+      << "\" font-weight=\"bold\">Little's law: requests in flight"
          " = achieved rate x average latency</text>\n";
   for (std::size_t k = 0; k < stages.size(); ++k) {
     const StageLine& s = stages[k];
@@ -102,8 +104,8 @@ void write_littles_law(std::ostream& svg, const std::vector<StageLine>& stages, 
 
 }  // namespace
 
-SvgPart load_chart_svg(const std::vector<RequestRecord>& records, const std::vector<StageLine>& stages,
-                       double left, double top, double width) {
+SvgPart load_chart_svg(const std::vector<RequestRecord>& records, const std::vector<StageLine>& stages, double left,
+                       double top, double width) {
   if (stages.empty()) return {};
   const std::vector<Slice> slices = slices_of(records, stages);
   double most_rate = 1, most_latency = 1e-3;

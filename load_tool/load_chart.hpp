@@ -17,7 +17,7 @@ struct SvgPart {
 };
 
 // The chart drawn from `top`, `left` and `width` wide; nothing without stages.
-SvgPart load_chart_svg(const std::vector<RequestRecord>& records, const std::vector<StageLine>& stages,
-                       double left, double top, double width);
+SvgPart load_chart_svg(const std::vector<RequestRecord>& records, const std::vector<StageLine>& stages, double left,
+                       double top, double width);
 
 }  // namespace kit

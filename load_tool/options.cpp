@@ -94,9 +94,10 @@ void add_request_flags(CLI::App& app, ParsedFlags& flags) {
   auto* data = app.add_option("-d,--data", flags.data,
                               "the body to send; @FILE reads it from FILE (@- from stdin) without its line "
                               "breaks, as curl's -d does")
-                  ->type_name("DATA");
+                   ->type_name("DATA");
   app.add_option("-D,--data-file", flags.data_file, "the body to send, read once from FILE (- for stdin)")
-      ->type_name("FILE")->excludes(data);
+      ->type_name("FILE")
+      ->excludes(data);
   app.add_option("-T,--content-type", flags.content_type,
                  "the body's Content-Type (default " + std::string(default_body_type) + ")")
       ->type_name("TYPE");
@@ -106,15 +107,17 @@ void add_request_flags(CLI::App& app, ParsedFlags& flags) {
 void add_target_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags) {
   // Named "url", not "urls": CLI11 2.4.2 and later (Debian 13 on) refuse a
   // positional named like an option, since the two would clash in a config file.
-  app.add_option("url", flags.urls, std::string("URLs to fetch (default ") + default_url +
-                                        "); request k takes URL k mod their count")
+  app.add_option("url", flags.urls,
+                 std::string("URLs to fetch (default ") + default_url + "); request k takes URL k mod their count")
       ->type_name("URL");
   app.add_option("--urls", flags.url_file, "read more URLs from FILE, one per line, # for comments (- for stdin)")
       ->type_name("FILE");
   app.add_option("--targets", flags.targets_file,
                  "read the requests from FILE in vegeta's format: 'METHOD URL', its header lines, '@path' for a "
                  "body, a blank line between targets (- for stdin)")
-      ->type_name("FILE")->excludes("url")->excludes("--urls");
+      ->type_name("FILE")
+      ->excludes("url")
+      ->excludes("--urls");
   flags.requests = app.add_option("-n,--requests", options.requests,
                                   "number of requests (default 2; one per URL with several URLs or --urls)")
                        ->check(flags::whole_number("a number of requests", 1, 1e7));
@@ -122,7 +125,8 @@ void add_target_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags)
 
 void add_timing_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags) {
   app.add_option("--timeout", options.timeout, "seconds allowed per try")
-      ->capture_default_str()->check(flags::number("a number of seconds", 0.001, 86400));
+      ->capture_default_str()
+      ->check(flags::number("a number of seconds", 0.001, 86400));
   app.add_option("--rate", options.rate,
                  "requests due per second (fractions allowed), each on its schedule whatever became of the "
                  "others; its latency counts from its due time")
@@ -130,24 +134,29 @@ void add_timing_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags)
   app.add_option("--retry", options.retries,
                  "ask again up to N times after a 429 or 503 (waiting as Retry-After says, else a backoff) "
                  "or a reset before any answer")
-      ->capture_default_str()->check(flags::whole_number("a number of retries", 0, 100))->type_name("N");
+      ->capture_default_str()
+      ->check(flags::whole_number("a number of retries", 0, 100))
+      ->type_name("N");
   app.add_option("--deadline", flags.deadline_seconds,
                  "seconds allowed per request, its tries and waits included (from its due time with --rate)")
       ->check(flags::number("a number of seconds", 0.001, 86400));
   app.add_option("-z,--duration", flags.duration_seconds,
                  "send requests for this long instead of -n (10s, 500ms, 2m); implies --quiet and --keep-alive")
-      ->transform(flags::said_as(CLI::AsNumberWithUnit(std::map<std::string, double>{{"ms", 0.001}, {"s", 1}, {"m", 60}},
-                                                        CLI::AsNumberWithUnit::Options(
-                                                            CLI::AsNumberWithUnit::CASE_SENSITIVE |
-                                                            CLI::AsNumberWithUnit::UNIT_REQUIRED),
-                                                        "DURATION"),
-                                 "a duration with its unit, like 10s, 500ms or 2m"))->type_name("DURATION")
+      ->transform(
+          flags::said_as(CLI::AsNumberWithUnit(std::map<std::string, double>{{"ms", 0.001}, {"s", 1}, {"m", 60}},
+                                               CLI::AsNumberWithUnit::Options(CLI::AsNumberWithUnit::CASE_SENSITIVE |
+                                                                              CLI::AsNumberWithUnit::UNIT_REQUIRED),
+                                               "DURATION"),
+                         "a duration with its unit, like 10s, 500ms or 2m"))
+      ->type_name("DURATION")
       ->check(flags::number("a number of seconds", 0.001, 86400))
       ->excludes(flags.requests);
   app.add_option("--stages", flags.stages,
                  "an open-loop ramp: the rate moves linearly to each stage's RATE over its DURATION, from --rate "
                  "(default 0), as k6's ramping arrival rate; the run ends after the last ('10s:100,20s:100,10s:0')")
-      ->type_name("DURATION:RATE,...")->excludes(flags.requests)->excludes("--duration");
+      ->type_name("DURATION:RATE,...")
+      ->excludes(flags.requests)
+      ->excludes("--duration");
 }
 
 void add_connection_flags(CLI::App& app, ClientOptions& options, ParsedFlags& flags, ClientKind kind) {
@@ -156,14 +165,16 @@ void add_connection_flags(CLI::App& app, ClientOptions& options, ParsedFlags& fl
   app.add_flag("--no-keep-alive", flags.no_keep_alive, "a new connection for every request (default without -z)")
       ->excludes(keep_alive_flag);
   app.add_option("--max-body", options.max_body, "largest body accepted, in bytes (10m, 512k, 100)")
-      ->transform(flags::size_in_bytes())->type_name("SIZE")->default_str("10m");
-  app.add_flag("--follow", options.follow, kind == ClientKind::sync
-                                               ? "follow redirects (up to 5)"
-                                               : "follow redirects on the same host and port (up to 5)");
-  app.add_flag("-k,--insecure", options.insecure,
-               "https: do not verify the server's certificate (says so on stderr)");
+      ->transform(flags::size_in_bytes())
+      ->type_name("SIZE")
+      ->default_str("10m");
+  app.add_flag(
+      "--follow", options.follow,
+      kind == ClientKind::sync ? "follow redirects (up to 5)" : "follow redirects on the same host and port (up to 5)");
+  app.add_flag("-k,--insecure", options.insecure, "https: do not verify the server's certificate (says so on stderr)");
   app.add_option("--cacert", options.ca_file, "https: trust the CA certificates in this PEM file")
-      ->check(flags::existing_file())->type_name("FILE");
+      ->check(flags::existing_file())
+      ->type_name("FILE");
 }
 
 void add_threshold_flags(CLI::App& app, ParsedFlags& flags) {
@@ -193,28 +204,32 @@ void add_report_flags(CLI::App& app, ClientOptions& options) {
                "after the run: total, latency histogram and percentiles (exact up to 65,536 requests, "
                "then within 0.1%), status and error counts");
   app.add_flag("--timeline", options.timeline, "after the run: when each request ran, one row per lane");
-  app.add_option("--svg", options.svg_path, "write the timeline as an SVG picture to FILE")
-      ->type_name("FILE");
+  app.add_option("--svg", options.svg_path, "write the timeline as an SVG picture to FILE")->type_name("FILE");
   app.add_option("--json", options.json_path, "write every record and the summary as JSON (- for stdout)")
       ->type_name("FILE");
-  app.add_option("--csv", options.csv_path, "write every record as CSV (- for stdout)")
-      ->type_name("FILE");
+  app.add_option("--csv", options.csv_path, "write every record as CSV (- for stdout)")->type_name("FILE");
 }
 
 void add_lane_flags(CLI::App& app, ClientOptions& options, ClientKind kind) {
   if (kind == ClientKind::sync) {
     auto* threads = app.add_option("-t,--threads", options.threads, "threads that share the requests")
-        ->capture_default_str()->check(flags::whole_number("a number of threads", 1, 10000));
+                        ->capture_default_str()
+                        ->check(flags::whole_number("a number of threads", 1, 10000));
     app.add_option("--processes", options.processes,
                    "worker processes that share the requests, as Python's multiprocessing.Pool (with -n)")
-        ->check(flags::whole_number("a number of processes", 1, 5000))->excludes(threads)
-        ->excludes("--duration")->excludes("--rate")->excludes("--stages")->type_name("N");
+        ->check(flags::whole_number("a number of processes", 1, 5000))
+        ->excludes(threads)
+        ->excludes("--duration")
+        ->excludes("--rate")
+        ->excludes("--stages")
+        ->type_name("N");
     return;
   }
   app.add_option("-c,--concurrency", options.concurrency, "most requests in flight at once (default: all of them)")
       ->check(flags::whole_number("a number of requests in flight", 1, 1e7));
   app.add_option("--loops", options.loops, "event loops, each on a thread of its own, sharing the requests in flight")
-      ->capture_default_str()->check(flags::whole_number("a number of event loops", 1, 64));
+      ->capture_default_str()
+      ->check(flags::whole_number("a number of event loops", 1, 64));
 }
 
 // The URLs from the command line and --urls, or the default one.
@@ -282,7 +297,8 @@ RequestShape shape_requests(const ParsedFlags& flags) {
   }
   if (flags.method) {
     const auto method = known_method(*flags.method);
-    if (!method) throw CLI::ValidationError("--method: '" + *flags.method + "' is not one of " + std::string(client_methods));
+    if (!method)
+      throw CLI::ValidationError("--method: '" + *flags.method + "' is not one of " + std::string(client_methods));
     shape.method = *method;
   } else if (shape.body) {
     shape.method = "POST";  // as curl -d does
@@ -329,7 +345,8 @@ void shape_each_target(ClientOptions& options, const ParsedFlags& flags) {
   for (FileTarget& listed : read_targets(path == "-" ? std::cin : file, path == "-" ? "stdin" : path, read_body)) {
     RequestShape& shape = listed.shape;
     shape.headers.insert(shape.headers.end(), options.shape.headers.begin(), options.shape.headers.end());
-    if (shape.body && !shape.header("Content-Type")) shape.headers.emplace_back("Content-Type", std::string(default_body_type));
+    if (shape.body && !shape.header("Content-Type"))
+      shape.headers.emplace_back("Content-Type", std::string(default_body_type));
     options.targets.push_back(std::move(listed.target));
     options.shapes.push_back(std::move(shape));
   }
@@ -343,8 +360,8 @@ void check_outputs(const CLI::App& app, const ClientOptions& options) {
   if (options.json_path == "-" && options.csv_path == "-") {
     throw CLI::ValidationError("--json and --csv cannot both write to stdout");
   }
-  for (const auto& [flag, path] : {std::pair{"--svg", options.svg_path},
-                                   {"--json", options.json_path}, {"--csv", options.csv_path}}) {
+  for (const auto& [flag, path] :
+       {std::pair{"--svg", options.svg_path}, {"--json", options.json_path}, {"--csv", options.csv_path}}) {
     if (app.count(flag) == 0) continue;
     if (const std::string problem = check_writable(path); !problem.empty()) {
       throw CLI::ValidationError(std::string(flag) + ": " + problem);

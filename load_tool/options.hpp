@@ -16,32 +16,32 @@ enum class ClientKind { sync, async };
 
 struct ClientOptions {
   ClientKind kind = ClientKind::async;
-  std::vector<HttpTarget> targets;  // the URLs: request k takes URL k mod their count
-  RequestShape shape;               // the method, headers and body the flags ask for
-  std::vector<RequestShape> shapes;  // each URL's: the flags', or its own with --targets
-  std::vector<Threshold> thresholds;  // --fail-if
-  int requests = 2;     // -n; with several URLs, one request each by default
-  int threads = 1;      // client_sync --threads
-  int processes = 0;    // client_sync --processes: worker processes instead of threads (0: none)
-  int concurrency = 0;  // client_async -c; 0 means all requests at once
-  int loops = 1;        // client_async --loops: event loops, each on a thread of its own
-  std::optional<Seconds> duration;  // -z: send requests until this much time has passed
-  double timeout = 30;  // seconds per try
-  std::optional<double> rate;        // --rate: requests due per second, whatever came of earlier ones
-  std::vector<Stage> stages;         // --stages: the rate moving linearly to each stage's, from --rate (or 0)
-  int retries = 0;                   // --retry: more tries after a 429, a 503 or a reset
-  std::optional<Seconds> deadline;   // --deadline: the whole request, its tries and waits included
+  std::vector<HttpTarget> targets;          // the URLs: request k takes URL k mod their count
+  RequestShape shape;                       // the method, headers and body the flags ask for
+  std::vector<RequestShape> shapes;         // each URL's: the flags', or its own with --targets
+  std::vector<Threshold> thresholds;        // --fail-if
+  int requests = 2;                         // -n; with several URLs, one request each by default
+  int threads = 1;                          // client_sync --threads
+  int processes = 0;                        // client_sync --processes: worker processes instead of threads (0: none)
+  int concurrency = 0;                      // client_async -c; 0 means all requests at once
+  int loops = 1;                            // client_async --loops: event loops, each on a thread of its own
+  std::optional<Seconds> duration;          // -z: send requests until this much time has passed
+  double timeout = 30;                      // seconds per try
+  std::optional<double> rate;               // --rate: requests due per second, whatever came of earlier ones
+  std::vector<Stage> stages;                // --stages: the rate moving linearly to each stage's, from --rate (or 0)
+  int retries = 0;                          // --retry: more tries after a 429, a 503 or a reset
+  std::optional<Seconds> deadline;          // --deadline: the whole request, its tries and waits included
   std::size_t max_body = 10 * 1024 * 1024;  // bytes; a larger body is a failure
-  bool follow = false;  // follow redirects (up to 5)
-  bool insecure = false;   // https: skip certificate verification
-  std::string ca_file;     // https: trust this CA (PEM) instead of the system's
-  bool quiet = false;   // no bodies on stdout
-  bool include = false; // -i: each answer's status line and headers before its body, as curl -i
-  bool keep_alive = false;  // reuse each lane's connection; on by default with -z
+  bool follow = false;                      // follow redirects (up to 5)
+  bool insecure = false;                    // https: skip certificate verification
+  std::string ca_file;                      // https: trust this CA (PEM) instead of the system's
+  bool quiet = false;                       // no bodies on stdout
+  bool include = false;                     // -i: each answer's status line and headers before its body, as curl -i
+  bool keep_alive = false;                  // reuse each lane's connection; on by default with -z
 
   // Reports after the run, all built from the same records.
-  bool summary = false;   // hey-style figures
-  bool timeline = false;  // a Gantt chart in the terminal
+  bool summary = false;                       // hey-style figures
+  bool timeline = false;                      // a Gantt chart in the terminal
   std::string svg_path, json_path, csv_path;  // "" for none, "-" for stdout
 
   std::string program;  // "client_sync" or "client_async"

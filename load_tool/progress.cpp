@@ -36,8 +36,7 @@ void ProgressLine::draw_until_stopped() {
     const int ok = ok_.load(std::memory_order_relaxed);
     const int failed = failed_.load(std::memory_order_relaxed);
     if (total_ > 0) {
-      std::fprintf(stderr, "\r\033[K%d/%d done, %d ok, %d failed, %.1f s", ok + failed, total_, ok,
-                   failed, elapsed);
+      std::fprintf(stderr, "\r\033[K%d/%d done, %d ok, %d failed, %.1f s", ok + failed, total_, ok, failed, elapsed);
     } else {
       std::fprintf(stderr, "\r\033[K%d done, %d ok, %d failed, %.1f s", ok + failed, ok, failed, elapsed);
     }

@@ -30,27 +30,27 @@ std::string_view failure_name(Failure failure);
 
 struct RequestRecord {
   // In an order that leaves no gaps: at 10,000 requests in flight every 8 bytes are 80 KB.
-  int number = 0;          // 1-based, the order in which requests were planned
-  int lane = 0;            // 1-based: the thread (sync) or concurrent slot (async) that ran it
-  int url = 0;             // which of the run's URLs, 0-based in the order given
-  int attempt = 1;         // --retry: 1 for the first try
-  Seconds start{};         // when this try went out, since the run started
+  int number = 0;   // 1-based, the order in which requests were planned
+  int lane = 0;     // 1-based: the thread (sync) or concurrent slot (async) that ran it
+  int url = 0;      // which of the run's URLs, 0-based in the order given
+  int attempt = 1;  // --retry: 1 for the first try
+  Seconds start{};  // when this try went out, since the run started
   Seconds end{};
   // When the request was due: its slot in --rate's schedule, and for a later
   // try, when the first one was due or went out. Its time counts from here,
   // so neither a held-back start nor a wait between tries is hidden.
   std::optional<Seconds> due;
-  int status = 0;          // HTTP status; 0 when no answer arrived
+  int status = 0;  // HTTP status; 0 when no answer arrived
   Failure failure = Failure::none;
-  std::size_t bytes = 0;   // body bytes received
-  Seconds connect{};       // of a new connection: TCP connect took this long
-  Seconds handshake{};     // of a new https connection: the TLS handshake took this long
+  std::size_t bytes = 0;        // body bytes received
+  Seconds connect{};            // of a new connection: TCP connect took this long
+  Seconds handshake{};          // of a new https connection: the TLS handshake took this long
   bool new_connection = false;  // this request opened a connection (always, without keep-alive)
   bool retried = false;         // another try followed this one: a retry, not a request of its own
   bool answer_started = false;  // on failure: some of the answer had arrived
   std::string body;
-  std::string error;       // one sentence for people, set when failure != none
-  std::string location;    // where a redirect points
+  std::string error;     // one sentence for people, set when failure != none
+  std::string location;  // where a redirect points
   // The server's own figures, when it sent a Server-Timing header: how long
   // the request queued there, and how long its app took.
   std::optional<Seconds> server_queue, server_app;

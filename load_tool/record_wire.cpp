@@ -93,7 +93,8 @@ std::optional<RequestRecord> take_record(std::string& in) {
   r.start = Seconds(read.get<double>()), r.end = Seconds(read.get<double>()), r.due = read.maybe_seconds();
   r.status = read.get<int>();
   const int failure = read.get<int>();
-  if (failure < 0 || failure > static_cast<int>(Failure::other)) throw std::runtime_error("a record's failure is unknown");
+  if (failure < 0 || failure > static_cast<int>(Failure::other))
+    throw std::runtime_error("a record's failure is unknown");
   r.failure = static_cast<Failure>(failure);
   r.bytes = static_cast<std::size_t>(read.get<std::uint64_t>());
   r.connect = Seconds(read.get<double>()), r.handshake = Seconds(read.get<double>());

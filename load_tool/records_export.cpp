@@ -31,12 +31,18 @@ boost::json::value optional_number(const std::optional<Seconds>& value) {
 boost::json::array stages_json(const Summary& s) {
   boost::json::array stages;
   for (const StageLine& stage : s.stages) {
-    stages.push_back({{"begin", stage.begin.count()}, {"end", stage.end.count()},
-                      {"start_rate", stage.start_rate}, {"end_rate", stage.end_rate},
-                      {"offered_rate", stage.offered_rate}, {"achieved_rate", stage.achieved_rate},
-                      {"requests", stage.requests}, {"errors", stage.errors},
-                      {"p50", optional_number(stage.p50)}, {"p99", optional_number(stage.p99)},
-                      {"average", optional_number(stage.average)}, {"in_flight", stage.in_flight},
+    stages.push_back({{"begin", stage.begin.count()},
+                      {"end", stage.end.count()},
+                      {"start_rate", stage.start_rate},
+                      {"end_rate", stage.end_rate},
+                      {"offered_rate", stage.offered_rate},
+                      {"achieved_rate", stage.achieved_rate},
+                      {"requests", stage.requests},
+                      {"errors", stage.errors},
+                      {"p50", optional_number(stage.p50)},
+                      {"p99", optional_number(stage.p99)},
+                      {"average", optional_number(stage.average)},
+                      {"in_flight", stage.in_flight},
                       {"rate_x_latency", optional_number(stage.rate_x_latency)}});
   }
   return stages;
@@ -55,7 +61,10 @@ boost::json::object summary_json(const Summary& s) {
   for (const auto& [name, count] : s.error_counts) errors[name] = count;
   boost::json::array hosts;
   for (const auto& h : s.hosts) {
-    hosts.push_back({{"host", h.host}, {"requests", h.requests}, {"ok", h.ok}, {"failed", h.failed},
+    hosts.push_back({{"host", h.host},
+                     {"requests", h.requests},
+                     {"ok", h.ok},
+                     {"failed", h.failed},
                      {"average", optional_number(h.average)}});
   }
   return {{"requests", s.requests},
@@ -117,8 +126,7 @@ std::string run_method(const std::vector<std::string>& methods) {
   return methods.front();
 }
 
-std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& records,
-                         const Summary& summary) {
+std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& records, const Summary& summary) {
   boost::json::array requests;
   for (const RequestRecord& r : records) {
     requests.push_back({{"number", r.number},
@@ -140,8 +148,7 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
                         {"server_queue", optional_number(r.server_queue)},
                         {"server_app", optional_number(r.server_app)},
                         {"ok", r.ok()},
-                        {"failure", r.ok() ? boost::json::value(nullptr)
-                                           : boost::json::value(failure_name(r.failure))},
+                        {"failure", r.ok() ? boost::json::value(nullptr) : boost::json::value(failure_name(r.failure))},
                         {"error", r.ok() ? boost::json::value(nullptr) : boost::json::value(r.error)}});
   }
   boost::json::array thresholds;
@@ -167,10 +174,9 @@ std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& re
       "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,server_queue,server_app,"
       "ok,failure,error,url,due,attempt,retried,method,service_time\n";
   for (const RequestRecord& r : records) {
-    csv += std::to_string(r.number) + "," + std::to_string(r.lane) + "," +
-           seconds_text(r.start.count()) + "," + seconds_text(r.end.count()) + "," +
-           seconds_text(r.duration().count()) + "," + std::to_string(r.status) + "," +
-           std::to_string(r.bytes) + "," + (r.new_connection ? "true" : "false") + "," +
+    csv += std::to_string(r.number) + "," + std::to_string(r.lane) + "," + seconds_text(r.start.count()) + "," +
+           seconds_text(r.end.count()) + "," + seconds_text(r.duration().count()) + "," + std::to_string(r.status) +
+           "," + std::to_string(r.bytes) + "," + (r.new_connection ? "true" : "false") + "," +
            seconds_text(r.connect.count()) + "," + seconds_text(r.handshake.count()) + "," +
            (r.server_queue ? seconds_text(r.server_queue->count()) : "") + "," +
            (r.server_app ? seconds_text(r.server_app->count()) : "") + "," + (r.ok() ? "true" : "false") + "," +
@@ -179,9 +185,7 @@ std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& re
            std::to_string(r.attempt) + "," + (r.retried ? "true" : "false") + "," + method_of(run, r) + "," +
            seconds_text(r.service_time().count()) + "\n";
   }
-  auto line = [&](const std::string& name, const std::string& value) {
-    csv += "# " + name + "," + value + "\n";
-  };
+  auto line = [&](const std::string& name, const std::string& value) { csv += "# " + name + "," + value + "\n"; };
   line("requests", std::to_string(summary.requests));
   line("ok", std::to_string(summary.ok));
   line("failed", std::to_string(summary.failed));
@@ -216,8 +220,7 @@ mode_t new_file_mode() {
 
 }  // namespace
 
-std::string write_output(const std::string& path, const std::string& content,
-                         std::ostream& standard_output) {
+std::string write_output(const std::string& path, const std::string& content, std::ostream& standard_output) {
   if (path == "-") {
     standard_output << content << std::flush;
     return "";

@@ -152,8 +152,8 @@ void write_stages(std::ostream& out, const Summary& s, bool ascii) {
         << padded(format_number(stage.begin.count(), 2) + "-" + format_number(stage.end.count(), 2) + " s", 14)
         << padded(format_number(stage.start_rate, 1) + arrow + format_number(stage.end_rate, 1), 12)
         << padded(format_fixed(stage.offered_rate, 1), 10) << padded(format_fixed(stage.achieved_rate, 1), 10)
-        << padded(duration(stage.p50), 11) << padded(duration(stage.p99), 11)
-        << padded(std::to_string(stage.errors), 8) << padded(format_fixed(stage.in_flight, 1), 11)
+        << padded(duration(stage.p50), 11) << padded(duration(stage.p99), 11) << padded(std::to_string(stage.errors), 8)
+        << padded(format_fixed(stage.in_flight, 1), 11)
         << (stage.rate_x_latency ? format_fixed(*stage.rate_x_latency, 1) : "-") << '\n';
   }
 }
@@ -186,8 +186,8 @@ bool report_thresholds(const std::vector<Threshold>& thresholds, const std::vect
 
 }  // namespace
 
-int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
-               std::ostream& err, const TerminalStyle& style) {
+int report_run(RunResult run, const ClientOptions& options, std::ostream& out, std::ostream& err,
+               const TerminalStyle& style) {
   const std::vector<RequestRecord>& records = run.records;
   const Seconds elapsed = run.elapsed;
   std::ostream& human = options.data_on_stdout() ? err : out;

@@ -45,7 +45,7 @@ struct RunResult {
 // the recap to `err`, then the reports the options ask for. When JSON or CSV
 // goes to stdout, bodies are left out and the human reports go to `err`.
 // Returns the exit code.
-int report_run(RunResult run, const ClientOptions& options, std::ostream& out,
-               std::ostream& err, const TerminalStyle& style = {});
+int report_run(RunResult run, const ClientOptions& options, std::ostream& out, std::ostream& err,
+               const TerminalStyle& style = {});
 
 }  // namespace kit

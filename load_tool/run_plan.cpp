@@ -55,9 +55,7 @@ RunPlan::RunPlan(const ClientOptions& options, const RunClock& clock)
 // A timed run starts no request in its last millisecond: it could not finish.
 constexpr Seconds last_millisecond(0.001);
 
-bool RunPlan::running() const {
-  return !options_.duration || clock_.now() + last_millisecond < *options_.duration;
-}
+bool RunPlan::running() const { return !options_.duration || clock_.now() + last_millisecond < *options_.duration; }
 
 int RunPlan::due_before_the_end() const {
   // Due times that come before the last millisecond.

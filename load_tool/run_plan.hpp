@@ -21,9 +21,9 @@ namespace kit {
 
 // One request to make.
 struct Ticket {
-  int number = 0;               // 1-based
-  int url = 0;                  // index into the options' URLs: number - 1 mod their count
-  std::optional<Seconds> due;   // --rate: when it should go out, since the run started
+  int number = 0;              // 1-based
+  int url = 0;                 // index into the options' URLs: number - 1 mod their count
+  std::optional<Seconds> due;  // --rate: when it should go out, since the run started
 };
 
 // The record of a ticket's first try, going out at `now`.
@@ -82,7 +82,7 @@ class RunPlan {
   const std::optional<Schedule> schedule_;  // --rate or --stages: when each request is due
   const RunClock& clock_;
   const bool keep_records_;  // a report shows each request; else counting them is enough
-  int share_every_ = 1;  // share()
+  int share_every_ = 1;      // share()
   std::function<void(const RequestRecord&)> forward_;
   std::mutex mutex_;
   int started_ = 0;

@@ -4,15 +4,12 @@
 #include <stdexcept>
 #include <string>
 
-
 namespace kit {
 
 namespace {
 
 // Requests due within the first `t` seconds of a stage whose rate moves from r0 to r1.
-double due_within(double r0, double r1, double length, double t) {
-  return r0 * t + (r1 - r0) * t * t / (2 * length);
-}
+double due_within(double r0, double r1, double length, double t) { return r0 * t + (r1 - r0) * t * t / (2 * length); }
 
 // When, within such a stage, `n` requests have come due; nullopt past its end.
 std::optional<double> time_for(double r0, double r1, double length, double n) {
@@ -52,7 +49,8 @@ std::vector<Stage> parse_stages(std::string_view text) {
     const std::size_t comma = text.find(',');
     const std::string_view part = text.substr(0, comma);
     const std::size_t colon = part.find(':');
-    if (colon == std::string_view::npos) throw std::invalid_argument("expected DURATION:RATE, got '" + std::string(part) + "'");
+    if (colon == std::string_view::npos)
+      throw std::invalid_argument("expected DURATION:RATE, got '" + std::string(part) + "'");
     Stage stage{parse_length(part.substr(0, colon))};
     const std::string rate(part.substr(colon + 1));
     std::size_t used = 0;
@@ -73,7 +71,8 @@ std::vector<Stage> parse_stages(std::string_view text) {
   return stages;
 }
 
-Schedule::Schedule(double start_rate, std::vector<Stage> stages) : start_rate_(start_rate), stages_(std::move(stages)) {}
+Schedule::Schedule(double start_rate, std::vector<Stage> stages)
+    : start_rate_(start_rate), stages_(std::move(stages)) {}
 
 std::optional<Seconds> Schedule::due(long k) const {
   if (stages_.empty()) return Seconds(static_cast<double>(k) / start_rate_);

@@ -13,12 +13,12 @@
 namespace kit {
 
 struct StageTally {
-  Seconds begin{}, end{};              // the stage's window, since the run started
-  double start_rate = 0, end_rate = 0;  // the offered rate moves linearly between these
+  Seconds begin{}, end{};                // the stage's window, since the run started
+  double start_rate = 0, end_rate = 0;   // the offered rate moves linearly between these
   int requests = 0, ok = 0, failed = 0;  // the requests due in the stage
-  int answered = 0;                    // successful answers that arrived within the window
-  double in_flight_seconds = 0;        // requests in flight, integrated over the window
-  Latencies latencies;                 // of the successful requests due in the stage, from the due time
+  int answered = 0;                      // successful answers that arrived within the window
+  double in_flight_seconds = 0;          // requests in flight, integrated over the window
+  Latencies latencies;                   // of the successful requests due in the stage, from the due time
 };
 
 // One empty tally per stage, in order; none without stages.
@@ -32,12 +32,12 @@ void add_to_stages(std::vector<StageTally>& stages, const RequestRecord& record)
 struct StageLine {
   Seconds begin{}, end{};
   double start_rate = 0, end_rate = 0;
-  double offered_rate = 0;   // the schedule's average rate over the stage, sent or not
-  double achieved_rate = 0;  // successful answers within the stage a second
-  int requests = 0, errors = 0;             // the requests due in the stage that went out
+  double offered_rate = 0;       // the schedule's average rate over the stage, sent or not
+  double achieved_rate = 0;      // successful answers within the stage a second
+  int requests = 0, errors = 0;  // the requests due in the stage that went out
   std::optional<double> p50, p99, average;
-  double in_flight = 0;                     // measured: the average number in flight
-  std::optional<double> rate_x_latency;     // Little's law: achieved rate x average latency
+  double in_flight = 0;                  // measured: the average number in flight
+  std::optional<double> rate_x_latency;  // Little's law: achieved rate x average latency
 };
 
 std::vector<StageLine> stage_lines(const std::vector<StageTally>& stages);

@@ -52,7 +52,8 @@ void Tally::add(const RequestRecord& r) {
 namespace {
 
 // Each host's share, in the order the URLs first name it; empty for one host.
-std::vector<Summary::HostLine> by_host(const std::vector<UrlTally>& by_url, const std::vector<std::string>& host_of_url) {
+std::vector<Summary::HostLine> by_host(const std::vector<UrlTally>& by_url,
+                                       const std::vector<std::string>& host_of_url) {
   std::vector<Summary::HostLine> hosts;
   std::vector<double> ok_seconds;
   for (std::size_t k = 0; k < by_url.size() && k < host_of_url.size(); ++k) {

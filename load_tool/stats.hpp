@@ -20,7 +20,7 @@ struct Summary {
   double total_seconds = 0;
   double requests_per_second = 0;  // all requests, finished or failed, per second of the run
   std::size_t total_bytes = 0;
-  int connections_opened = 0;      // fewer than requests when connections were kept alive
+  int connections_opened = 0;  // fewer than requests when connections were kept alive
   // Averages over new connections, where the client measured them (client_async).
   std::optional<double> connect_average, handshake_average;
   // Over the answers whose server sent Server-Timing with a queue figure.
@@ -32,8 +32,8 @@ struct Summary {
   std::optional<double> service_average;
   std::vector<std::pair<double, double>> service_percentiles;
   std::vector<HistogramBucket> histogram;
-  std::map<int, int> status_counts;          // every request's last answer, 4xx/5xx included
-  std::map<std::string, int> error_counts;   // by failure name
+  std::map<int, int> status_counts;         // every request's last answer, 4xx/5xx included
+  std::map<std::string, int> error_counts;  // by failure name
   // --retry: tries that were asked again, requests that needed them, and of
   // those, the ones whose last try failed too.
   int retries = 0, retried_requests = 0, failed_after_retries = 0;
@@ -74,14 +74,14 @@ struct Tally {
   int connects = 0, handshakes = 0;
   double server_queue_total = 0, server_queue_slowest = 0;  // over `server_queues` answers
   int server_queues = 0;
-  Latencies latencies;  // of the successful requests
+  Latencies latencies;      // of the successful requests
   Latencies service_times;  // of the successful requests that had a due time (--rate, --stages)
   std::map<int, int> status_counts;
   std::map<std::string, int> error_counts;
   int retries = 0, retried_requests = 0, failed_after_retries = 0;
   int scheduled = 0, late = 0;
   double late_total = 0, late_most = 0;
-  std::vector<UrlTally> by_url;  // indexed by RequestRecord::url
+  std::vector<UrlTally> by_url;    // indexed by RequestRecord::url
   std::vector<StageTally> stages;  // --stages: set before the run, one per stage
 
   // Counts a request by its last try; an earlier try (retried) counts as a retry.

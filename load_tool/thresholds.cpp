@@ -26,12 +26,18 @@ bool is_latency(Threshold::Figure figure) {
 // The figure's name as the line says it.
 std::string figure_name(const Threshold& threshold) {
   switch (threshold.figure) {
-    case Threshold::Figure::percentile: return "p" + format_number(threshold.percentile, 1);
-    case Threshold::Figure::average: return "avg";
-    case Threshold::Figure::slowest: return "max";
-    case Threshold::Figure::errors: return "failed requests";
-    case Threshold::Figure::error_percent: return "failed";
-    case Threshold::Figure::rate: return "rps";
+    case Threshold::Figure::percentile:
+      return "p" + format_number(threshold.percentile, 1);
+    case Threshold::Figure::average:
+      return "avg";
+    case Threshold::Figure::slowest:
+      return "max";
+    case Threshold::Figure::errors:
+      return "failed requests";
+    case Threshold::Figure::error_percent:
+      return "failed";
+    case Threshold::Figure::rate:
+      return "rps";
   }
   return "";
 }
@@ -43,11 +49,16 @@ std::optional<double> measure(const Threshold& threshold, const Summary& s) {
         if (p == threshold.percentile) return seconds;
       }
       return std::nullopt;
-    case Threshold::Figure::average: return s.average;
-    case Threshold::Figure::slowest: return s.slowest;
-    case Threshold::Figure::errors: return s.failed;
-    case Threshold::Figure::error_percent: return s.requests ? 100.0 * s.failed / s.requests : 0.0;
-    case Threshold::Figure::rate: return s.requests_per_second;
+    case Threshold::Figure::average:
+      return s.average;
+    case Threshold::Figure::slowest:
+      return s.slowest;
+    case Threshold::Figure::errors:
+      return s.failed;
+    case Threshold::Figure::error_percent:
+      return s.requests ? 100.0 * s.failed / s.requests : 0.0;
+    case Threshold::Figure::rate:
+      return s.requests_per_second;
   }
   return std::nullopt;
 }
@@ -58,7 +69,6 @@ std::string measured_text(const Threshold& threshold, double value) {
   return format_number(value, threshold.figure == Threshold::Figure::rate ? 1 : 0);
 }
 
-
 // "p99 > 200ms" in its parts: a name, '<' or '>', a number and its unit.
 // No std::regex: client_sync's copy of its templates would also serve
 // cpp-httplib's own regexes, whose locking ThreadSanitizer cannot see.
@@ -68,7 +78,9 @@ struct Parts {
 
 std::optional<Parts> split_expression(const std::string& text) {
   std::size_t at = 0;
-  const auto skip_spaces = [&] { while (at < text.size() && text[at] == ' ') ++at; };
+  const auto skip_spaces = [&] {
+    while (at < text.size() && text[at] == ' ') ++at;
+  };
   const auto take = [&](auto accepts) {
     const std::size_t from = at;
     while (at < text.size() && accepts(static_cast<unsigned char>(text[at]))) ++at;
@@ -84,7 +96,8 @@ std::optional<Parts> split_expression(const std::string& text) {
   parts.unit = take([](unsigned char c) { return std::isalpha(c) || c == '%'; });
   skip_spaces();
   if (at != text.size() || parts.name.empty() || (parts.op != "<" && parts.op != ">") || parts.number.empty() ||
-      parts.number.front() == '.' || parts.number.back() == '.' || std::count(parts.number.begin(), parts.number.end(), '.') > 1) {
+      parts.number.front() == '.' || parts.number.back() == '.' ||
+      std::count(parts.number.begin(), parts.number.end(), '.') > 1) {
     return std::nullopt;
   }
   return parts;
@@ -94,8 +107,9 @@ std::optional<Parts> split_expression(const std::string& text) {
 
 std::optional<Threshold> parse_threshold(std::string_view expression, std::string& problem) {
   const std::string text(expression);
-  problem = "expected FIGURE > VALUE or FIGURE < VALUE, with FIGURE one of p50, p90, p95, p99, p99.9, avg, max, "
-            "errors, rps (for example 'p99 > 200ms', 'errors > 1%', 'rps < 100')";
+  problem =
+      "expected FIGURE > VALUE or FIGURE < VALUE, with FIGURE one of p50, p90, p95, p99, p99.9, avg, max, "
+      "errors, rps (for example 'p99 > 200ms', 'errors > 1%', 'rps < 100')";
   const std::optional<Parts> parts = split_expression(text);
   if (!parts) return std::nullopt;
   const std::string& name = parts->name;
@@ -141,8 +155,8 @@ std::vector<ThresholdOutcome> check_thresholds(const std::vector<Threshold>& thr
   for (const Threshold& threshold : thresholds) {
     ThresholdOutcome outcome{threshold.expression, measure(threshold, summary)};
     // A latency with nothing to measure it on cannot be shown kept.
-    outcome.crossed = !outcome.measured || (threshold.above ? *outcome.measured > threshold.bound
-                                                            : *outcome.measured < threshold.bound);
+    outcome.crossed = !outcome.measured ||
+                      (threshold.above ? *outcome.measured > threshold.bound : *outcome.measured < threshold.bound);
     outcomes.push_back(outcome);
   }
   return outcomes;

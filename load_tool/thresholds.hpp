@@ -15,9 +15,9 @@ struct Threshold {
   enum class Figure { percentile, average, slowest, errors, error_percent, rate };
   std::string expression;  // as given
   Figure figure = Figure::percentile;
-  double percentile = 0;   // for Figure::percentile: 50, 99.9
-  bool above = true;       // crossed when the figure is above the bound ('>'), or below it ('<')
-  double bound = 0;        // seconds, requests, percent, or requests a second
+  double percentile = 0;  // for Figure::percentile: 50, 99.9
+  bool above = true;      // crossed when the figure is above the bound ('>'), or below it ('<')
+  double bound = 0;       // seconds, requests, percent, or requests a second
 };
 
 // Parses one --fail-if expression; nullopt with the reason in `problem`.

@@ -28,11 +28,16 @@ struct Cell {
 
 const char* colour_of(Cell::Paint paint) {
   switch (paint) {
-    case Cell::ok: return "\033[32m";      // green
-    case Cell::failed: return "\033[31m";  // red
-    case Cell::setup: return "\033[36m";   // cyan
-    case Cell::queued: return "\033[33m";  // yellow
-    case Cell::none: break;
+    case Cell::ok:
+      return "\033[32m";  // green
+    case Cell::failed:
+      return "\033[31m";  // red
+    case Cell::setup:
+      return "\033[36m";  // cyan
+    case Cell::queued:
+      return "\033[33m";  // yellow
+    case Cell::none:
+      break;
   }
   return "\033[0m";
 }
@@ -68,7 +73,8 @@ std::string paint_row(const std::vector<Cell>& cells, bool colour) {
 
 // "3 requests", or "3 requests (5 tries)" when --retry asked some again.
 std::string requests_and_tries(const std::vector<RequestRecord>& records) {
-  const auto requests = std::count_if(records.begin(), records.end(), [](const RequestRecord& r) { return !r.retried; });
+  const auto requests =
+      std::count_if(records.begin(), records.end(), [](const RequestRecord& r) { return !r.retried; });
   std::string text = std::to_string(requests) + (requests == 1 ? " request" : " requests");
   if (static_cast<std::size_t>(requests) != records.size()) text += " (" + std::to_string(records.size()) + " tries)";
   return text;
@@ -87,8 +93,11 @@ namespace {
 // The terminal's glyphs for each part of a bar, and which of them were used.
 struct Glyphs {
   explicit Glyphs(bool utf8)
-      : ok(utf8 ? "\u2588" : "="), failed(utf8 ? "\u2591" : "x"), setup(utf8 ? "\u2593" : "-"),
-        queued(utf8 ? "\u2592" : "~"), border(utf8 ? "\u2502" : "|") {}
+      : ok(utf8 ? "\u2588" : "="),
+        failed(utf8 ? "\u2591" : "x"),
+        setup(utf8 ? "\u2593" : "-"),
+        queued(utf8 ? "\u2592" : "~"),
+        border(utf8 ? "\u2502" : "|") {}
   std::string ok, failed, setup, queued, border;
   bool any_setup = false, any_queued = false;
 };
@@ -145,8 +154,8 @@ void write_axis_and_legend(std::ostream& out, const std::vector<RequestRecord>& 
 
 }  // namespace
 
-std::string timeline_text(const std::vector<RequestRecord>& records, Seconds total,
-                          const TerminalStyle& style, int max_lanes) {
+std::string timeline_text(const std::vector<RequestRecord>& records, Seconds total, const TerminalStyle& style,
+                          int max_lanes) {
   const auto lanes = by_lane(records);
   const double span = std::max(total.count(), 1e-9);
   const int label_width = 9;  // "lane 123 "
@@ -154,8 +163,8 @@ std::string timeline_text(const std::vector<RequestRecord>& records, Seconds tot
   Glyphs glyphs(style.utf8);
 
   std::ostringstream out;
-  out << "\nTimeline: " << requests_and_tries(records) << " on " << lanes.size() << (lanes.size() == 1 ? " lane" : " lanes") << ", "
-      << format_duration(total.count(), !style.utf8) << "\n";
+  out << "\nTimeline: " << requests_and_tries(records) << " on " << lanes.size()
+      << (lanes.size() == 1 ? " lane" : " lanes") << ", " << format_duration(total.count(), !style.utf8) << "\n";
   int shown = 0;
   for (const auto& [lane, lane_records] : lanes) {
     if (shown++ == max_lanes) break;
@@ -193,8 +202,8 @@ std::string bar_tooltip(const RequestRecord& r, const std::vector<std::string>& 
 
 // A grid line of the time axis, with its label below the plot.
 void write_svg_tick(std::ostream& svg, double x, double top, double plot_height, const std::string& label) {
-  svg << "<line class=\"grid\" x1=\"" << x << "\" y1=\"" << top << "\" x2=\"" << x << "\" y2=\""
-      << top + plot_height << "\"/>\n"
+  svg << "<line class=\"grid\" x1=\"" << x << "\" y1=\"" << top << "\" x2=\"" << x << "\" y2=\"" << top + plot_height
+      << "\"/>\n"
       << "<text x=\"" << x << "\" y=\"" << top + plot_height + 16 << "\" text-anchor=\"middle\">" << label
       << "</text>\n";
 }
@@ -206,28 +215,28 @@ void write_svg_bar(std::ostream& svg, const RequestRecord& r, double y, double l
                    const std::vector<std::string>& methods) {
   const double x = x_of(r.start.count());
   const double w = std::max(1.0, x_of(r.end.count()) - x);
-  svg << "<g><title>" << escape_xml(bar_tooltip(r, methods))
-      << "</title><rect class=\"bar " << (r.ok() ? "ok" : "failed") << "\" x=\"" << x
-      << "\" y=\"" << y + 2 << "\" width=\"" << w << "\" height=\"" << lane_height - 4 << "\"/>";
+  svg << "<g><title>" << escape_xml(bar_tooltip(r, methods)) << "</title><rect class=\"bar "
+      << (r.ok() ? "ok" : "failed") << "\" x=\"" << x << "\" y=\"" << y + 2 << "\" width=\"" << w << "\" height=\""
+      << lane_height - 4 << "\"/>";
   // The bar's first parts drawn over it: set-up, then the server's queue.
   const BarParts parts = parts_of(r);
-  for (const auto& [css, from, to] : {std::tuple{"setup", parts.start, parts.setup_end},
-                                      std::tuple{"queued", parts.setup_end, parts.queue_end}}) {
+  for (const auto& [css, from, to] :
+       {std::tuple{"setup", parts.start, parts.setup_end}, std::tuple{"queued", parts.setup_end, parts.queue_end}}) {
     if (to <= from) continue;
     svg << "<rect class=\"" << css << "\" x=\"" << x_of(from) << "\" y=\"" << y + 2 << "\" width=\""
         << std::max(1.0, x_of(to) - x_of(from)) << "\" height=\"" << lane_height - 4 << "\"/>";
   }
   if (lane_height >= 14 && w >= 8.0 * std::to_string(r.number).size() + 6) {
-    svg << "<text class=\"label\" x=\"" << x + 4 << "\" y=\"" << y + lane_height * 0.7 << "\">"
-        << r.number << "</text>";
+    svg << "<text class=\"label\" x=\"" << x + 4 << "\" y=\"" << y + lane_height * 0.7 << "\">" << r.number
+        << "</text>";
   }
   svg << "</g>\n";
 }
 
 }  // namespace
 
-std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds total,
-                         const std::string& title, const SvgContext& context) {
+std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds total, const std::string& title,
+                         const SvgContext& context) {
   const auto lanes = by_lane(records);
   const double span = std::max(total.count(), 1e-9);
   const int lane_count = static_cast<int>(lanes.size());
@@ -245,16 +254,17 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
   svg << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
       << "\" viewBox=\"0 0 " << width << ' ' << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
-      << "<style>.bar{stroke:#fff;stroke-width:1}.ok{fill:#3b8e3b}.failed{fill:#c83737}.lane{fill:#555}.grid{stroke:#ddd}"
+      << "<style>.bar{stroke:#fff;stroke-width:1}.ok{fill:#3b8e3b}.failed{fill:#c83737}.lane{fill:#555}.grid{stroke:#"
+         "ddd}"
          ".label{fill:#fff;font-size:11px}.setup{fill:#7fb8d8}.queued{fill:#e8b84a}"
          "polyline.p50{stroke:#3b8e3b;stroke-width:2}polyline.p99{stroke:#c83737;stroke-width:2}"
          "circle.p50{fill:#3b8e3b}circle.p99{fill:#c83737}</style>\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
-      << "<text x=\"" << left << "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">"
-      << escape_xml(title) << "</text>\n"
-      << "<text x=\"" << left << "\" y=\"40\" fill=\"#555\">" << requests_and_tries(records)
-      << " on " << lane_count << " lanes in " << escape_xml(format_duration(span)) << "; "
-      << one_bar_per(records) << ": blue is connect and TLS set-up, amber the wait in the server's queue"
+      << "<text x=\"" << left << "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">" << escape_xml(title)
+      << "</text>\n"
+      << "<text x=\"" << left << "\" y=\"40\" fill=\"#555\">" << requests_and_tries(records) << " on " << lane_count
+      << " lanes in " << escape_xml(format_duration(span)) << "; " << one_bar_per(records)
+      << ": blue is connect and TLS set-up, amber the wait in the server's queue"
          " (Server-Timing), green the rest; hover for details</text>\n";
 
   const double step = tick_step(span, 10);

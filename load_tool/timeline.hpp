@@ -12,8 +12,8 @@
 namespace kit {
 
 // A Gantt chart for the terminal, at most `max_lanes` rows, fitted to style.columns.
-std::string timeline_text(const std::vector<RequestRecord>& records, Seconds total,
-                          const TerminalStyle& style, int max_lanes = 40);
+std::string timeline_text(const std::vector<RequestRecord>& records, Seconds total, const TerminalStyle& style,
+                          int max_lanes = 40);
 
 // What the SVG shows beside the bars.
 struct SvgContext {
@@ -22,7 +22,7 @@ struct SvgContext {
 };
 
 // The same chart as a standalone SVG document; `title` names the run.
-std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds total,
-                         const std::string& title, const SvgContext& context = {});
+std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds total, const std::string& title,
+                         const SvgContext& context = {});
 
 }  // namespace kit

@@ -14,7 +14,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t longest_name = 32;  // characters, as the page counts them
+constexpr std::size_t longest_name = 32;      // characters, as the page counts them
 constexpr std::size_t most_addresses = 1024;  // token buckets kept
 
 // A whole number from `low` to `high`, or nothing.
@@ -59,15 +59,17 @@ ClassReports::Taken ClassReports::take(std::string_view body, const boost::asio:
   const json::value* seconds = report->if_contains("seconds");
   const auto n = whole_number(report->if_contains("n"), 1, 1000);
   const auto in_flight = whole_number(report->if_contains("maxInFlight"), 0, 1000);
-  const bool known_kind = kind && kind->is_string() &&
-                          (kind->as_string() == "sequential" || kind->as_string() == "all" || kind->as_string() == "limited");
+  const bool known_kind =
+      kind && kind->is_string() &&
+      (kind->as_string() == "sequential" || kind->as_string() == "all" || kind->as_string() == "limited");
   boost::system::error_code not_a_number;
   const double time = seconds && seconds->is_number() ? seconds->to_number<double>(not_a_number) : -1;
   if (!name || !name->is_string() || !known_kind || !n || !in_flight || not_a_number || !(time >= 0 && time <= 3600)) {
     return {400, "expected {name, kind (sequential, all or limited), n, seconds, maxInFlight}"};
   }
   const std::string_view given(name->as_string());
-  std::string shown = at_most_characters(given.substr(std::min(given.size(), given.find_first_not_of(' '))), longest_name);
+  std::string shown =
+      at_most_characters(given.substr(std::min(given.size(), given.find_first_not_of(' '))), longest_name);
   if (shown.empty()) return {400, "a report needs a name"};
   keep(std::move(shown), Run{std::string(kind->as_string()), *n, time, *in_flight});
   return {200, {}};
@@ -108,8 +110,8 @@ json::array summary_of(const std::map<std::pair<int, int>, std::vector<double>>&
   static const char* const kinds[] = {"sequential", "all", "limited"};
   json::array summary;
   for (const auto& [group, times] : latest) {
-    summary.push_back({{"kind", kinds[group.second]}, {"n", group.first}, {"students", times.size()},
-                       {"median", *median(times)}});
+    summary.push_back(
+        {{"kind", kinds[group.second]}, {"n", group.first}, {"students", times.size()}, {"median", *median(times)}});
   }
   return summary;
 }
@@ -139,7 +141,9 @@ json::object ClassReports::to_json() const {
     }
     students.push_back({{"name", entry->first}, {"runs", std::move(runs)}});
   }
-  return {{"students", std::move(students)}, {"summary", summary_of(latest)}, {"reports", reports_},
+  return {{"students", std::move(students)},
+          {"summary", summary_of(latest)},
+          {"reports", reports_},
           {"student_count", students_.size()}};
 }
 

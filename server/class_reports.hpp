@@ -25,7 +25,7 @@ class ClassReports {
   using Clock = std::chrono::steady_clock;
   static constexpr std::size_t most_report_bytes = 1024;
   static constexpr std::size_t most_students = 200;
-  static constexpr std::size_t runs_kept = 5;  // a student's last runs
+  static constexpr std::size_t runs_kept = 5;        // a student's last runs
   static constexpr std::size_t students_shown = 60;  // the most recent, on the projector
   // Per address: a class of 40 behind one school NAT, reporting at once, still fits.
   static constexpr double reports_per_second = 2, report_burst = 60;

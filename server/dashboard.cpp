@@ -32,9 +32,9 @@ namespace {
 
 constexpr std::size_t most_unsent_bytes_per_page = 256 * 1024;  // past it, the page is dropped
 constexpr std::size_t most_requests_in_snapshot = 300;
-constexpr std::size_t longest_target_shown = 200;  // bytes of a request's path and query
+constexpr std::size_t longest_target_shown = 200;     // bytes of a request's path and query
 constexpr std::size_t most_request_bytes = 8 * 1024;  // a page's request: headers only
-constexpr std::size_t most_pages_per_address = 8;  // so that one laptop cannot lock the projector out
+constexpr std::size_t most_pages_per_address = 8;     // so that one laptop cannot lock the projector out
 constexpr int most_connections_per_address = 16;
 
 std::string sse(std::string_view event, const json::value& data) {
@@ -43,8 +43,7 @@ std::string sse(std::string_view event, const json::value& data) {
   return message;
 }
 
-std::string plain_response(http::status status, std::string_view content_type, std::string_view body,
-                           bool head) {
+std::string plain_response(http::status status, std::string_view content_type, std::string_view body, bool head) {
   http::response<http::string_body> response{status, 11};
   response.set(http::field::content_type, content_type);
   response.set(http::field::cache_control, "no-store");
@@ -120,8 +119,8 @@ Dashboard::Dashboard(const std::string& host, int port, std::string model, int w
     if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
   }
   if (error || endpoints.empty()) {
-    throw ListenError("cannot serve the dashboard on " + host + ":" + std::to_string(port) + " (" +
-                      error.message() + ")");
+    throw ListenError("cannot serve the dashboard on " + host + ":" + std::to_string(port) + " (" + error.message() +
+                      ")");
   }
   port_ = acceptor_.local_endpoint().port();
   asio::co_spawn(io_, accept_pages(), asio::detached);
@@ -149,8 +148,15 @@ void Dashboard::started(std::uint64_t id, std::string_view lane) {
 }
 
 void Dashboard::finished(std::uint64_t id, int status, double queue_seconds, double app_seconds) {
-  publish({Event::finished, id, seconds_at(std::chrono::steady_clock::now()), {}, {}, {}, status,
-           queue_seconds, app_seconds});
+  publish({Event::finished,
+           id,
+           seconds_at(std::chrono::steady_clock::now()),
+           {},
+           {},
+           {},
+           status,
+           queue_seconds,
+           app_seconds});
 }
 
 // The worst since the last snapshot, which takes it: a late report is never lost.
@@ -215,8 +221,8 @@ void Dashboard::apply_published() {
       case Event::finished:
         active_.erase(e.id);
         ++finished_since_heartbeat_;
-        messages += sse("finished", {{"id", e.id}, {"status", e.status}, {"queue", e.queue},
-                                     {"app", e.app}, {"t", e.at}});
+        messages +=
+            sse("finished", {{"id", e.id}, {"status", e.status}, {"queue", e.queue}, {"app", e.app}, {"t", e.at}});
         break;
     }
   }
@@ -353,7 +359,8 @@ event_loop::Awaitable<void> Dashboard::serve(event_loop::Socket socket, asio::ip
   if (--visitor.connections == 0) visitors_.erase(peer);
 }
 
-event_loop::Awaitable<void> Dashboard::answer(event_loop::Socket& socket, Visitor& visitor, const asio::ip::address& peer) {
+event_loop::Awaitable<void> Dashboard::answer(event_loop::Socket& socket, Visitor& visitor,
+                                              const asio::ip::address& peer) {
   boost::beast::flat_buffer buffer(most_request_bytes);  // bounds chunk lines and trailers too
   http::request_parser<http::string_body> parser;
   parser.header_limit(most_request_bytes);
@@ -366,7 +373,8 @@ event_loop::Awaitable<void> Dashboard::answer(event_loop::Socket& socket, Visito
   deadline.cancel();
   std::string response;
   if (read_error == http::error::body_limit) {
-    response = plain_response(http::status::payload_too_large, "text/plain; charset=utf-8", "a report is 1 KiB at most\n", false);
+    response = plain_response(http::status::payload_too_large, "text/plain; charset=utf-8",
+                              "a report is 1 KiB at most\n", false);
   } else if (read_error) {
     co_return;
   } else if (const Request& request = parser.get();
@@ -403,8 +411,8 @@ std::string Dashboard::respond_to(const Request& request, const asio::ip::addres
   const std::string target = url ? std::string(url->encoded_path()) : std::string();
   const bool report = request.method() == http::verb::post && target == "/class/report";
   if (request.method() != http::verb::get && !head && !report) {
-    return plain_response(http::status::method_not_allowed, "text/plain; charset=utf-8",
-                          "GET, or POST /class/report\n", false);
+    return plain_response(http::status::method_not_allowed, "text/plain; charset=utf-8", "GET, or POST /class/report\n",
+                          false);
   }
   if (!addressed_to_us(request)) {
     return plain_response(http::status::forbidden, "text/plain; charset=utf-8",
@@ -432,8 +440,10 @@ std::string Dashboard::take_report(const Request& request, const asio::ip::addre
 
 // Where the student page finds the slow server: its port on the page's own host.
 std::string Dashboard::class_server_json() const {
-  return json::serialize(json::object{{"port", class_details_.server_port}, {"tls", class_details_.tls},
-                                      {"delay", class_details_.delay}, {"page", class_details_.page_url},
+  return json::serialize(json::object{{"port", class_details_.server_port},
+                                      {"tls", class_details_.tls},
+                                      {"delay", class_details_.delay},
+                                      {"page", class_details_.page_url},
                                       {"reachable", class_details_.reachable}});
 }
 

@@ -87,7 +87,8 @@ class Dashboard : public RequestEvents {
   event_loop::Awaitable<void> accept_pages();
   event_loop::Awaitable<void> serve(event_loop::Socket socket, boost::asio::ip::address peer);
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
-  event_loop::Awaitable<void> answer(event_loop::Socket& socket, Visitor& visitor, const boost::asio::ip::address& peer);
+  event_loop::Awaitable<void> answer(event_loop::Socket& socket, Visitor& visitor,
+                                     const boost::asio::ip::address& peer);
   std::string respond_to(const Request& request, const boost::asio::ip::address& peer);
   std::string take_report(const Request& request, const boost::asio::ip::address& peer);
   std::string class_server_json() const;

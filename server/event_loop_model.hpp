@@ -11,7 +11,9 @@ class EventLoopModel : public AppModel {
  public:
   EventLoopModel(const AppConfig& app, int threads, bool blocking)
       : AppModel({.keep_alive = true, .requests_wait_in_the_kernel = blocking}),
-        app_(app), threads_(threads), blocking_(blocking) {}
+        app_(app),
+        threads_(threads),
+        blocking_(blocking) {}
   event_loop::Awaitable<Served> serve(const AppRequest& request) override;
   std::string description() const override;
 

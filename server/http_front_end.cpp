@@ -136,7 +136,8 @@ event_loop::Awaitable<boost::system::error_code> read_header(AnyStream& stream, 
     if (room == 0) co_return http::error::buffer_overflow;
     auto [read_error, read] = co_await stream.async_read_some(buffer.prepare(room), no_throw);
     buffer.commit(read);
-    if (read_error == asio::error::eof) co_return parser.got_some() ? http::error::partial_message : http::error::end_of_stream;
+    if (read_error == asio::error::eof)
+      co_return parser.got_some() ? http::error::partial_message : http::error::end_of_stream;
     if (read_error) co_return read_error;
   }
 }
@@ -177,18 +178,20 @@ struct HttpFrontEnd::Connection {
 };
 
 HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestEvents* events)
-    : config_(config), model_(model), events_(events), loops_(make_loops(config.threads)),
+    : config_(config),
+      model_(model),
+      events_(events),
+      loops_(make_loops(config.threads)),
       acceptor_(loops_.front().get_executor()),
       admission_(model.admission()) {
   for (std::size_t i = 1; i < loops_.size(); ++i) keep_running_.emplace_back(loops_[i].get_executor());
   model_.tell(events_);  // who hears when the model starts a request: the dashboard, or nobody
   boost::system::error_code error;
   tcp::resolver resolver(loops_.front());
-  auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port),
-                                    tcp::resolver::passive, error);
+  auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port), tcp::resolver::passive, error);
   if (error || endpoints.empty()) {
-    throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) +
-                      " (" + error.message() + ")");
+    throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) + " (" + error.message() +
+                      ")");
   }
   const tcp::endpoint endpoint = endpoints.begin()->endpoint();
   acceptor_.open(endpoint.protocol(), error);
@@ -200,8 +203,8 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestE
   if (!error && model_.policy.requests_wait_in_the_kernel) platform::stamp_arrivals(acceptor_.native_handle());
   if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
-    throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) +
-                      " (" + error.message() + ")");
+    throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) + " (" + error.message() +
+                      ")");
   }
   port_ = acceptor_.local_endpoint().port();
   if (config_.rate_limit > 0) {
@@ -256,7 +259,7 @@ void HttpFrontEnd::run() {
     std::vector<platform::JoiningThread> helpers;
     for (std::size_t i = 1; i < loops_.size(); ++i) helpers.emplace_back([&loop = loops_[i]] { loop.run(); });
     loops_.front().run();  // returns once the acceptor is closed and its connections have ended
-  }  // and the helpers join here, once theirs have too
+  }                        // and the helpers join here, once theirs have too
   admission_.unbind();
   model_.finish();
 }
@@ -395,11 +398,11 @@ HttpFrontEnd::Awaitable<Served> HttpFrontEnd::into_the_app(Connection& connectio
 // HTTP/1.1) was written once at start-up, all but its Server-Timing line:
 // serialising it per request cost a fifth of the server's time at --delay 0.
 void HttpFrontEnd::prepare_answer(Answer& answer, const Served& served, http::verb method, unsigned version,
-                                      bool keep_alive, const std::optional<RateLimitHeaders>& limits) const {
+                                  bool keep_alive, const std::optional<RateLimitHeaders>& limits) const {
   const AppResponse& reply = served.reply;
   const std::string timing = server_timing_value(served.queue.count(), served.app.count());
-  const bool everyday = method == http::verb::get && version == 11 && reply.status == 200 &&
-                        reply.body == config_.app.body && !limits;
+  const bool everyday =
+      method == http::verb::get && version == 11 && reply.status == 200 && reply.body == config_.app.body && !limits;
   if (everyday) {
     answer.timing_line = "Server-Timing: " + timing + "\r\n";
     const auto& [head, tail] = everyday_response_[keep_alive];
@@ -427,8 +430,10 @@ template <class AnyStream>
 HttpFrontEnd::Awaitable<void> HttpFrontEnd::refuse_request(AnyStream& stream, int status) {
   Stream& tcp = beast::get_lowest_layer(stream);
   tcp.expires_after(as_duration(config_.idle_timeout));
-  co_await asio::async_write(
-      stream, asio::buffer(response_bytes(refusal(status, config_.app.max_body), http::verb::get, 11, false, config_.readable_by_pages)), no_throw);
+  co_await asio::async_write(stream,
+                             asio::buffer(response_bytes(refusal(status, config_.app.max_body), http::verb::get, 11,
+                                                         false, config_.readable_by_pages)),
+                             no_throw);
   if (!config_.quiet) write_log_line(access_log_line("-", "-", status, 0, "refused"));
   co_await drain_and_close(tcp, config_.app.max_body);
 }
@@ -464,15 +469,16 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     parser.header_limit(max_header_bytes);
     parser.body_limit(config_.app.max_body);
     std::optional<ServerClock::time_point> arrived;
-    if (first_request && model_.policy.requests_wait_in_the_kernel) arrived = kernel_arrival_time(tcp.socket().native_handle());
+    if (first_request && model_.policy.requests_wait_in_the_kernel)
+      arrived = kernel_arrival_time(tcp.socket().native_handle());
     tcp.expires_after(read_timeout(first_request, buffer.size()));
     const auto read_error = co_await read_request(stream, buffer, parser);
-    const int refused_with =
-        read_error ? refusal_status(read_error, parser.is_header_done(), parser.get().count(http::field::content_length) > 0)
-                   : request_problem(parser.get());
+    const int refused_with = read_error ? refusal_status(read_error, parser.is_header_done(),
+                                                         parser.get().count(http::field::content_length) > 0)
+                                        : request_problem(parser.get());
     if (refused_with) co_await refuse_request(stream, refused_with);
     if (read_error || refused_with) break;  // closed by the client, timed out, cancelled by stop, or refused
-    tcp.expires_never();  // the app's own wait is no fault of the client
+    tcp.expires_never();                    // the app's own wait is no fault of the client
     // While the app takes its time, a new connection holds no read buffer
     // (unless a pipelined request is in it). A kept-alive one keeps it:
     // making it again for every request churns the heap.

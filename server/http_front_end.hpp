@@ -96,7 +96,7 @@ class HttpFrontEnd {
   std::optional<TokenBucket> rate_limit_;         // --rate-limit
   std::atomic<bool> stopping_{false};
   std::optional<event_loop::Timer> lag_timer_;  // with a watcher: wakes ten times a second on the first loop
-  Admission& admission_;  // the model's: the accept loop takes connections within it
+  Admission& admission_;                        // the model's: the accept loop takes connections within it
 
   // Open connections, so that stopping can close the idle keep-alive ones.
   std::mutex connections_mutex_;

@@ -49,8 +49,8 @@ void fit_in_the_descriptor_limit(kit::ServerConfig& config, kit::Dashboard::Sett
       kit::share_descriptors(fit, config.max_connections, dashboard_wanted, kit::Dashboard::least_connections);
   std::cerr << "server: " << kit::too_few_descriptors(wanted, fit) << "\n";
   if (dashboard && shares.dashboard < dashboard_wanted) {
-    std::cerr << "server: the dashboard keeps " << shares.dashboard << " connections at most, not "
-              << dashboard_wanted << ", so that the server keeps its own (a lower --max-connections leaves it more)\n";
+    std::cerr << "server: the dashboard keeps " << shares.dashboard << " connections at most, not " << dashboard_wanted
+              << ", so that the server keeps its own (a lower --max-connections leaves it more)\n";
     dashboard->most_connections = shares.dashboard;
   }
   if (shares.server < config.max_connections) {
@@ -59,9 +59,7 @@ void fit_in_the_descriptor_limit(kit::ServerConfig& config, kit::Dashboard::Sett
   }
 }
 
-std::string url_host(const std::string& host) {
-  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
-}
+std::string url_host(const std::string& host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
 
 // The first lines on stdout (flushed: scripts wait for them), then on
 // stderr what a teacher should know about who can reach it.

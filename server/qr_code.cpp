@@ -9,8 +9,8 @@ namespace kit {
 
 std::string qr_code_svg(std::string_view text) {
   const std::string input(text);
-  const std::unique_ptr<QRcode, void (*)(QRcode*)> code(QRcode_encodeString(input.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1),
-                                                       QRcode_free);
+  const std::unique_ptr<QRcode, void (*)(QRcode*)> code(
+      QRcode_encodeString(input.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), QRcode_free);
   if (!code) return "";
   constexpr int quiet_zone = 4;  // modules of white around it, as scanners expect
   const int size = code->width + 2 * quiet_zone;

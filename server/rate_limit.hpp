@@ -16,12 +16,12 @@ class TokenBucket {
 
   struct Decision {
     bool allowed = false;
-    int remaining = 0;          // whole tokens left after this request
-    double retry_after = 0;     // seconds until a token is there (refused only)
+    int remaining = 0;       // whole tokens left after this request
+    double retry_after = 0;  // seconds until a token is there (refused only)
   };
 
   TokenBucket(double rate, double burst, Clock::time_point now);  // starts full
-  Decision take(Clock::time_point now);  // safe from any thread
+  Decision take(Clock::time_point now);                           // safe from any thread
 
   double rate() const { return rate_; }
   int limit() const { return static_cast<int>(burst_); }

@@ -70,8 +70,8 @@ SelfSignedCertificate::SelfSignedCertificate() {
   X509_gmtime_adj(X509_getm_notAfter(certificate.get()), 7L * 24 * 3600);
   X509_set_pubkey(certificate.get(), key.get());
   X509_NAME* name = X509_get_subject_name(certificate.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("slow-server demo kit"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("slow-server demo kit"),
+                             -1, -1, 0);
   X509_set_issuer_name(certificate.get(), name);
   add_extension(certificate.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1");
   // Its own CA, so that --cacert cert.pem is all a client needs to trust it.

@@ -32,18 +32,21 @@ constexpr const char* examples =
     "Stop with Ctrl-C: requests in flight are answered first (up to --drain seconds).";
 
 void add_model_flags(CLI::App& app, ServerConfig& config) {
-  auto* workers = app.add_option("-w,--workers", config.workers,
-                                 "worker-pool model: requests served at the same time")
-                      ->capture_default_str()->check(flags::whole_number("a number of workers", 1, 10000));
+  auto* workers = app.add_option("-w,--workers", config.workers, "worker-pool model: requests served at the same time")
+                      ->capture_default_str()
+                      ->check(flags::whole_number("a number of workers", 1, 10000));
   auto* queue = app.add_option("--queue", config.queue,
                                "worker-pool model: requests that wait for a worker in the server; "
                                "more wait unread in the kernel's backlog, as with gunicorn")
-                    ->capture_default_str()->check(flags::whole_number("a number of requests", 0, 1e6));
-  auto* event_loop = app.add_flag("--async", config.event_loop,
-                                  "event-loop model (Boost.Beast): delays are timers, not sleeps");
+                    ->capture_default_str()
+                    ->check(flags::whole_number("a number of requests", 0, 1e6));
+  auto* event_loop =
+      app.add_flag("--async", config.event_loop, "event-loop model (Boost.Beast): delays are timers, not sleeps");
   app.add_option("--threads", config.threads,
                  "event-loop model: event loops, one per thread, taking new connections in turn")
-      ->capture_default_str()->check(flags::whole_number("a number of threads", 1, 256))->needs(event_loop);
+      ->capture_default_str()
+      ->check(flags::whole_number("a number of threads", 1, 256))
+      ->needs(event_loop);
   app.add_flag("--blocking", config.blocking,
                "event-loop model with a blocking sleep in the handler: the classic mistake")
       ->needs(event_loop);
@@ -52,41 +55,51 @@ void add_model_flags(CLI::App& app, ServerConfig& config) {
 }
 
 void add_limit_flags(CLI::App& app, ServerConfig& config) {
-  app.add_option("--max-connections", config.max_connections,
-                 "open connections at most; past it new ones get 503")
-      ->capture_default_str()->check(flags::whole_number("a number of connections", 1, 1e7));
+  app.add_option("--max-connections", config.max_connections, "open connections at most; past it new ones get 503")
+      ->capture_default_str()
+      ->check(flags::whole_number("a number of connections", 1, 1e7));
   app.add_option("--header-timeout", config.header_timeout,
                  "seconds a client gets to send its request; slower ones are closed")
-      ->capture_default_str()->check(flags::number("a number of seconds", 0.001, 3600));
-  app.add_option("--idle-timeout", config.idle_timeout,
-                 "seconds a kept-alive connection may wait for its next request")
-      ->capture_default_str()->check(flags::number("a number of seconds", 0.001, 3600));
+      ->capture_default_str()
+      ->check(flags::number("a number of seconds", 0.001, 3600));
+  app.add_option("--idle-timeout", config.idle_timeout, "seconds a kept-alive connection may wait for its next request")
+      ->capture_default_str()
+      ->check(flags::number("a number of seconds", 0.001, 3600));
   app.add_option("--drain", config.drain, "seconds in-flight requests get after Ctrl-C/SIGTERM")
-      ->capture_default_str()->check(flags::number("a number of seconds", 0, seconds_in_a_day));
+      ->capture_default_str()
+      ->check(flags::number("a number of seconds", 0, seconds_in_a_day));
   app.add_option("--max-body", config.app.max_body,
                  "largest request body read (POST, PUT, PATCH, DELETE), in bytes (1m, 64k, 100); past it, 413")
-      ->transform(flags::size_in_bytes())->type_name("SIZE")->default_str("1m");
+      ->transform(flags::size_in_bytes())
+      ->type_name("SIZE")
+      ->default_str("1m");
 }
 
 void add_rate_limit_flags(CLI::App& app, ServerConfig& config) {
   auto* rate_limit = app.add_option("--rate-limit", config.rate_limit,
                                     "a rate-limited API: requests a second the whole server takes; past it, 429")
-                         ->check(flags::number("a number of requests a second", 0.001, 1e6))->type_name("R");
+                         ->check(flags::number("a number of requests a second", 0.001, 1e6))
+                         ->type_name("R");
   app.add_option("--burst", config.burst, "with --rate-limit: how many at once after a quiet spell (default: R)")
-      ->check(flags::number("a number of requests", 1, 1e9))->needs(rate_limit)->type_name("B");
+      ->check(flags::number("a number of requests", 1, 1e9))
+      ->needs(rate_limit)
+      ->type_name("B");
 }
 
 void add_tls_flags(CLI::App& app, ServerCommandLine& line) {
   auto* certificate = app.add_option("--tls-cert", line.config.tls_certificate,
                                      "serve https with this certificate (PEM; needs --tls-key)")
-                          ->check(flags::existing_file())->type_name("FILE");
+                          ->check(flags::existing_file())
+                          ->type_name("FILE");
   auto* key = app.add_option("--tls-key", line.config.tls_key, "the certificate's private key (PEM)")
-                  ->check(flags::existing_file())->type_name("FILE");
+                  ->check(flags::existing_file())
+                  ->type_name("FILE");
   certificate->needs(key);
   key->needs(certificate);
   app.add_flag("--tls-self-signed", line.self_signed,
                "serve https with a throw-away certificate for localhost/127.0.0.1 made at start-up")
-      ->excludes(certificate)->excludes(key);
+      ->excludes(certificate)
+      ->excludes(key);
 }
 
 }  // namespace
@@ -99,12 +112,15 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
   app.set_version_flag("--version", version_text(program), "print the kit's and its libraries' versions");
   app.add_option("--host", config.host, "address to listen on")->capture_default_str();
   app.add_option("--port", config.port, "port to listen on; 0 picks a free one")
-      ->capture_default_str()->check(flags::whole_number("a port number", 0, 65535));
+      ->capture_default_str()
+      ->check(flags::whole_number("a port number", 0, 65535));
   // At most a day: a larger number of seconds overflows the clock's ticks into no wait at all.
   app.add_option("--delay", config.app.delay, "seconds each request waits")
-      ->capture_default_str()->check(flags::number("a number of seconds", 0, seconds_in_a_day));
+      ->capture_default_str()
+      ->check(flags::number("a number of seconds", 0, seconds_in_a_day));
   app.add_option("--max-delay", config.app.max_delay, "largest ?delay= accepted, in seconds")
-      ->capture_default_str()->check(flags::number("a number of seconds", 0, seconds_in_a_day));
+      ->capture_default_str()
+      ->check(flags::number("a number of seconds", 0, seconds_in_a_day));
   app.add_option("--body", config.app.body, "the text every answer carries")->capture_default_str();
   add_model_flags(app, config);
   add_limit_flags(app, config);
@@ -112,11 +128,14 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
   add_rate_limit_flags(app, config);
   auto* dashboard = app.add_option("--dashboard", line.dashboard_port,
                                    "also serve a live page of the requests on this port (0 picks a free one)")
-                        ->check(flags::whole_number("a port number", 0, 65535))->type_name("PORT");
+                        ->check(flags::whole_number("a port number", 0, 65535))
+                        ->type_name("PORT");
   app.add_option("--allow-host", line.allowed_hosts,
                  "the dashboard also answers to this name (a lab's DNS name, a proxy's; .example.org for a "
                  "whole domain), besides addresses, localhost and this machine's name (repeatable)")
-      ->type_name("NAME")->needs(dashboard)->check(flags::host_name());
+      ->type_name("NAME")
+      ->needs(dashboard)
+      ->check(flags::host_name());
   app.add_flag("-q,--quiet", config.quiet, "no access log on stderr");
   flags::without_needs_and_excludes(app);
   try {

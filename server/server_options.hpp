@@ -10,10 +10,10 @@ namespace kit {
 
 struct ServerCommandLine {
   ServerConfig config;
-  bool self_signed = false;           // --tls-self-signed
-  std::optional<int> dashboard_port;  // --dashboard PORT
+  bool self_signed = false;                // --tls-self-signed
+  std::optional<int> dashboard_port;       // --dashboard PORT
   std::vector<std::string> allowed_hosts;  // --allow-host NAME ...
-  std::optional<int> exit_code;       // stop now: help or version (0), bad usage (2)
+  std::optional<int> exit_code;            // stop now: help or version (0), bad usage (2)
 };
 
 ServerCommandLine parse_server_command_line(int argc, char** argv);

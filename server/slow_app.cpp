@@ -43,13 +43,21 @@ AppResponse refusal(int status, std::size_t max_body) {
   response.status = status;
   switch (status) {
     case 413:
-      response.body = "request body too large: GET and HEAD take none, others at most " + std::to_string(max_body) +
-                      " bytes\n";
+      response.body =
+          "request body too large: GET and HEAD take none, others at most " + std::to_string(max_body) + " bytes\n";
       break;
-    case 431: response.body = "request headers too large: at most 8 KiB\n"; break;
-    case 501: response.body = "transfer coding not implemented: only chunked\n"; break;
-    case 503: response.body = "server busy\n"; break;
-    default: response.status = 400; response.body = "malformed request\n";
+    case 431:
+      response.body = "request headers too large: at most 8 KiB\n";
+      break;
+    case 501:
+      response.body = "transfer coding not implemented: only chunked\n";
+      break;
+    case 503:
+      response.body = "server busy\n";
+      break;
+    default:
+      response.status = 400;
+      response.body = "malformed request\n";
   }
   return response;
 }
@@ -62,8 +70,7 @@ AppResponse too_many_requests(double rate, int retry_after_seconds) {
   return response;
 }
 
-AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target,
-                    std::size_t body_bytes) {
+AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target, std::size_t body_bytes) {
   const bool reads_a_body = method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
   if (method == "OPTIONS" || (!reads_a_body && method != "GET" && method != "HEAD")) {
     AppResponse response;
@@ -89,8 +96,7 @@ AppResponse respond(const AppConfig& config, std::string_view method, std::strin
     const std::string text = printable((*it).value, 64);  // a 400 quotes it
     const auto delay = parse_number(text);
     if (!delay || *delay < 0 || *delay > config.max_delay) {
-      return bad_request("bad delay '" + text + "': expected seconds from 0 to " +
-                         number_text(config.max_delay));
+      return bad_request("bad delay '" + text + "': expected seconds from 0 to " + number_text(config.max_delay));
     }
     response.delay = std::chrono::duration<double>(*delay);
   }
@@ -109,8 +115,8 @@ void block_for(std::chrono::duration<double> delay) {
   if (delay.count() > 0) std::this_thread::sleep_for(delay);
 }
 
-std::string access_log_line(std::string_view method, std::string_view target, int status,
-                            double seconds, std::string_view lane, double queued_seconds) {
+std::string access_log_line(std::string_view method, std::string_view target, int status, double seconds,
+                            std::string_view lane, double queued_seconds) {
   char timing[64];
   if (queued_seconds >= 0.0005) {  // shows as 0.001 s or more
     std::snprintf(timing, sizeof timing, "%.3f s (queued %.3f s)", seconds, queued_seconds);
@@ -118,7 +124,11 @@ std::string access_log_line(std::string_view method, std::string_view target, in
     std::snprintf(timing, sizeof timing, "%.3f s", seconds);
   }
   std::string line;  // what a peer sent goes to the log made printable
-  line.append(printable(method, 64)).append(" ").append(printable(target, 256)).append(" ").append(std::to_string(status));
+  line.append(printable(method, 64))
+      .append(" ")
+      .append(printable(target, 256))
+      .append(" ")
+      .append(std::to_string(status));
   line.append(" ").append(timing).append(" ").append(lane);
   return line;
 }

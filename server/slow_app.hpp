@@ -25,7 +25,7 @@ inline constexpr std::string_view served_methods = "GET, HEAD, POST, PUT, PATCH,
 struct AppResponse {
   int status = 200;
   std::string body;
-  std::string allow;  // the Allow header of a 405 or an OPTIONS, empty otherwise
+  std::string allow;                           // the Allow header of a 405 or an OPTIONS, empty otherwise
   std::optional<std::size_t> body_bytes_read;  // X-Body-Bytes: what the app read of the request's body
   std::chrono::duration<double> delay{};
 
@@ -62,9 +62,8 @@ void block_for(std::chrono::duration<double> delay);
 // One access-log line: "GET /?delay=0.2 200 0.201 s worker 2", and when the
 // request waited a millisecond or more for a worker or the loop,
 // "GET / 200 0.900 s (queued 0.600 s) worker 3". `seconds` includes the queue.
-std::string access_log_line(std::string_view method, std::string_view target, int status,
-                            double seconds, std::string_view lane, double queued_seconds = 0);
-
+std::string access_log_line(std::string_view method, std::string_view target, int status, double seconds,
+                            std::string_view lane, double queued_seconds = 0);
 
 // Writes a line to stderr in one piece, so lines from many threads do not mix.
 void write_log_line(const std::string& line);

@@ -7,8 +7,7 @@
 
 namespace kit {
 
-StopSignals::StopSignals(double drain_seconds, std::function<void()> stop_accepting,
-                         std::function<void(int)> exit_now)
+StopSignals::StopSignals(double drain_seconds, std::function<void()> stop_accepting, std::function<void(int)> exit_now)
     : drain_seconds_(drain_seconds),
       stop_accepting_(std::move(stop_accepting)),
       exit_now_(std::move(exit_now)),
@@ -21,9 +20,7 @@ StopSignals::StopSignals(double drain_seconds, std::function<void()> stop_accept
   thread_ = platform::JoiningThread([this] { io_.run(); });
 }
 
-StopSignals::~StopSignals() {
-  io_.stop();
-}  // the thread joins here
+StopSignals::~StopSignals() { io_.stop(); }  // the thread joins here
 
 void StopSignals::on_first_signal(int signal_number) {
   std::fprintf(stderr, "server: SIG%s received, finishing requests in flight (up to %g s)\n",

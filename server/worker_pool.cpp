@@ -21,7 +21,9 @@ std::atomic<int> workers_seen{0};
 // connections the rest wait in the kernel's backlog.
 WorkerPool::WorkerPool(const AppConfig& app, int workers, int queue)
     : AppModel({.keep_alive = false, .requests_wait_in_the_kernel = true}, workers + queue),
-      app_(app), worker_count_(workers), workers_(static_cast<std::size_t>(workers)) {}
+      app_(app),
+      worker_count_(workers),
+      workers_(static_cast<std::size_t>(workers)) {}
 
 std::string WorkerPool::description() const {
   return "worker pool, " + std::to_string(worker_count_) + (worker_count_ == 1 ? " worker" : " workers");
@@ -35,8 +37,7 @@ event_loop::Awaitable<Served> WorkerPool::serve(const AppRequest& request) {
   auto hand_to_a_worker = [this, &request](auto resume) {
     // The event loop must not run out of work while the request is away.
     auto loop = asio::make_work_guard(asio::get_associated_executor(resume));
-    asio::post(workers_, [this, &request, resume = std::move(resume),
-                          loop = std::move(loop)]() mutable {
+    asio::post(workers_, [this, &request, resume = std::move(resume), loop = std::move(loop)]() mutable {
       const auto started = ServerClock::now();
       const std::string& lane = this_thread_name("worker", workers_seen);
       this->started(request, lane);
@@ -49,8 +50,8 @@ event_loop::Awaitable<Served> WorkerPool::serve(const AppRequest& request) {
       });
     });
   };
-  return asio::async_initiate<const decltype(event_loop::use_awaitable)&, void(Served)>(
-      std::move(hand_to_a_worker), event_loop::use_awaitable);
+  return asio::async_initiate<const decltype(event_loop::use_awaitable)&, void(Served)>(std::move(hand_to_a_worker),
+                                                                                        event_loop::use_awaitable);
 }
 
 }  // namespace kit

@@ -32,7 +32,8 @@ int make_room_for_connections(int connections) {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return connections;
   if (limit.rlim_cur < needed) {
-    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? needed : std::min(limit.rlim_max, std::max(needed, limit.rlim_cur));
+    limit.rlim_cur =
+        limit.rlim_max == RLIM_INFINITY ? needed : std::min(limit.rlim_max, std::max(needed, limit.rlim_cur));
     if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::getrlimit(RLIMIT_NOFILE, &limit);
   }
   grow_descriptor_table(std::min(needed, limit.rlim_cur));
@@ -50,9 +51,9 @@ DescriptorShares share_descriptors(int fit, int server_wanted, int dashboard_wan
 
 std::string too_few_descriptors(int wanted, int fit) {
   const std::string needed = std::to_string(static_cast<long>(wanted) + spare_descriptors);
-  return std::to_string(wanted) + " connections at once need about " + needed +
-         " open files, but only " + std::to_string(fit) + " connections fit in this shell's limit: raise it with 'ulimit -n " +
-         needed + "' (as root if the hard limit is lower)";
+  return std::to_string(wanted) + " connections at once need about " + needed + " open files, but only " +
+         std::to_string(fit) + " connections fit in this shell's limit: raise it with 'ulimit -n " + needed +
+         "' (as root if the hard limit is lower)";
 }
 
 bool room_for_connections(const std::string& program, int connections, std::ostream& errors) {

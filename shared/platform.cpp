@@ -52,8 +52,9 @@ std::optional<std::chrono::nanoseconds> age_of_unread_bytes(int fd) {
     if (part->cmsg_level != SOL_SOCKET || part->cmsg_type != SCM_TIMESTAMPNS) continue;
     timespec stamp;
     std::memcpy(&stamp, CMSG_DATA(part), sizeof stamp);
-    const auto received = std::chrono::system_clock::time_point(std::chrono::duration_cast<
-        std::chrono::system_clock::duration>(std::chrono::seconds(stamp.tv_sec) + std::chrono::nanoseconds(stamp.tv_nsec)));
+    const auto received =
+        std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::seconds(stamp.tv_sec) + std::chrono::nanoseconds(stamp.tv_nsec)));
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now() - received);
   }
 #else

@@ -60,8 +60,8 @@ class JoiningThread {
  public:
   JoiningThread() = default;
   template <class Function>
-    requires(!std::is_same_v<std::remove_cvref_t<Function>, JoiningThread>)
-  explicit JoiningThread(Function&& function) : thread_(std::forward<Function>(function)) {}
+  requires(!std::is_same_v<std::remove_cvref_t<Function>, JoiningThread>) explicit JoiningThread(Function&& function)
+      : thread_(std::forward<Function>(function)) {}
   JoiningThread(JoiningThread&&) noexcept = default;
   JoiningThread& operator=(JoiningThread&& other) noexcept {
     join_if_running();

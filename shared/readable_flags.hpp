@@ -33,11 +33,11 @@ inline std::string help_with_examples(const CLI::App& app, const std::string& ex
 
 // A number from `low` to `high` (no upper bound by default); `what` says
 // what it counts: "seconds", "requests". Whole numbers only with `whole`.
-inline CLI::Validator number(const std::string& what, double low,
-                             double high = std::numeric_limits<double>::infinity(), bool whole = false) {
-  const std::string expected = what + ", " +
-                               (std::isinf(high) ? number_text(low) + " or more"
-                                                 : "from " + number_text(low) + " to " + number_text(high));
+inline CLI::Validator number(const std::string& what, double low, double high = std::numeric_limits<double>::infinity(),
+                             bool whole = false) {
+  const std::string expected =
+      what + ", " +
+      (std::isinf(high) ? number_text(low) + " or more" : "from " + number_text(low) + " to " + number_text(high));
   return CLI::Validator(
       [=](std::string& input) -> std::string {
         double value = 0;
@@ -97,8 +97,9 @@ inline CLI::Validator host_name() {
         const std::string_view name = input.starts_with('.') ? std::string_view(input).substr(1) : input;
         const bool letters_only = !name.empty() && name.size() <= 253 && name.front() != '.' && name.back() != '.' &&
                                   name.find("..") == std::string_view::npos &&
-                                  name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                         "0123456789-.") == std::string_view::npos;
+                                  name.find_first_not_of(
+                                      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                      "0123456789-.") == std::string_view::npos;
         if (letters_only) return "";
         return "expected a host name like lab-7.school.example or .school.example; got '" + input + "'";
       },

@@ -106,7 +106,9 @@ TEST(Projector, TheClassStaysOnTheFirstScreenWhateverTheTraffic) {
                                            sequential ? 2.01 : 1.01));
   }
   projector.text_once_shown("(5 students)");
-  auto client = std::async(std::launch::async, [&] { return run_program("client_async", {server.url(), "-n", "40", "-q"}); });
+  auto client = std::async(std::launch::async, [&] {
+    return run_program("client_async", {server.url(), "-n", "40", "-q"});
+  });
   const std::string busy = projector.text_once_shown("40 in flight");
   EXPECT_NE(busy.find("40 in flight"), std::string::npos) << busy;
   EXPECT_TRUE(std::regex_search(busy, std::regex(R"(2 requests\n+one after another 2\.01 s \(5 students\)\n+)"
@@ -117,8 +119,9 @@ TEST(Projector, TheClassStaysOnTheFirstScreenWhateverTheTraffic) {
     EXPECT_EQ(projector.evaluate_at_size(first_screen_check, width, height), "ok") << width << "x" << height;
   }
   // As a server open to the room shows it: the QR code instead of the hint.
-  projector.evaluate("for (const id of ['qr', 'join']) document.getElementById(id).hidden = false;"
-                     "document.getElementById('loopback-only').hidden = true; ''");
+  projector.evaluate(
+      "for (const id of ['qr', 'join']) document.getElementById(id).hidden = false;"
+      "document.getElementById('loopback-only').hidden = true; ''");
   for (const auto& [width, height] : {std::pair{1920, 1080}, std::pair{1280, 720}}) {
     EXPECT_EQ(projector.evaluate_at_size(first_screen_check, width, height), "ok") << width << "x" << height;
   }
@@ -146,7 +149,9 @@ TEST(Projector, ABlockedLoopShowsOnTheGaugeWhileItIsBlocked) {
   ASSERT_TRUE(server.started()) << server.log();
   HeadlessBrowser projector("http://127.0.0.1:" + std::to_string(dashboard_port(server)) + "/");
   ASSERT_NE(projector.text_once_shown("event loop").find("event loop"), std::string::npos) << projector.problem();
-  auto client = std::async(std::launch::async, [&] { return run_program("client_async", {server.url(), "-n", "3", "-q"}); });
+  auto client = std::async(std::launch::async, [&] {
+    return run_program("client_async", {server.url(), "-n", "3", "-q"});
+  });
   std::this_thread::sleep_for(std::chrono::milliseconds(900));
   const std::string lag = projector.evaluate("document.getElementById('lag').textContent");
   const double seconds = lag.find(" ms") != std::string::npos ? std::atof(lag.c_str()) / 1000 : std::atof(lag.c_str());
@@ -154,7 +159,8 @@ TEST(Projector, ABlockedLoopShowsOnTheGaugeWhileItIsBlocked) {
   for (int sample = 0; sample < 10; ++sample) {
     const std::string counts = projector.evaluate(R"js((() => {
       const waiting = [...document.querySelectorAll("#chart .row:not(.note)")].filter((row) => {
-        const bars = row.querySelectorAll(".bar"); return bars.length && bars[bars.length - 1].classList.contains("queued"); });
+        const bars = row.querySelectorAll(".bar");
+        return bars.length && bars[bars.length - 1].classList.contains("queued"); });
       return waiting.length + " drawn, " + document.getElementById("queued").textContent; })())js");
     const int drawn = std::atoi(counts.c_str());
     EXPECT_NE(counts.find(", " + std::to_string(drawn) + " queued"), std::string::npos) << counts;

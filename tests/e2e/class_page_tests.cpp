@@ -29,7 +29,8 @@ struct Outcome {
 Outcome run_in_page(HeadlessBrowser& page, const std::string& kind, int n) {
   const std::string answer = page.evaluate(
       "(async () => { for (let i = 0; i < 100 && !window.classPage; i++) await new Promise((r) => setTimeout(r, 50));"
-      " return JSON.stringify(await window.classPage.run('" + kind + "', " + std::to_string(n) + ")); })()",
+      " return JSON.stringify(await window.classPage.run('" +
+          kind + "', " + std::to_string(n) + ")); })()",
       true);
   boost::system::error_code error;
   const boost::json::value value = boost::json::parse(answer, error);
@@ -46,13 +47,15 @@ Outcome run_in_page(HeadlessBrowser& page, const std::string& kind, int n) {
 // frames of this page (student1, student2, ...), each running 2 requests, half
 // one after another and half all at once. How many runs succeeded, as text.
 std::string run_students_in_frames(HeadlessBrowser& page, int count) {
-  page.evaluate("for (let k = 1; k <= " + std::to_string(count) + "; k++) { const f = document.createElement('iframe');"
+  page.evaluate("for (let k = 1; k <= " + std::to_string(count) +
+                "; k++) { const f = document.createElement('iframe');"
                 " f.src = '/class?name=student' + k; document.body.appendChild(f); } ''");
   return page.evaluate(
       "(async () => { const frames = [...document.querySelectorAll('iframe')];"
       " for (let i = 0; i < 100 && !frames.every((f) => f.contentWindow.classPage); i++)"
       "   await new Promise((r) => setTimeout(r, 50));"
-      " const runs = await Promise.all(frames.map((f, k) => f.contentWindow.classPage.run(k % 2 ? 'all' : 'sequential', 2)));"
+      " const runs = await Promise.all(frames.map((f, k) => f.contentWindow.classPage.run(k % 2 ? 'all' : "
+      "'sequential', 2)));"
       " return String(runs.filter((r) => r.ok === 2).length); })()",
       true);
 }
@@ -171,7 +174,8 @@ TEST(ClassPage, ScreenshotsOfThePagesForAPersonToLookAt) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   for (const auto& [width, height] : {std::pair{1920, 1080}, std::pair{1280, 720}}) {
     const std::string size = std::to_string(width) + "x" + std::to_string(height);
-    EXPECT_TRUE(projector.screenshot(folder + "/projector-idle-" + size + ".png", width, height)) << projector.problem();
+    EXPECT_TRUE(projector.screenshot(folder + "/projector-idle-" + size + ".png", width, height))
+        << projector.problem();
   }
   auto busy = std::async(std::launch::async, [&] {
     return run_program("client_async", {server.url("/?delay=3"), "-n", "40", "-q"});
@@ -179,7 +183,8 @@ TEST(ClassPage, ScreenshotsOfThePagesForAPersonToLookAt) {
   projector.text_once_shown("40 in flight");
   for (const auto& [width, height] : {std::pair{1920, 1080}, std::pair{1280, 720}}) {
     const std::string size = std::to_string(width) + "x" + std::to_string(height);
-    EXPECT_TRUE(projector.screenshot(folder + "/projector-busy-" + size + ".png", width, height)) << projector.problem();
+    EXPECT_TRUE(projector.screenshot(folder + "/projector-busy-" + size + ".png", width, height))
+        << projector.problem();
   }
   busy.get();
 }

@@ -58,8 +58,7 @@ TEST(Clients, SyncTakesTwoDelaysAsyncTakesOne) {
   ASSERT_EQ(async.exit_code, 0) << async.err;
   EXPECT_EQ(sync.out, repeat(body_line, 2));
   EXPECT_EQ(async.out, sync.out);
-  EXPECT_TRUE(std::regex_match(sync.err, std::regex(R"(2 requests, 2 ok, 0 failed in 0\.\d{3} s\n)")))
-      << sync.err;
+  EXPECT_TRUE(std::regex_match(sync.err, std::regex(R"(2 requests, 2 ok, 0 failed in 0\.\d{3} s\n)"))) << sync.err;
 
   EXPECT_GE(recap_seconds(sync.err), 2 * delay);
   EXPECT_GE(recap_seconds(async.err), delay);
@@ -113,9 +112,9 @@ TEST(Clients, ThreadsTheSystemRefusesAreOneLineAndExitTwo) {
     GTEST_SKIP() << "the sanitizers need more address space than this test leaves";
   }
   // 1.5 GB of address space holds the stacks of a few hundred threads, not 3000.
-  const ProgramResult result = run_program("client_sync", {"http://127.0.0.1:" + std::to_string(unused_port()) + "/",
-                                                           "--threads", "3000", "-n", "3000"},
-                                           30, {"/usr/bin/prlimit", "--as=1500000000"});
+  const ProgramResult result = run_program(
+      "client_sync", {"http://127.0.0.1:" + std::to_string(unused_port()) + "/", "--threads", "3000", "-n", "3000"}, 30,
+      {"/usr/bin/prlimit", "--as=1500000000"});
   EXPECT_EQ(result.exit_code, 2) << result.err;
   EXPECT_EQ(result.out, "");
   EXPECT_TRUE(std::regex_match(result.err, std::regex(R"(client_sync: the system refused thread \d+ of 3000 \(.+\); )"
@@ -191,8 +190,8 @@ TEST(Clients, ProcessesReportTheirRequestsAsThreadsDo) {
     EXPECT_EQ(requests[k].at("lane").as_int64(), static_cast<std::int64_t>(1 + k % 2));
     EXPECT_EQ(requests[k].at("status").as_int64(), 200);
   }
-  EXPECT_NE(run_program("client_sync", {server.url(), "--processes", "2", "-z", "1s"}).err.find(
-                "--duration and --processes cannot be used together"),
+  EXPECT_NE(run_program("client_sync", {server.url(), "--processes", "2", "-z", "1s"})
+                .err.find("--duration and --processes cannot be used together"),
             std::string::npos);
 }
 
@@ -215,8 +214,8 @@ TEST(Clients, AProcessThatDiesIsOneLineAndItsRequestsFail) {
       if (!(stat >> pid >> name >> state >> parent) || name != "(client_sync)") continue;
       std::ifstream parent_stat("/proc/" + parent + "/stat");
       std::string parent_pid, parent_name, parent_state, grandparent;
-      if (parent_stat >> parent_pid >> parent_name >> parent_state >> grandparent &&
-          parent_name == "(client_sync)" && grandparent == std::to_string(::getpid())) {
+      if (parent_stat >> parent_pid >> parent_name >> parent_state >> grandparent && parent_name == "(client_sync)" &&
+          grandparent == std::to_string(::getpid())) {
         victim = std::stoi(pid);
       }
     }
@@ -225,7 +224,8 @@ TEST(Clients, AProcessThatDiesIsOneLineAndItsRequestsFail) {
   ::kill(victim, SIGKILL);
   const ProgramResult result = client.get();
   EXPECT_EQ(result.exit_code, 1) << result.err;
-  EXPECT_TRUE(std::regex_search(result.err, std::regex(R"(client_sync: process [12] was killed by signal \w+)"))) << result.err;
+  EXPECT_TRUE(std::regex_search(result.err, std::regex(R"(client_sync: process [12] was killed by signal \w+)")))
+      << result.err;
   EXPECT_NE(result.err.find("4 requests, 2 ok, 2 failed"), std::string::npos) << result.err;
 }
 
@@ -267,9 +267,9 @@ TEST_P(BothClients, RefusedConnectionsAreReportedOneLineEach) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.out, "");
   const std::string refused = "connection refused (127.0.0.1:" + std::to_string(port) + ")\n";
-  EXPECT_TRUE(std::regex_match(result.err,
-                               std::regex("request 1: " + std::regex_replace(refused, std::regex(R"([().])"), R"(\$&)") +
-                                          "request 2: .*\n2 requests, 0 ok, 2 failed in \\d+\\.\\d{3} s\n")))
+  EXPECT_TRUE(std::regex_match(
+      result.err, std::regex("request 1: " + std::regex_replace(refused, std::regex(R"([().])"), R"(\$&)") +
+                             "request 2: .*\n2 requests, 0 ok, 2 failed in \\d+\\.\\d{3} s\n")))
       << result.err;
 }
 
@@ -303,9 +303,9 @@ TEST_P(BothClients, TheTerminalScreenEndsCleanAfterAProgressLine) {
   ASSERT_TRUE(server.started()) << server.log();
   const bool sync = GetParam() == "client_sync";
   const std::string n = sync ? "2" : "6";
-  const std::vector<std::vector<std::string>> runs = {
-      {server.url(), "-n", n, "-c", "3", "-q"}, {server.url(), "-n", n, "-c", "3"},
-      {server.url(), "-n", n, "-c", "3", "-q", "--timeline"}};
+  const std::vector<std::vector<std::string>> runs = {{server.url(), "-n", n, "-c", "3", "-q"},
+                                                      {server.url(), "-n", n, "-c", "3"},
+                                                      {server.url(), "-n", n, "-c", "3", "-q", "--timeline"}};
   for (std::vector<std::string> args : runs) {
     if (sync) args.erase(args.begin() + 3, args.begin() + 5);  // no -c: one after another
     const ProgramResult run = run_in_terminal(GetParam(), args);
@@ -328,9 +328,7 @@ TEST_P(BothClients, TheTerminalScreenEndsCleanAfterAProgressLine) {
 TEST_P(BothClients, UnknownHostIsNamed) {
   const ProgramResult result = run({"http://no-such-host.invalid:8000/", "-n", "1"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.err.find("request 1: cannot resolve host 'no-such-host.invalid'"),
-            std::string::npos)
-      << result.err;
+  EXPECT_NE(result.err.find("request 1: cannot resolve host 'no-such-host.invalid'"), std::string::npos) << result.err;
 }
 
 TEST_P(BothClients, BadUrlsExitTwo) {
@@ -362,13 +360,27 @@ TEST_P(BothClients, FlagErrorsSayWhatWasExpected) {
 }
 
 TEST_P(BothClients, BadFlagsExitTwo) {
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"--bogus"}, {"-n", "0"}, {"-n", "many"}, {"--timeout", "-1"},
-        {"--timeout", "0"}, {"http://127.0.0.1:9/", "ftp://b/"}, {"-n", "3", "-z", "1s"},
-        {"-z", "soon"}, {"-z", "10"}, {"--max-body", "lots"}, {"--cacert", "/no/such/ca.pem"},
-        {"--rate", "0"}, {"--rate", "fast"}, {"--retry", "-1"}, {"--retry", "101"}, {"--deadline", "0"},
-        {"--urls", "/no/such/list.txt"}, {"--urls", "/dev/null"}, {"http://a\x1b[2J\x07/"},
-        {"-n", "\x1b]0;pwned\x07"}, {"--urls", "/no/such/\x1b[2J"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--bogus"},
+                                               {"-n", "0"},
+                                               {"-n", "many"},
+                                               {"--timeout", "-1"},
+                                               {"--timeout", "0"},
+                                               {"http://127.0.0.1:9/", "ftp://b/"},
+                                               {"-n", "3", "-z", "1s"},
+                                               {"-z", "soon"},
+                                               {"-z", "10"},
+                                               {"--max-body", "lots"},
+                                               {"--cacert", "/no/such/ca.pem"},
+                                               {"--rate", "0"},
+                                               {"--rate", "fast"},
+                                               {"--retry", "-1"},
+                                               {"--retry", "101"},
+                                               {"--deadline", "0"},
+                                               {"--urls", "/no/such/list.txt"},
+                                               {"--urls", "/dev/null"},
+                                               {"http://a\x1b[2J\x07/"},
+                                               {"-n", "\x1b]0;pwned\x07"},
+                                               {"--urls", "/no/such/\x1b[2J"}}) {
     const ProgramResult result = run(args, 10);
     EXPECT_EQ(result.exit_code, 2) << args[0];
     EXPECT_EQ(result.err.rfind(GetParam() + ": ", 0), 0u) << result.err;
@@ -406,7 +418,8 @@ TEST(AsyncClient, BadLoopsExitTwo) {
 TEST_P(BothClients, HelpShowsExamples) {
   const ProgramResult result = run({"--help"}, 10);
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_NE(result.out.find("\nExamples:\n  " + GetParam() + "  "), std::string::npos) << "each on a line of its own: " << result.out;
+  EXPECT_NE(result.out.find("\nExamples:\n  " + GetParam() + "  "), std::string::npos)
+      << "each on a line of its own: " << result.out;
   EXPECT_NE(result.out.find("\n  " + GetParam() + " -n "), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("http://localhost:8000/"), std::string::npos);
 }
@@ -445,8 +458,8 @@ TEST(Reports, SyncBarsFollowEachOtherAsyncBarsOverlap) {
   ServerProcess server = slow_server({"--async"});
   ASSERT_TRUE(server.started()) << server.log();
   const std::string json_path = ::testing::TempDir() + "/kit-reports-sync.json";
-  const ProgramResult sync = run_program(
-      "client_sync", {server.url(), "-n", "3", "--summary", "--timeline", "--json", json_path});
+  const ProgramResult sync =
+      run_program("client_sync", {server.url(), "-n", "3", "--summary", "--timeline", "--json", json_path});
   ASSERT_EQ(sync.exit_code, 0) << sync.err;
   EXPECT_NE(sync.out.find("Timeline: 3 requests on 1 lane,"), std::string::npos) << sync.out;
   EXPECT_NE(sync.out.find("Latency distribution:"), std::string::npos) << sync.out;
@@ -505,8 +518,7 @@ TEST_P(BothClients, UnwritableOutputIsRefusedBeforeTheRun) {
 }
 
 TEST_P(BothClients, SummaryOfAFailedRunHasNoLatencies) {
-  const ProgramResult result =
-      run({"http://127.0.0.1:" + std::to_string(unused_port()) + "/", "-n", "2", "--summary"});
+  const ProgramResult result = run({"http://127.0.0.1:" + std::to_string(unused_port()) + "/", "-n", "2", "--summary"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.out.find("Success rate:   0.0% (0 of 2)"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("[2] refused"), std::string::npos) << result.out;

@@ -109,7 +109,8 @@ TEST(Dashboard, ServesTheClassPageAndTellsItWhereTheServerIs) {
   EXPECT_EQ(page.find("http://"), std::string::npos) << "nothing from the network: a class may be offline";
   EXPECT_NE(raw_exchange(port, get("/class.js")).find("window.classPage = { run }"), std::string::npos);
   const std::string where = raw_exchange(port, get("/class/server"));
-  EXPECT_NE(where.find("{\"port\":" + std::to_string(server.port()) + ",\"tls\":false,\"delay\":"), std::string::npos) << where;
+  EXPECT_NE(where.find("{\"port\":" + std::to_string(server.port()) + ",\"tls\":false,\"delay\":"), std::string::npos)
+      << where;
   const std::string qr = raw_exchange(port, get("/class/qr.svg"));
   EXPECT_NE(qr.find("Content-Type: image/svg+xml"), std::string::npos) << qr;
   EXPECT_NE(qr.find("<path fill=\"#000\" d=\"M4,4h1v1h-1z"), std::string::npos) << "a finder pattern's corner: " << qr;
@@ -135,15 +136,17 @@ TEST(Dashboard, RunReportsAreCheckedBoundedAndShown) {
   EXPECT_EQ(status_line(raw_exchange(port, post_report(report_of("Ada")))), "HTTP/1.1 200 OK");
   const std::string hostile = std::string("<b>\\u001b[31m") + std::string(100, 'x');
   EXPECT_EQ(status_line(raw_exchange(port, post_report(report_of(hostile, "sequential")))), "HTTP/1.1 200 OK");
-  for (const std::string& bad : {std::string("not json"), std::string("[1]"), report_of("Ada", "threads"),
-                                report_of(""), std::string(R"({"name":"x","kind":"all","n":0,"seconds":1,"maxInFlight":1})"),
-                                std::string(R"({"name":"x","kind":"all","n":2,"seconds":-1,"maxInFlight":1})")}) {
+  for (const std::string& bad :
+       {std::string("not json"), std::string("[1]"), report_of("Ada", "threads"), report_of(""),
+        std::string(R"({"name":"x","kind":"all","n":0,"seconds":1,"maxInFlight":1})"),
+        std::string(R"({"name":"x","kind":"all","n":2,"seconds":-1,"maxInFlight":1})")}) {
     EXPECT_EQ(status_line(raw_exchange(port, post_report(bad))), "HTTP/1.1 400 Bad Request") << bad;
   }
   EXPECT_EQ(status_line(raw_exchange(port, post_report(std::string(2000, ' ') + report_of("Big")))),
             "HTTP/1.1 413 Payload Too Large");
   const std::string stream = events.receive(1.2);  // the class goes out with the next heartbeat
-  EXPECT_NE(stream.find("{\"name\":\"Ada\",\"runs\":[{\"kind\":\"all\",\"n\":2,\"seconds\":"), std::string::npos) << stream;
+  EXPECT_NE(stream.find("{\"name\":\"Ada\",\"runs\":[{\"kind\":\"all\",\"n\":2,\"seconds\":"), std::string::npos)
+      << stream;
   EXPECT_NE(stream.find("\"name\":\"<b>\\\\x1b[31mxxx"), std::string::npos) << "made printable, then JSON: " << stream;
   EXPECT_EQ(stream.find("\x1b"), std::string::npos) << "no control byte reaches a page";
   EXPECT_EQ(stream.find(std::string(40, 'x')), std::string::npos) << "names are cut to 32 characters";
@@ -173,8 +176,8 @@ TEST(Dashboard, AClassBehindOneAddressIsHeardWhole) {
   ASSERT_TRUE(events.send(get("/events")));
   int taken = 0;
   for (int k = 1; k <= 35; ++k) {
-    taken += status_line(raw_exchange(port, post_report(report_of("student" + std::to_string(k))), 5)) ==
-             "HTTP/1.1 200 OK";
+    taken +=
+        status_line(raw_exchange(port, post_report(report_of("student" + std::to_string(k))), 5)) == "HTTP/1.1 200 OK";
   }
   EXPECT_EQ(taken, 35);
   std::string long_name;  // in the report's JSON as \u escapes: 40 characters, 3 bytes each in UTF-8

@@ -22,9 +22,7 @@ class BothClients : public ::testing::TestWithParam<std::string> {
  protected:
   bool sync() const { return GetParam() == "client_sync"; }
   // `lanes` requests at once: threads for client_sync, in flight for client_async.
-  std::vector<std::string> lanes(int count) const {
-    return {sync() ? "--threads" : "-c", std::to_string(count)};
-  }
+  std::vector<std::string> lanes(int count) const { return {sync() ? "--threads" : "-c", std::to_string(count)}; }
   ProgramResult run(std::vector<std::string> args, double timeout = 60) const {
     return run_program(GetParam(), args, timeout);
   }
@@ -53,8 +51,8 @@ TEST_P(BothClients, RetryWaitsAsRetryAfterSays) {
   EXPECT_NE(with.err.find("(1 retry)"), std::string::npos) << with.err;
   const auto requests = requests_in(with.out);
   ASSERT_EQ(requests.size(), 3u) << "one record per try";
-  const auto refused = std::find_if(requests.begin(), requests.end(),
-                                    [](const auto& r) { return r.at("retried").as_bool(); });
+  const auto refused =
+      std::find_if(requests.begin(), requests.end(), [](const auto& r) { return r.at("retried").as_bool(); });
   ASSERT_NE(refused, requests.end());
   EXPECT_EQ(refused->at("status").as_int64(), 429);
   const auto& again = *(refused + 1);
@@ -100,8 +98,9 @@ TEST_P(BothClients, RateSendsOnSchedule) {
   constexpr int requests = 30;
   constexpr double rate = 20;
   ProgramResult result;
-  std::thread client([&] { result = run(joined({server.url(), "-n", std::to_string(requests), "-q", "--rate",
-                                                 "20", "--summary"}, lanes(4))); });
+  std::thread client([&] {
+    result = run(joined({server.url(), "-n", std::to_string(requests), "-q", "--rate", "20", "--summary"}, lanes(4)));
+  });
   const auto logged = [&] { return count_of(server.log(), "GET / 200"); };
   const auto began = std::chrono::steady_clock::now();
   while (logged() == 0 && std::chrono::steady_clock::now() - began < std::chrono::seconds(10)) {
@@ -163,8 +162,7 @@ TEST_P(BothClients, BodiesOfSeveralUrlsPrintInOrder) {
   ServerProcess slow({"--async", "--delay", "0.3", "--quiet", "--body", "from the slow one"});
   ServerProcess quick({"--async", "--delay", "0", "--quiet", "--body", "from the quick one"});
   ASSERT_TRUE(slow.started() && quick.started());
-  const ProgramResult result =
-      run(joined({slow.url(), quick.url(), slow.url("/?delay=0.1"), "--summary"}, lanes(3)));
+  const ProgramResult result = run(joined({slow.url(), quick.url(), slow.url("/?delay=0.1"), "--summary"}, lanes(3)));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out.substr(0, result.out.find("\nSummary")),
             "from the slow one\nfrom the quick one\nfrom the slow one\n");
@@ -194,12 +192,10 @@ TEST_P(BothClients, UrlsTakeTurnsWithAConnectionPerHost) {
 TEST_P(BothClients, AnUnresolvableHostFailsAlone) {
   ServerProcess server({"--async", "--delay", "0", "--quiet"});
   ASSERT_TRUE(server.started()) << server.log();
-  const ProgramResult result =
-      run({server.url(), "http://no-such-host.invalid:8000/", server.url(), "-n", "4"});
+  const ProgramResult result = run({server.url(), "http://no-such-host.invalid:8000/", server.url(), "-n", "4"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.out, "This is a slow web api\nThis is a slow web api\nThis is a slow web api\n");
-  EXPECT_NE(result.err.find("request 2: cannot resolve host 'no-such-host.invalid'"), std::string::npos)
-      << result.err;
+  EXPECT_NE(result.err.find("request 2: cannot resolve host 'no-such-host.invalid'"), std::string::npos) << result.err;
   EXPECT_EQ(count_of(result.err, "cannot resolve"), 1) << result.err;
   EXPECT_NE(result.err.find("4 requests, 3 ok, 1 failed"), std::string::npos) << result.err;
 }
@@ -213,8 +209,8 @@ TEST_P(BothClients, UrlsFromAFileOrStdin) {
   const ProgramResult from_file = run({"--urls", list});
   EXPECT_EQ(from_file.exit_code, 0) << from_file.err;
   EXPECT_EQ(from_file.out, "listed\nlisted\n");
-  const ProgramResult from_stdin = run_program(
-      GetParam(), {"--urls", "-"}, 60, {"/bin/sh", "-c", "echo '" + server.url() + "' | \"$0\" \"$@\""});
+  const ProgramResult from_stdin =
+      run_program(GetParam(), {"--urls", "-"}, 60, {"/bin/sh", "-c", "echo '" + server.url() + "' | \"$0\" \"$@\""});
   EXPECT_EQ(from_stdin.exit_code, 0) << from_stdin.err;
   EXPECT_EQ(from_stdin.out, "listed\n");
   std::ofstream(list) << "# only comments\n";

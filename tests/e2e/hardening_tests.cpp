@@ -16,7 +16,6 @@ namespace kit::test {
 
 namespace {
 
-
 std::string closing(const std::string& request_line, const std::string& headers = "") {
   return request_line + "\r\nHost: h\r\n" + headers + "Connection: close\r\n\r\n";
 }
@@ -46,8 +45,8 @@ class Hardening : public ::testing::TestWithParam<Model> {
 }  // namespace
 
 TEST_P(Hardening, MalformedRequestGets400) {
-  for (const std::string request : {"GARBAGE\r\n\r\n", "GET /\r\n\r\n", "GET / HTTP/9.9\r\n\r\n",
-                                     "GET / HTTP/1.1\r\nBad Header Line\r\n\r\n"}) {
+  for (const std::string request :
+       {"GARBAGE\r\n\r\n", "GET /\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "GET / HTTP/1.1\r\nBad Header Line\r\n\r\n"}) {
     const std::string response = exchange(request);
     EXPECT_EQ(status_line(response), "HTTP/1.1 400 Bad Request") << request;
     EXPECT_NE(response.find("\r\n\r\nmalformed request\n"), std::string::npos) << response;
@@ -58,7 +57,7 @@ TEST_P(Hardening, MalformedRequestGets400) {
 // waiting for bytes that will never come.
 TEST_P(Hardening, RequestsAnOutsideSuiteChecksAreRefusedAtOnce) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"GET / \r\n\r\n", "HTTP/1.1 400 Bad Request"},  // no version
+      {"GET / \r\n\r\n", "HTTP/1.1 400 Bad Request"},                               // no version
       {"GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\n", "HTTP/1.1 400 Bad Request"},  // no Host, body never sent
       {"GET / HTTP/1.1\r\nHost: h\r\nTransFer-Encoding: chunked\r\ncontent-LengtH: 5\r\n\r\n",
        "HTTP/1.1 400 Bad Request"},
@@ -71,7 +70,8 @@ TEST_P(Hardening, RequestsAnOutsideSuiteChecksAreRefusedAtOnce) {
     const auto start = std::chrono::steady_clock::now();
     const std::string response = connection.receive(5);
     EXPECT_EQ(status_line(response), expected) << request;
-    EXPECT_DURATION_LT(seconds_since(start), 0.4) << "answered at once, not after the 0.5 s header timeout: " << request;
+    EXPECT_DURATION_LT(seconds_since(start), 0.4)
+        << "answered at once, not after the 0.5 s header timeout: " << request;
   }
 }
 
@@ -113,8 +113,9 @@ TEST_P(Hardening, Http10AndConnectionCloseAreHonoured) {
 
 TEST_P(Hardening, PipelinedRequestsAreAnsweredInOrder) {
   RawConnection connection(server->port());
-  ASSERT_TRUE(connection.send("GET /?delay=0.1&n=1 HTTP/1.1\r\nHost: h\r\n\r\n"
-                              "GET /?status=503 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(
+      connection.send("GET /?delay=0.1&n=1 HTTP/1.1\r\nHost: h\r\n\r\n"
+                      "GET /?status=503 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"));
   const std::string responses = connection.receive(5);
   const auto first = responses.find("HTTP/1.1 200 OK");
   ASSERT_EQ(first, 0u) << responses;
@@ -172,8 +173,7 @@ TEST_P(Hardening, IdleKeptAliveConnectionIsClosed) {
   EXPECT_DURATION_LT(seconds_since(start), 3.0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, Hardening,
-                         ::testing::Values(Model{"WorkerPool", {}}, Model{"EventLoop", {"--async"}}),
+INSTANTIATE_TEST_SUITE_P(Models, Hardening, ::testing::Values(Model{"WorkerPool", {}}, Model{"EventLoop", {"--async"}}),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace kit::test

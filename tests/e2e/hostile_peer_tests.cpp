@@ -32,9 +32,7 @@ constexpr long most_client_kb = 64 * 1024;  // a client's whole peak against a h
 
 const std::vector<Model> models = {{"WorkerPool", {}}, {"EventLoop", {"--async"}}};
 
-std::string request_head(const std::string& headers = "") {
-  return "GET / HTTP/1.1\r\nHost: h\r\n" + headers + "\r\n";
-}
+std::string request_head(const std::string& headers = "") { return "GET / HTTP/1.1\r\nHost: h\r\n" + headers + "\r\n"; }
 
 class HostileClient : public ::testing::TestWithParam<Model> {
  protected:
@@ -108,17 +106,20 @@ TEST_P(HostileClient, StopDoesNotWaitForAClientThatNeverReads) {
 TEST_P(HostileClient, BodilessStatusesCarryNoBody) {
   auto server = start();
   for (const std::string status : {"204", "304"}) {
-    const std::string answer = raw_exchange(server->port(), "GET /?status=" + status + " HTTP/1.1\r\nHost: h\r\n"
-                                                            "Connection: close\r\n\r\n");
+    const std::string answer = raw_exchange(server->port(), "GET /?status=" + status +
+                                                                " HTTP/1.1\r\nHost: h\r\n"
+                                                                "Connection: close\r\n\r\n");
     EXPECT_EQ(answer.find("Content-Length"), std::string::npos) << answer;
     EXPECT_TRUE(answer.ends_with("\r\n\r\n")) << "no body after the headers: " << answer;
   }
-  const std::string reset = raw_exchange(server->port(), "GET /?status=205 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  const std::string reset =
+      raw_exchange(server->port(), "GET /?status=205 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
   EXPECT_NE(reset.find("Content-Length: 0\r\n"), std::string::npos) << reset;
   EXPECT_TRUE(reset.ends_with("\r\n\r\n")) << reset;
   // Kept alive, the answer after a 204 is read as it was sent.
-  const std::string two = raw_exchange(server->port(), "GET /?status=204 HTTP/1.1\r\nHost: h\r\n\r\n"
-                                                       "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  const std::string two = raw_exchange(server->port(),
+                                       "GET /?status=204 HTTP/1.1\r\nHost: h\r\n\r\n"
+                                       "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(count_of(two, "HTTP/1.1 "), GetParam().name == "EventLoop" ? 2 : 1) << two;
 }
 
@@ -290,10 +291,12 @@ TEST(DashboardDescriptors, TheDashboardShrinksFirstAndTheServerKeepsItsConnectio
   const int port = dashboard_port(server);
   ASSERT_GT(port, 0);
   std::vector<std::unique_ptr<RawConnection>> idle;
-  for (int i = 0; i < 150; ++i) idle.push_back(std::make_unique<RawConnection>(port, "127.0.0." + std::to_string(2 + i % 10)));
+  for (int i = 0; i < 150; ++i)
+    idle.push_back(std::make_unique<RawConnection>(port, "127.0.0." + std::to_string(2 + i % 10)));
   const ProgramResult class_run = run_program("client_async", {server.url(), "-n", "4"});
   EXPECT_EQ(class_run.exit_code, 0) << class_run.err;
-  EXPECT_NE(server.log().find("the dashboard keeps 32 connections at most, not 128"), std::string::npos) << server.log();
+  EXPECT_NE(server.log().find("the dashboard keeps 32 connections at most, not 128"), std::string::npos)
+      << server.log();
   EXPECT_EQ(server.log().find("serving at most 1 "), std::string::npos) << server.log();
 }
 
@@ -301,7 +304,8 @@ TEST_F(HostileDashboard, EventsShowPathsPrintableAndShort) {
   RawConnection page(dashboard_port);
   page.send("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  raw_exchange(server->port(), "GET /" + std::string(5000, 'p') + "\xff HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  raw_exchange(server->port(),
+               "GET /" + std::string(5000, 'p') + "\xff HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
   const std::string events = page.receive(1.5);
   const auto received = events.find("event: received");
   ASSERT_NE(received, std::string::npos) << events.substr(0, 300);

@@ -17,8 +17,7 @@ namespace {
 
 bool hard_limit_allows(rlim_t descriptors) {
   rlimit limit{};
-  return ::getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
-         (limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= descriptors);
+  return ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && (limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= descriptors);
 }
 
 struct TimedRun {
@@ -121,12 +120,10 @@ TEST(Load, LoopsShareTheRequestsOnThreadsOfTheirOwn) {
 }
 
 TEST_P(BothClients, TooFewDescriptorsAreExplainedBeforeTheRun) {
-  const ProgramResult result = run_program(
-      GetParam(), {"http://127.0.0.1:9/", "-n", "300", lanes_flag(), "300"}, 30,
-      {"/usr/bin/prlimit", "--nofile=64:64"});
+  const ProgramResult result = run_program(GetParam(), {"http://127.0.0.1:9/", "-n", "300", lanes_flag(), "300"}, 30,
+                                           {"/usr/bin/prlimit", "--nofile=64:64"});
   EXPECT_EQ(result.exit_code, 2) << result.err;
-  EXPECT_NE(result.err.find("300 connections at once need about 332 open files"), std::string::npos)
-      << result.err;
+  EXPECT_NE(result.err.find("300 connections at once need about 332 open files"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("ulimit -n 332"), std::string::npos) << result.err;
   EXPECT_EQ(result.err.find("request 1:"), std::string::npos) << "no request was tried";
 }
@@ -136,8 +133,7 @@ TEST_P(BothClients, DurationStopsOnTimeAndCountsEveryRequest) {
   // from 0.8 to 1.2 s, is cut off at 1 s and not counted.
   ServerProcess server({"--async", "--delay", "0.4"});
   ASSERT_TRUE(server.started()) << server.log();
-  const ProgramResult result =
-      run_program(GetParam(), {server.url(), "-z", "1s", lanes_flag(), "3", "--json", "-"});
+  const ProgramResult result = run_program(GetParam(), {server.url(), "-z", "1s", lanes_flag(), "3", "--json", "-"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_GE(result.seconds, 1.0);
   EXPECT_DURATION_LT(result.seconds, 1.6);
@@ -198,8 +194,7 @@ TEST(Load, ASilentConnectionTakesNoPlaceWhileSilent) {
   ASSERT_TRUE(server.started()) << server.log();
   RawConnection silent(server.port());
   ASSERT_TRUE(silent.connected());
-  const std::string response =
-      raw_exchange(server.port(), "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", 5);
+  const std::string response = raw_exchange(server.port(), "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", 5);
   EXPECT_EQ(status_line(response), "HTTP/1.1 200 OK") << response;
 }
 

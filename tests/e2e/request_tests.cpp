@@ -52,8 +52,21 @@ void expect_the_shaped_put(const std::vector<RecordedRequest>& seen) {
   }
 }
 
-const std::vector<std::string> shaped_put = {"-n", "2", "-q", "-m", "put", "-H", "X-Token: abc", "-H", "X-Two:2",
-                                             "-d", R"({"a":1})", "-T", "application/json", "-a", "user:pass"};
+const std::vector<std::string> shaped_put = {"-n",
+                                             "2",
+                                             "-q",
+                                             "-m",
+                                             "put",
+                                             "-H",
+                                             "X-Token: abc",
+                                             "-H",
+                                             "X-Two:2",
+                                             "-d",
+                                             R"({"a":1})",
+                                             "-T",
+                                             "application/json",
+                                             "-a",
+                                             "user:pass"};
 
 TEST_P(BothClients, SendsTheMethodHeadersBodyAndAuthorizationAsked) {
   RecordingServer server;
@@ -139,9 +152,15 @@ TEST_P(BothClients, DataFromAnAtFileIsReadAsCurlReadsIt) {
 TEST_P(BothClients, BadRequestFlagsExitTwoWithOneLineAndSendNothing) {
   RecordingServer server;
   const std::string file = temporary_file("x");
-  const std::vector<std::vector<std::string>> bad = {
-      {"-m", "BREW"}, {"-H", "no colon"}, {"-H", "Bad Name: x"}, {"-H", "Content-Length: 3"},
-      {"-d", "x", "-D", file}, {"-a", "no-colon"}, {"-D", "/no/such/file"}, {"-d", "@/no/such/file"}, {"-m"}};
+  const std::vector<std::vector<std::string>> bad = {{"-m", "BREW"},
+                                                     {"-H", "no colon"},
+                                                     {"-H", "Bad Name: x"},
+                                                     {"-H", "Content-Length: 3"},
+                                                     {"-d", "x", "-D", file},
+                                                     {"-a", "no-colon"},
+                                                     {"-D", "/no/such/file"},
+                                                     {"-d", "@/no/such/file"},
+                                                     {"-m"}};
   for (const auto& flags : bad) {
     std::vector<std::string> args{server.url(), "-n", "1"};
     args.insert(args.end(), flags.begin(), flags.end());
@@ -181,8 +200,8 @@ TEST_P(BothClients, ATargetsFileGivesEachRequestItsMethodHeadersAndBody) {
   const std::string body = temporary_file("{\"name\": \"kit\"}");
   const std::string targets = temporary_file("# two targets\nGET " + server.url("/a") + "\nX-One: 1\n\nPOST " +
                                              server.url("/b") + "\nContent-Type: application/json\n@" + body + "\n");
-  const ProgramResult result =
-      run({"--targets", targets, "-n", "4", "-H", "X-All: yes", "--json", "-", GetParam() == "client_sync" ? "--threads" : "-c", "1"});
+  const ProgramResult result = run({"--targets", targets, "-n", "4", "-H", "X-All: yes", "--json", "-",
+                                    GetParam() == "client_sync" ? "--threads" : "-c", "1"});
   const std::string bad_targets = temporary_file("GET " + server.url() + "\nnot a header\n");
   const ProgramResult bad = run({"--targets", bad_targets});
   for (const std::string& path : {body, targets, bad_targets}) std::remove(path.c_str());
@@ -245,8 +264,8 @@ TEST_P(BothClients, StagesSendTheirScheduleAndEndWithIt) {
   const std::string svg_path = ::testing::TempDir() + "/kit-stages-" + GetParam() + ".svg";
   const std::string json_path = ::testing::TempDir() + "/kit-stages-" + GetParam() + ".json";
   const ProgramResult result =
-      run({server.url(), "--stages", "0.5s:20,0.5s:100", "--rate", "20", GetParam() == "client_sync" ? "--threads" : "-c",
-           "8", "--summary", "--svg", svg_path, "--json", json_path});
+      run({server.url(), "--stages", "0.5s:20,0.5s:100", "--rate", "20",
+           GetParam() == "client_sync" ? "--threads" : "-c", "8", "--summary", "--svg", svg_path, "--json", json_path});
   const std::string svg = read_file(svg_path), json = read_file(json_path);
   std::remove(svg_path.c_str());
   std::remove(json_path.c_str());
@@ -254,7 +273,10 @@ TEST_P(BothClients, StagesSendTheirScheduleAndEndWithIt) {
   // All 40 are sent on time; the last few may still be on their way when the
   // run ends (a busy sanitizer build), and are cut off, at most one a lane.
   std::smatch recap;
-  ASSERT_TRUE(std::regex_search(result.err, recap, std::regex(R"((\d+) requests, \1 ok, 0 failed in [\d.]+ s(?: \((\d+) cut off by the end of the run, not counted\))?)")))
+  ASSERT_TRUE(std::regex_search(
+      result.err, recap,
+      std::regex(
+          R"((\d+) requests, \1 ok, 0 failed in [\d.]+ s(?: \((\d+) cut off by the end of the run, not counted\))?)")))
       << result.err;
   const int counted = std::stoi(recap[1]), cut_off = recap[2].matched ? std::stoi(recap[2]) : 0;
   EXPECT_EQ(counted + cut_off, 40) << result.err;

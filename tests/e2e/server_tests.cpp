@@ -78,7 +78,8 @@ TEST(Server, BothModelsSendTheSameBytes) {
 TEST_P(BothModels, ServingLineNamesTheRealPortAndModel) {
   ServerProcess server(flags({"--delay", delay}));
   ASSERT_TRUE(server.started()) << server.log();
-  const std::regex line(R"(Serving on http://127\.0\.0\.1:(\d+) \((worker pool|event loop), \d+ (workers?|threads?)\) \.\.\.\n)");
+  const std::regex line(
+      R"(Serving on http://127\.0\.0\.1:(\d+) \((worker pool|event loop), \d+ (workers?|threads?)\) \.\.\.\n)");
   std::smatch match;
   ASSERT_TRUE(std::regex_match(server.serving_line(), match, line)) << server.serving_line();
   EXPECT_EQ(std::stoi(match[1]), server.port());
@@ -88,8 +89,7 @@ TEST_P(BothModels, ServingLineNamesTheRealPortAndModel) {
 TEST_P(BothModels, HeadAnswersHeadersOnly) {
   ServerProcess server(flags({"--delay", "0"}));
   ASSERT_TRUE(server.started()) << server.log();
-  const std::string response =
-      raw_exchange(server.port(), "HEAD / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  const std::string response = raw_exchange(server.port(), "HEAD / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(status_line(response), "HTTP/1.1 200 OK");
   EXPECT_NE(response.find("Content-Length: 22\r\n"), std::string::npos);
   EXPECT_EQ(response.find(body), std::string::npos);
@@ -122,8 +122,7 @@ TEST_P(BothModels, BadDelayGets400WithAReason) {
 TEST_P(BothModels, StatusQueryAnswersThatStatus) {
   ServerProcess server(flags({"--delay", "0"}));
   ASSERT_TRUE(server.started()) << server.log();
-  EXPECT_EQ(status_line(raw_exchange(server.port(), get("/?status=503"))),
-            "HTTP/1.1 503 Service Unavailable");
+  EXPECT_EQ(status_line(raw_exchange(server.port(), get("/?status=503"))), "HTTP/1.1 503 Service Unavailable");
 }
 
 TEST_P(BothModels, OtherMethodsGet405WithAllow) {
@@ -146,8 +145,9 @@ TEST_P(BothModels, MethodsWithABodyAreServedAndSayHowMuchTheyRead) {
     EXPECT_NE(sized.find("Server-Timing: queue;dur="), std::string::npos) << sized;
     EXPECT_EQ(sized.substr(sized.size() - body.size()), body) << sized;
     const std::string chunked = raw_exchange(
-        server.port(), method + " / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                                "4\r\nwiki\r\n6\r\npedia!\r\n0\r\n\r\n");
+        server.port(), method +
+                           " / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                           "4\r\nwiki\r\n6\r\npedia!\r\n0\r\n\r\n");
     EXPECT_EQ(status_line(chunked), "HTTP/1.1 200 OK") << method << chunked;
     EXPECT_NE(chunked.find("X-Body-Bytes: 10\r\n"), std::string::npos) << method << chunked;
   }
@@ -171,8 +171,9 @@ TEST_P(BothModels, ExpectContinueIsAnsweredAndTooLargeIsRefusedBeforeTheBody) {
   ServerProcess server(flags({"--delay", "0", "--max-body", "1k"}));
   ASSERT_TRUE(server.started()) << server.log();
   RawConnection waits(server.port());
-  ASSERT_TRUE(waits.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nExpect: 100-continue\r\n"
-                         "Connection: close\r\n\r\n"));
+  ASSERT_TRUE(
+      waits.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nExpect: 100-continue\r\n"
+                 "Connection: close\r\n\r\n"));
   EXPECT_EQ(waits.receive(0.5), "HTTP/1.1 100 Continue\r\n\r\n");
   ASSERT_TRUE(waits.send("abc"));
   const std::string answer = waits.receive();
@@ -211,12 +212,11 @@ TEST_P(BothModels, SigtermLetsRequestsInFlightFinishThenExitsZero) {
   ServerProcess server(flags({"--delay", "0.5"}));
   ASSERT_TRUE(server.started()) << server.log();
   const long idle = server.descriptors();
-  auto client = std::async(std::launch::async, [&] {
-    return run_program("client_async", {server.url(), "-n", "2"});
-  });
+  auto client = std::async(std::launch::async, [&] { return run_program("client_async", {server.url(), "-n", "2"}); });
   // Both requests are waiting once both connections are in: the client may
   // take a while to start (the sanitizers), so watch rather than guess.
-  for (int i = 0; i < 100 && server.descriptors() < idle + 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 0; i < 100 && server.descriptors() < idle + 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
   const ProgramResult result = client.get();
@@ -255,8 +255,8 @@ TEST_P(BothModels, PortInUseExitsTwoWithOneLine) {
       run_program("server", flags({"--host", "127.0.0.1", "--port", std::to_string(first.port())}), 10);
   EXPECT_EQ(second.exit_code, 2);
   EXPECT_EQ(second.out, "");
-  EXPECT_EQ(second.err, "server: cannot listen on 127.0.0.1:" + std::to_string(first.port()) +
-                            " (Address already in use)\n");
+  EXPECT_EQ(second.err,
+            "server: cannot listen on 127.0.0.1:" + std::to_string(first.port()) + " (Address already in use)\n");
 }
 
 TEST_P(BothModels, PastTheRateLimitA429SaysWhenToComeBack) {
@@ -274,7 +274,8 @@ TEST_P(BothModels, PastTheRateLimitA429SaysWhenToComeBack) {
   EXPECT_NE(third.find("RateLimit-Remaining: 0\r\n"), std::string::npos) << third;
   EXPECT_NE(third.find("Server-Timing: queue;dur="), std::string::npos) << third;
   EXPECT_NE(third.find("\r\n\r\ntoo many requests: this server takes 0.5 a second; retry after 2 s\n"),
-            std::string::npos) << third;
+            std::string::npos)
+      << third;
   ASSERT_EQ(server.stop(SIGTERM), 0);
   // A few milliseconds; up to some tens under the sanitizers beside a build.
   EXPECT_TRUE(std::regex_search(server.log(), std::regex(R"(GET / 429 0\.\d\d\d s rate limited\n)"))) << server.log();
@@ -302,11 +303,20 @@ INSTANTIATE_TEST_SUITE_P(Models, BothModels,
                          [](const auto& info) { return info.param.name; });
 
 TEST(Server, BadFlagsExitTwoWithOneLine) {
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"--bogus"}, {"--workers", "0"}, {"--port", "70000"},
-        {"--delay", "-1"}, {"--delay", "soon"}, {"--threads", "2"}, {"--async", "--workers", "2"},
-        {"--async", "--queue", "5"}, {"--queue", "-1"}, {"--delay", "1e19"}, {"--delay", "1e300"},
-        {"--max-delay", "86401"}, {"--drain", "1e19"}, {"--delay", "\x1b]0;pwned\x07"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--bogus"},
+                                               {"--workers", "0"},
+                                               {"--port", "70000"},
+                                               {"--delay", "-1"},
+                                               {"--delay", "soon"},
+                                               {"--threads", "2"},
+                                               {"--async", "--workers", "2"},
+                                               {"--async", "--queue", "5"},
+                                               {"--queue", "-1"},
+                                               {"--delay", "1e19"},
+                                               {"--delay", "1e300"},
+                                               {"--max-delay", "86401"},
+                                               {"--drain", "1e19"},
+                                               {"--delay", "\x1b]0;pwned\x07"}}) {
     const ProgramResult result = run_program("server", args, 10);
     EXPECT_EQ(result.exit_code, 2) << args[0] << " " << args.back();
     EXPECT_EQ(result.err.rfind("server: ", 0), 0u) << result.err;
@@ -414,7 +424,8 @@ TEST(Server, VersionNamesTheKitAndItsLibraries) {
   for (const std::string program : {"server", "client_sync", "client_async"}) {
     const ProgramResult result = run_program(program, {"--version"}, 10);
     EXPECT_EQ(result.exit_code, 0) << program;
-    const std::regex text(program + R"( \d+\.\d+\.\d+ \(slow-server demo kit\)\n)"
+    const std::regex text(program +
+                          R"( \d+\.\d+\.\d+ \(slow-server demo kit\)\n)"
                           R"(built with Boost 1\.\d+\.\d+, cpp-httplib 0\.\d+\.\d+, OpenSSL \d+\.\d+\.\d+.*\n)");
     EXPECT_TRUE(std::regex_match(result.out, text)) << result.out;
   }
@@ -463,7 +474,8 @@ TEST(Server, FlagErrorsSayWhatWasExpected) {
 TEST(Server, HelpShowsExamples) {
   const ProgramResult result = run_program("server", {"--help"}, 10);
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_NE(result.out.find("\nExamples:\n  server  "), std::string::npos) << "each on a line of its own: " << result.out;
+  EXPECT_NE(result.out.find("\nExamples:\n  server  "), std::string::npos)
+      << "each on a line of its own: " << result.out;
   EXPECT_NE(result.out.find("\n  server --workers 1 "), std::string::npos) << result.out;
 }
 

@@ -20,7 +20,6 @@ namespace {
 constexpr double delay = 0.2;
 const std::string body_line = "This is a slow web api\n";
 
-
 // The server says where its throw-away certificate is on stderr.
 std::string certificate_of(const ServerProcess& server) {
   const std::string marker = " and ::1 in ";
@@ -154,8 +153,7 @@ TEST(TlsServer, BadCertificateFilesExitTwo) {
   std::remove(not_a_certificate.c_str());
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, Tls,
-                         ::testing::Values(Model{"WorkerPool", {}}, Model{"EventLoop", {"--async"}}),
+INSTANTIATE_TEST_SUITE_P(Models, Tls, ::testing::Values(Model{"WorkerPool", {}}, Model{"EventLoop", {"--async"}}),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace kit::test

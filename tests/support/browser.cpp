@@ -43,9 +43,15 @@ HeadlessBrowser::HeadlessBrowser(const std::string& url) {
     return;
   }
   profile_ = folder;
-  std::vector<std::string> args{chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
-                                "--no-first-run", "--no-proxy-server", "--remote-debugging-port=0",
-                                "--user-data-dir=" + profile_, url};
+  std::vector<std::string> args{chromium,
+                                "--headless=new",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--no-first-run",
+                                "--no-proxy-server",
+                                "--remote-debugging-port=0",
+                                "--user-data-dir=" + profile_,
+                                url};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -75,8 +81,8 @@ HeadlessBrowser::HeadlessBrowser(const std::string& url) {
       if (!(active >> devtools_port_)) devtools_port_ = 0;
       continue;
     }
-    const std::string answer = raw_exchange(
-        devtools_port_, "GET /json/list HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 5);
+    const std::string answer =
+        raw_exchange(devtools_port_, "GET /json/list HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 5);
     const auto body = answer.find("\r\n\r\n");
     if (body == std::string::npos) continue;
     boost::system::error_code parse_error;
@@ -165,8 +171,9 @@ std::string HeadlessBrowser::evaluate_at_size(const std::string& expression, int
 
 bool HeadlessBrowser::screenshot(const std::string& png_path, int width, int height, const std::string& scroll_to) {
   // One DevTools session: a viewport override ends with the session that set it.
-  const std::string settle = (scroll_to.empty() ? "" : "document.querySelector('" + scroll_to + "').scrollIntoView(); ") +
-                             "new Promise((r) => setTimeout(r, 300))";
+  const std::string settle =
+      (scroll_to.empty() ? "" : "document.querySelector('" + scroll_to + "').scrollIntoView(); ") +
+      "new Promise((r) => setTimeout(r, 300))";
   const boost::json::object shot =
       call({{"Emulation.setDeviceMetricsOverride",
              {{"width", width}, {"height", height}, {"deviceScaleFactor", 1}, {"mobile", width < 600}}},
@@ -176,10 +183,12 @@ bool HeadlessBrowser::screenshot(const std::string& png_path, int width, int hei
   if (!data || !data->is_string()) return false;
   const std::string base64(data->as_string());
   std::string png(base64.size() / 4 * 3 + 3, '\0');
-  const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(png.data()),
-                                     reinterpret_cast<const unsigned char*>(base64.data()), static_cast<int>(base64.size()));
+  const int length =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(png.data()),
+                      reinterpret_cast<const unsigned char*>(base64.data()), static_cast<int>(base64.size()));
   if (length < 0) return false;
-  png.resize(static_cast<std::size_t>(length) - std::count(base64.end() - std::min<std::size_t>(2, base64.size()), base64.end(), '='));
+  png.resize(static_cast<std::size_t>(length) -
+             std::count(base64.end() - std::min<std::size_t>(2, base64.size()), base64.end(), '='));
   std::ofstream(png_path, std::ios::binary) << png;
   return true;
 }

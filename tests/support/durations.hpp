@@ -19,7 +19,9 @@ inline bool durations_checked() {
 }  // namespace kit::test
 
 // As EXPECT_LT and its kin, for a duration or a ratio of durations; a message may follow with <<.
-#define KIT_IF_DURATIONS_CHECKED if (!::kit::test::durations_checked()) {} else  // NOLINT
+#define KIT_IF_DURATIONS_CHECKED           \
+  if (!::kit::test::durations_checked()) { \
+  } else  // NOLINT
 #define EXPECT_DURATION_LT(a, b) KIT_IF_DURATIONS_CHECKED EXPECT_LT(a, b)
 #define EXPECT_DURATION_LE(a, b) KIT_IF_DURATIONS_CHECKED EXPECT_LE(a, b)
 #define EXPECT_DURATION_GT(a, b) KIT_IF_DURATIONS_CHECKED EXPECT_GT(a, b)

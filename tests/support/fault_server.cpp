@@ -40,8 +40,8 @@ std::string read_request(int fd) {
 
 // Sends `head`, then `piece` again and again, every `interval`, until the
 // client goes, the server stops, or 30 s pass: a peer without end.
-void send_without_end(int fd, const std::string& head, const std::string& piece,
-                      std::chrono::milliseconds interval, const std::atomic<bool>& stopping) {
+void send_without_end(int fd, const std::string& head, const std::string& piece, std::chrono::milliseconds interval,
+                      const std::atomic<bool>& stopping) {
   send_all(fd, head);
   const std::string block = interval.count() > 0 ? piece : [&] {
     std::string many;
@@ -119,8 +119,9 @@ void FaultServer::answer(int fd) {
       send_without_end(fd, "HTTP/1.1 200 OK\r\nX-Drip: ", "a", milliseconds(200), stopping_);
       break;
     case Fault::redirect_to_huge_port:
-      send_all(fd, "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:99999999999/x\r\nContent-Length: 0\r\n"
-                   "Connection: close\r\n\r\n");
+      send_all(fd,
+               "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:99999999999/x\r\nContent-Length: 0\r\n"
+               "Connection: close\r\n\r\n");
       break;
     case Fault::redirect_loop:
       send_all(fd, "HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -130,16 +131,19 @@ void FaultServer::answer(int fd) {
                        "/x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
       break;
     case Fault::retry_after_year_9999:
-      send_all(fd, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: Fri, 31 Dec 9999 23:59:59 GMT\r\n"
-                   "Content-Length: 0\r\nConnection: close\r\n\r\n");
+      send_all(fd,
+               "HTTP/1.1 503 Service Unavailable\r\nRetry-After: Fri, 31 Dec 9999 23:59:59 GMT\r\n"
+               "Content-Length: 0\r\nConnection: close\r\n\r\n");
       break;
     case Fault::control_bytes_location:
-      send_all(fd, "HTTP/1.1 302 Found\r\nLocation: /\x1b[31mred\x07\xff\r\nContent-Length: 0\r\n"
-                   "Connection: close\r\n\r\n");
+      send_all(fd,
+               "HTTP/1.1 302 Found\r\nLocation: /\x1b[31mred\x07\xff\r\nContent-Length: 0\r\n"
+               "Connection: close\r\n\r\n");
       break;
     case Fault::continue_then_ok:
-      send_all(fd, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\n"
-                   "arrived");
+      send_all(fd,
+               "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\n"
+               "arrived");
       break;
     case Fault::close_before_headers:
       break;
@@ -161,8 +165,9 @@ void FaultServer::answer(int fd) {
       send_all(fd, "hello there\r\n\r\n");
       break;
     case Fault::chunked:
-      send_all(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                   "5\r\nThis \r\n11\r\nis a slow web api\r\n0\r\n\r\n");
+      send_all(fd,
+               "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+               "5\r\nThis \r\n11\r\nis a slow web api\r\n0\r\n\r\n");
       break;
     case Fault::redirect:
       if (request_line.rfind("GET /final ", 0) == 0) {

@@ -27,12 +27,12 @@ enum class Fault {
   endless_header_lines,     // short header lines without end
   drip,                     // the headers one byte every 0.2 s
   // Hostile answers that end.
-  redirect_to_huge_port,    // 302 to http://127.0.0.1:99999999999/x
-  redirect_loop,            // 302 to /again, every time
-  redirect_to_other_host,   // 302 to the same port on 127.0.0.2
-  retry_after_year_9999,    // 503 with Retry-After: Fri, 31 Dec 9999 23:59:59 GMT
-  control_bytes_location,   // 302 whose Location holds ESC, BEL and 0xFF
-  continue_then_ok,         // 100 Continue, then 200 "arrived"
+  redirect_to_huge_port,   // 302 to http://127.0.0.1:99999999999/x
+  redirect_loop,           // 302 to /again, every time
+  redirect_to_other_host,  // 302 to the same port on 127.0.0.2
+  retry_after_year_9999,   // 503 with Retry-After: Fri, 31 Dec 9999 23:59:59 GMT
+  control_bytes_location,  // 302 whose Location holds ESC, BEL and 0xFF
+  continue_then_ok,        // 100 Continue, then 200 "arrived"
 };
 
 class FaultServer {

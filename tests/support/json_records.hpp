@@ -33,7 +33,7 @@ inline void expect_all_waited_at_once(const std::string& json_text) {
 
 // Runs `program args... --json FILE`: what it printed, and the file's text.
 inline std::pair<ProgramResult, std::string> run_with_records(const std::string& program,
-                                                             std::vector<std::string> args) {
+                                                              std::vector<std::string> args) {
   const std::string path = ::testing::TempDir() + "/kit-records-" + std::to_string(::getpid()) + ".json";
   args.insert(args.end(), {"--json", path});
   ProgramResult result = run_program(program, args);

@@ -31,9 +31,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 int exit_code_of(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -84,8 +82,8 @@ std::string still_running_report(pid_t pid, const std::string& log) {
     std::getline(stat, stat_line);
     std::getline(wchan, wchan_name);
     std::getline(syscall, syscall_line);
-    report += "  " + stat_line.substr(0, stat_line.find(')', 0) + 3) + " wchan " + wchan_name +
-              " syscall " + syscall_line.substr(0, syscall_line.find(' ')) + "\n";
+    report += "  " + stat_line.substr(0, stat_line.find(')', 0) + 3) + " wchan " + wchan_name + " syscall " +
+              syscall_line.substr(0, syscall_line.find(' ')) + "\n";
   }
   return report + "its log:\n" + log;
 }
@@ -97,8 +95,8 @@ std::string binary(const std::string& name) {
   return std::string(programs && *programs ? programs : KIT_BINARY_DIR) + "/" + name;
 }
 
-ProgramResult run_program(const std::string& name, const std::vector<std::string>& args,
-                          double timeout_seconds, const std::vector<std::string>& launcher) {
+ProgramResult run_program(const std::string& name, const std::vector<std::string>& args, double timeout_seconds,
+                          const std::vector<std::string>& launcher) {
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
@@ -140,7 +138,8 @@ ProgramResult run_program(const std::string& name, const std::vector<std::string
       }
     }
   }
-  for (auto& fd : fds) if (fd.fd >= 0) ::close(fd.fd);
+  for (auto& fd : fds)
+    if (fd.fd >= 0) ::close(fd.fd);
   int status = 0;
   rusage usage{};
   ::wait4(pid, &status, 0, &usage);
@@ -152,7 +151,8 @@ ProgramResult run_program(const std::string& name, const std::vector<std::string
 
 ServerProcess::ServerProcess(std::vector<std::string> args, const std::vector<std::string>& launcher) {
   auto has = [&](const std::string& flag) {
-    for (const auto& a : args) if (a == flag) return true;
+    for (const auto& a : args)
+      if (a == flag) return true;
     return false;
   };
   if (!has("--host")) args.insert(args.end(), {"--host", "127.0.0.1"});
@@ -254,8 +254,8 @@ double ServerProcess::cpu_seconds() const {
 long ServerProcess::descriptors() const {
   long count = 0;
   std::error_code error;
-  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid_) + "/fd", error), end;
-       !error && it != end; it.increment(error)) {
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid_) + "/fd", error), end; !error && it != end;
+       it.increment(error)) {
     ++count;
   }
   return count;
@@ -277,8 +277,7 @@ RawConnection::RawConnection(int port, const std::string& from_address) {
 RawConnection::~RawConnection() { ::close(fd_); }
 
 bool RawConnection::send(const std::string& bytes) {
-  return connected_ &&
-         ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+  return connected_ && ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
 }
 
 std::string RawConnection::receive(double timeout_seconds) {

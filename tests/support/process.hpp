@@ -18,13 +18,13 @@ struct ProgramResult {
   std::string err;
   double seconds = 0;  // wall time of the whole process
   bool timed_out = false;
-  long peak_kb = 0;    // its peak resident memory (the kernel's maxrss), in KiB
+  long peak_kb = 0;  // its peak resident memory (the kernel's maxrss), in KiB
 };
 
 // Runs a program to its end (killed after timeout_seconds) and captures both
 // streams. A launcher (e.g. {"/usr/bin/prlimit", "--nofile=64:64"}) runs it.
-ProgramResult run_program(const std::string& name, const std::vector<std::string>& args,
-                          double timeout_seconds = 60, const std::vector<std::string>& launcher = {});
+ProgramResult run_program(const std::string& name, const std::vector<std::string>& args, double timeout_seconds = 60,
+                          const std::vector<std::string>& launcher = {});
 
 class ServerProcess;
 // The port of the server's "Dashboard on http://127.0.0.1:PORT/" line, which
@@ -50,9 +50,9 @@ class ServerProcess {
 
   // Sends a signal and waits for the exit code (-1 if it did not exit in time).
   int stop(int signal_number, double timeout_seconds = 15);
-  std::string log() const;  // everything written to stderr so far
-  long peak_kb() const;     // its peak resident memory so far (VmHWM), in KiB
-  long descriptors() const; // how many files it has open now
+  std::string log() const;     // everything written to stderr so far
+  long peak_kb() const;        // its peak resident memory so far (VmHWM), in KiB
+  long descriptors() const;    // how many files it has open now
   double cpu_seconds() const;  // the CPU time it has used so far, user and system
 
  private:

@@ -18,7 +18,7 @@ namespace kit::test {
 
 struct RecordedRequest {
   std::string method, target, body;
-  std::multimap<std::string, std::string> headers;  // names in lower case
+  std::multimap<std::string, std::string> headers;               // names in lower case
   std::string header(const std::string& lower_case_name) const;  // the first, or ""
   std::size_t count(const std::string& lower_case_name) const { return headers.count(lower_case_name); }
 };

@@ -16,16 +16,13 @@ inline RequestRecord answered(int number, double start, double end, int status =
   return r;
 }
 
-inline RequestRecord failed(int number, Failure kind, std::string why, double start = 0, double end = 0,
-                            int lane = 1) {
+inline RequestRecord failed(int number, Failure kind, std::string why, double start = 0, double end = 0, int lane = 1) {
   RequestRecord r{.number = number, .lane = lane, .start = Seconds(start), .end = Seconds(end)};
   r.fail(kind, std::move(why));
   return r;
 }
 
-inline RequestRecord refused(int number) {
-  return failed(number, Failure::refused, "connection refused (h:1)");
-}
+inline RequestRecord refused(int number) { return failed(number, Failure::refused, "connection refused (h:1)"); }
 
 // A run whose every record was kept, as RunPlan hands one to the reports.
 inline RunResult run_of(std::vector<RequestRecord> records, Seconds elapsed) {

@@ -47,8 +47,8 @@ std::string read_until_closed(int terminal, pid_t pid, double timeout_seconds, b
 
 }  // namespace
 
-ProgramResult run_in_terminal(const std::string& name, const std::vector<std::string>& args,
-                              double timeout_seconds, int columns) {
+ProgramResult run_in_terminal(const std::string& name, const std::vector<std::string>& args, double timeout_seconds,
+                              int columns) {
   winsize size{};
   size.ws_row = 50;
   size.ws_col = static_cast<unsigned short>(columns);
@@ -84,7 +84,10 @@ std::vector<std::string> screen_of(const std::string& bytes) {
       if (end < bytes.size() && bytes[end] == 'K') line.resize(std::min(line.size(), column));
       i = end;
     } else {
-      if (column < line.size()) line[column] = c; else line.push_back(c);
+      if (column < line.size())
+        line[column] = c;
+      else
+        line.push_back(c);
       ++column;
     }
   }

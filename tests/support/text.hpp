@@ -25,9 +25,7 @@ inline double recap_seconds(const std::string& err) {
 }
 
 // "HTTP/1.1 200 OK" from a raw response.
-inline std::string status_line(const std::string& response) {
-  return response.substr(0, response.find("\r\n"));
-}
+inline std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
 
 // A file's whole content, or "" when it cannot be read.
 inline std::string read_file(const std::string& path) {

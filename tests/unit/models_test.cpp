@@ -32,7 +32,8 @@ ModelRun serve_at_once(AppModel& model, int requests) {
   ModelRun run;
   run.served.resize(static_cast<std::size_t>(requests));
   std::vector<AppRequest> asked;
-  for (int k = 0; k < requests; ++k) asked.push_back({static_cast<std::uint64_t>(k + 1), "GET", "/", 0, ServerClock::now()});
+  for (int k = 0; k < requests; ++k)
+    asked.push_back({static_cast<std::uint64_t>(k + 1), "GET", "/", 0, ServerClock::now()});
   const auto started = std::chrono::steady_clock::now();
   for (int k = 0; k < requests; ++k) {
     boost::asio::co_spawn(

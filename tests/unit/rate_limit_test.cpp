@@ -58,7 +58,7 @@ TEST(TokenBucket, SustainedLoadGetsTheRate) {
   TokenBucket bucket(20, 20, start);
   int allowed = 0;
   for (int ms = 0; ms < 10'000; ++ms) allowed += bucket.take(at(ms / 1000.0)).allowed;  // 1000 a second for 10 s
-  EXPECT_NEAR(allowed, 20 + 20 * 10, 1);  // the burst, then 20 a second
+  EXPECT_NEAR(allowed, 20 + 20 * 10, 1);                                                // the burst, then 20 a second
 }
 
 TEST(TokenBucket, TimeGoingBackwardsChangesNothing) {

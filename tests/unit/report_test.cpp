@@ -52,14 +52,13 @@ TEST(ExitCode, ZeroOnlyWhenAllSucceeded) {
 }
 
 TEST(ReportRun, BodiesInOrderOnStdoutFailuresAndRecapOnStderr) {
-  const std::vector<RequestRecord> records{
-      ok_record(1), failed_record(2, Failure::refused, "connection refused (h:1)"), ok_record(3)};
+  const std::vector<RequestRecord> records{ok_record(1), failed_record(2, Failure::refused, "connection refused (h:1)"),
+                                           ok_record(3)};
   std::ostringstream out, err;
   const int code = report_run(test::run_of(records, Seconds(1)), ClientOptions{}, out, err);
   EXPECT_EQ(code, 1);
   EXPECT_EQ(out.str(), "This is a slow web api\nThis is a slow web api\n");
-  EXPECT_EQ(err.str(),
-            "request 2: connection refused (h:1)\n3 requests, 2 ok, 1 failed in 1.000 s\n");
+  EXPECT_EQ(err.str(), "request 2: connection refused (h:1)\n3 requests, 2 ok, 1 failed in 1.000 s\n");
 }
 
 TEST(ReportRun, QuietPrintsNoBodies) {

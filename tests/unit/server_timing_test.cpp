@@ -56,8 +56,8 @@ TEST(ServerTiming, TheFirstMetricOfANameCounts) {
 }
 
 TEST(ServerTiming, MalformedHeadersAreIgnoredNotFatal) {
-  for (const std::string bad : {"", ",,,", ";;;", "=", "\"", "queue;dur=\"12", "\x01\x02", "queue dur=3",
-                                "a;b;c;d=;e=\"\\"}) {
+  for (const std::string bad :
+       {"", ",,,", ";;;", "=", "\"", "queue;dur=\"12", "\x01\x02", "queue dur=3", "a;b;c;d=;e=\"\\"}) {
     EXPECT_NO_THROW(server_timing_duration(bad, "queue")) << bad;
   }
   EXPECT_NO_THROW(server_timing_duration(std::string(10000, ','), "queue"));

@@ -19,8 +19,8 @@ TEST(SlowApp, QueryDelayOverridesForOneRequest) {
 }
 
 TEST(SlowApp, BadDelaysGet400WithOneLineReason) {
-  for (const char* target : {"/?delay=abc", "/?delay=-1", "/?delay=61", "/?delay=nan",
-                             "/?delay=inf", "/?delay=", "/?delay=1e999", "/?delay=0.5s"}) {
+  for (const char* target : {"/?delay=abc", "/?delay=-1", "/?delay=61", "/?delay=nan", "/?delay=inf",
+                             "/?delay=", "/?delay=1e999", "/?delay=0.5s"}) {
     const AppResponse r = respond(AppConfig{}, "GET", target);
     EXPECT_EQ(r.status, 400) << target;
     EXPECT_EQ(r.body.find("bad delay"), 0u) << r.body;
@@ -73,9 +73,9 @@ TEST(SlowApp, OptionsAnswersAllowAtOnce) {
 }
 
 TEST(SlowApp, AccessLogLine) {
-  EXPECT_EQ(access_log_line("GET", "/?delay=0.2", 200, 0.2014, "worker 2"),
-            "GET /?delay=0.2 200 0.201 s worker 2");
-  EXPECT_EQ(access_log_line("GET", "/", 200, 0.9004, "worker 3", 0.6002), "GET / 200 0.900 s (queued 0.600 s) worker 3");
+  EXPECT_EQ(access_log_line("GET", "/?delay=0.2", 200, 0.2014, "worker 2"), "GET /?delay=0.2 200 0.201 s worker 2");
+  EXPECT_EQ(access_log_line("GET", "/", 200, 0.9004, "worker 3", 0.6002),
+            "GET / 200 0.900 s (queued 0.600 s) worker 3");
   EXPECT_EQ(access_log_line("GET", "/", 200, 0.3, "thread 1", 0.0001), "GET / 200 0.300 s thread 1");
 }
 

@@ -14,8 +14,10 @@ RequestRecord due_at(double due, double latency, bool ok = true) {
   r.due = Seconds(due);
   r.start = Seconds(due);
   r.end = Seconds(due + latency);
-  if (ok) r.set_response(200, "");
-  else r.fail(Failure::timeout, "timed out");
+  if (ok)
+    r.set_response(200, "");
+  else
+    r.fail(Failure::timeout, "timed out");
   return r;
 }
 
@@ -36,7 +38,7 @@ TEST(StageTally, AStageThatFallsBehindShowsItsRatesLatencyAndLittlesLaw) {
   Tally tally;
   tally.stages = stage_tallies(10, parse_stages("1s:10,1s:40"));
   for (int k = 0; k < 10; ++k) tally.add(due_at(k * 0.1, 0.1));
-  for (int k = 0; k < 20; ++k) tally.add(due_at(1 + k * 0.025, 0.4));   // answered within the second
+  for (int k = 0; k < 20; ++k) tally.add(due_at(1 + k * 0.025, 0.4));    // answered within the second
   for (int k = 0; k < 20; ++k) tally.add(due_at(1.5 + k * 0.025, 0.8));  // answered after it
   tally.add(due_at(1.9, 0.1, false));
   const Summary summary = summarize(tally, Seconds(2.5));

@@ -73,8 +73,7 @@ TEST(Histogram, EveryValueLandsInABucket) {
 }
 
 TEST(Summarize, CountsStatusesErrorsAndLatencies) {
-  const std::vector<RequestRecord> records{finished(1, 0, 1), finished(2, 0, 3),
-                                           finished(3, 0, 2, 503), refused(4)};
+  const std::vector<RequestRecord> records{finished(1, 0, 1), finished(2, 0, 3), finished(3, 0, 2, 503), refused(4)};
   const Summary s = summarize(records, Seconds(4));
   EXPECT_EQ(s.requests, 4);
   EXPECT_EQ(s.ok, 2);

@@ -47,16 +47,16 @@ TEST(Thresholds, ParseEveryFigureWithItsUnit) {
 }
 
 TEST(Thresholds, RefuseWhatTheyCannotCheck) {
-  for (const char* expression : {"", "p99", "p99 > ", "p99 > 200", "p98 > 1s", "p99 >= 1s", "rps < 5ms",
-                                 "errors > 1s", "latency > 1s", "p99 > -1s", "p99 > 1s extra"}) {
+  for (const char* expression : {"", "p99", "p99 > ", "p99 > 200", "p98 > 1s", "p99 >= 1s", "rps < 5ms", "errors > 1s",
+                                 "latency > 1s", "p99 > -1s", "p99 > 1s extra"}) {
     EXPECT_TRUE(malformed(expression)) << expression;
   }
 }
 
 TEST(Thresholds, KeptOrCrossedWithTheMeasuredValue) {
   const Summary summary = run_of(0.3, 200, 3, 50);
-  const std::vector<Threshold> thresholds = {parsed("p99 > 200ms"), parsed("p99 > 1s"), parsed("errors > 1%"),
-                                             parsed("errors > 5"), parsed("rps < 100"), parsed("rps < 10")};
+  const std::vector<Threshold> thresholds = {parsed("p99 > 200ms"), parsed("p99 > 1s"),  parsed("errors > 1%"),
+                                             parsed("errors > 5"),  parsed("rps < 100"), parsed("rps < 10")};
   const auto outcomes = check_thresholds(thresholds, summary);
   ASSERT_EQ(outcomes.size(), 6u);
   EXPECT_TRUE(outcomes[0].crossed);

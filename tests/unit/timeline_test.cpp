@@ -35,7 +35,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 std::vector<std::string> lane_rows(const std::string& text) {
   std::vector<std::string> rows;
-  for (const auto& line : lines_of(text)) if (line.rfind("lane ", 0) == 0) rows.push_back(line);
+  for (const auto& line : lines_of(text))
+    if (line.rfind("lane ", 0) == 0) rows.push_back(line);
   return rows;
 }
 
@@ -175,8 +176,9 @@ TEST(ServerTimingInReports, JsonAndCsvCarryTheServersFigures) {
   EXPECT_DOUBLE_EQ(requests[1].at("server_app").as_double(), 0.3);
   EXPECT_DOUBLE_EQ(document.at("summary").at("server_queue_slowest").as_double(), 0.6);
   const auto lines = lines_of(records_csv({}, records, summary));
-  EXPECT_EQ(lines[2],
-            "2,2,0.000000,0.900000,0.900000,200,22,false,0.000000,0.000000,0.600000,0.300000,true,,,,,1,false,GET,0.900000");
+  EXPECT_EQ(
+      lines[2],
+      "2,2,0.000000,0.900000,0.900000,200,22,false,0.000000,0.000000,0.600000,0.300000,true,,,,,1,false,GET,0.900000");
 }
 
 TEST(ServerTimingInReports, TimelineShowsTheQueueInItsOwnShade) {
