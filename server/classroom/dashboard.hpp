@@ -6,9 +6,9 @@
 // loop), finished, and once a second a snapshot with the counts. A page that
 // reads too slowly loses events, never the server's time: each page has a
 // bounded queue, and the next snapshot puts it right again.
-// GET /class is the student page (server/dashboard/class.*): it runs the
+// GET /class is the student page (server/classroom/pages/class.*): it runs the
 // talk's clients in the browser against the slow server and POSTs each run
-// to /class/report; the projector's page shows the class (server/class_reports.*).
+// to /class/report; the projector's page shows the class (server/classroom/class_reports.*).
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/message.hpp>

@@ -3,7 +3,7 @@
 // accept, read and check each request, refuse what cannot be served
 // (400/405/413/431/503), time out slow and idle clients, keep connections
 // alive, drain on stop. Complete, valid requests go to the model, which runs
-// the app and waits (server/app_model.hpp); the answer is written here, so
+// the app and waits (server/app/app_model.hpp); the answer is written here, so
 // both models send the same bytes for the same request.
 // --threads N runs N loops, one per thread; each connection stays on one.
 #include <boost/asio/awaitable.hpp>

@@ -1,6 +1,6 @@
 #pragma once
 // The dashboard's page, style and script, and the student page's
-// (server/dashboard/), built into the binary so that a classroom without a
+// (server/classroom/pages/), built into the binary so that a classroom without a
 // network still gets them.
 #include <string_view>
 
