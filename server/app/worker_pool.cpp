@@ -1,13 +1,10 @@
 #include "worker_pool.hpp"
 
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
 #include <atomic>
 
-namespace kit {
+#include "run_in_executor.hpp"
 
-namespace asio = boost::asio;
+namespace kit {
 
 namespace {
 
@@ -29,29 +26,23 @@ std::string WorkerPool::description() const {
   return "worker pool, " + std::to_string(worker_count_) + (worker_count_ == 1 ? " worker" : " workers");
 }
 
+// loop.run_in_executor(pool, app): the request waits in the pool's queue for
+// a free worker, and the connection's event loop serves others meanwhile.
 event_loop::Awaitable<Served> WorkerPool::serve(const AppRequest& request) {
-  // The request waits in the pool's queue for a free worker. That worker runs
-  // the app and sleeps, like time.sleep(1): it can do nothing else meanwhile.
-  // Then the answer goes back to the connection's event loop. The request
-  // stays in the caller's coroutine frame until it resumes.
-  auto hand_to_a_worker = [this, &request](auto resume) {
-    // The event loop must not run out of work while the request is away.
-    auto loop = asio::make_work_guard(asio::get_associated_executor(resume));
-    asio::post(workers_, [this, &request, resume = std::move(resume), loop = std::move(loop)]() mutable {
-      const auto started = ServerClock::now();
-      const std::string& lane = this_thread_name("worker", workers_seen);
-      this->started(request, lane);
-      Served served{respond(app_, request.method, request.target, request.body_bytes), lane};
-      block_for(served.reply.delay);
-      served.queue = started - request.received;
-      served.app = ServerClock::now() - started;
-      asio::post(loop.get_executor(), [resume = std::move(resume), served = std::move(served)]() mutable {
-        std::move(resume)(std::move(served));
-      });
-    });
-  };
-  return asio::async_initiate<const decltype(event_loop::use_awaitable)&, void(Served)>(std::move(hand_to_a_worker),
-                                                                                        event_loop::use_awaitable);
+  return run_in_executor<Served>(workers_, [this, &request] { return serve_on_a_worker(request); });
+}
+
+// On the worker: run the app, then sleep like time.sleep(1). The worker can
+// do nothing else meanwhile.
+Served WorkerPool::serve_on_a_worker(const AppRequest& request) {
+  const auto started = ServerClock::now();
+  const std::string& lane = this_thread_name("worker", workers_seen);
+  this->started(request, lane);
+  Served served{respond(app_, request.method, request.target, request.body_bytes), lane};
+  block_for(served.reply.delay);
+  served.queue = started - request.received;
+  served.app = ServerClock::now() - started;
+  return served;
 }
 
 }  // namespace kit

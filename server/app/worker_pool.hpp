@@ -20,6 +20,7 @@ class WorkerPool : public AppModel {
   void finish() override { workers_.join(); }
 
  private:
+  Served serve_on_a_worker(const AppRequest& request);
   AppConfig app_;
   int worker_count_;
   boost::asio::thread_pool workers_;
