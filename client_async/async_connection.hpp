@@ -28,11 +28,13 @@ using ErrorCode = boost::system::error_code;
 // connection pool would.
 struct Host {
   std::string name, port;
+  std::size_t number = 0;                                 // its place in the run's hosts
   std::vector<boost::asio::ip::tcp::endpoint> addresses;  // tried in this order
   std::string lookup_failure;                             // why the name did not resolve; "" once it did
 };
 
-// A request, as fetch() sees it: written once for the run, sent as it is.
+// A request, as fetch() sees it: written once for the run, sent as it is,
+// within the time a try has (set for each try).
 struct Request {
   const Host& host;
   const HttpTarget& target;
@@ -40,6 +42,7 @@ struct Request {
   std::size_t max_body;
   bool head = false;     // a HEAD's answer has no body, whatever its Content-Length says
   bool include = false;  // -i: keep the answer's status line and headers
+  Clock::duration time_allowed{};
 };
 
 // What an answer's read buffer may hold: its headers, one chunk-size line
@@ -133,6 +136,25 @@ class Connection {
   boost::beast::flat_buffer buffer_{read_buffer_limit};  // the answer as it arrives, then any bytes after it
   bool open_ = false;
   ThisTry this_try_;
+};
+
+// A lane's session, as aiohttp's ClientSession is: a connection to each
+// host it has talked to, made when first needed and kept alive for the next
+// request to that host.
+class Session {
+ public:
+  Session(const Executor& executor, std::size_t hosts, boost::asio::ssl::context* tls)
+      : executor_(executor), tls_(tls), by_host_(hosts) {}
+  Connection& connection_to(const Host& host) {
+    std::unique_ptr<Connection>& connection = by_host_[host.number];
+    if (!connection) connection = std::make_unique<Connection>(executor_, tls_);
+    return *connection;
+  }
+
+ private:
+  Executor executor_;
+  boost::asio::ssl::context* tls_;
+  std::vector<std::unique_ptr<Connection>> by_host_;
 };
 
 }  // namespace kit::async

@@ -125,19 +125,18 @@ Clock::duration as_deadline(Seconds allowed) { return std::chrono::duration_cast
 // One try of a reconnect or a redirect's hop. The lane's first try does the
 // same in place: a coroutine of its own would make every waiting request's
 // frames larger.
-Awaitable<void> try_once(Run& run, Connection& connection, const HttpTarget& target, const Host& host,
+Awaitable<void> try_once(Run& run, Session& session, const HttpTarget& target, const Host& host,
                          const std::string& bytes, bool head, RequestRecord& record) {
   if (!resolved(host, record)) co_return;
   const Seconds allowed = run.plan.time_allowed(record.began());
-  const Request request{host, target, bytes, run.options.max_body, head, run.options.include};
-  take_response(record, co_await run.fetch(connection, request, as_deadline(allowed)), run, connection, target,
-                allowed);
+  const Request request{host, target, bytes, run.options.max_body, head, run.options.include, as_deadline(allowed)};
+  take_response(record, co_await run.fetch(session, request), run, session.connection_to(host), target, allowed);
 }
 
 // --follow: asks again where a redirect points, resolved against `at`, the
 // URL that answered, as long as that is the same scheme, host and port;
 // `at` becomes the next hop. Returns false, with the reason in the record, when it cannot.
-Awaitable<bool> follow(Run& run, Connection& connection, const Url& url, RequestRecord& record, HttpTarget& at) {
+Awaitable<bool> follow(Run& run, Session& session, const Url& url, RequestRecord& record, HttpTarget& at) {
   RedirectStep step = next_redirect(at, record.location, record.status);
   if (!step.next) {
     record.fail(step.bad_location ? Failure::bad_response : Failure::redirect, step.refusal);
@@ -145,7 +144,7 @@ Awaitable<bool> follow(Run& run, Connection& connection, const Url& url, Request
   }
   at = std::move(*step.next);
   RequestRecord hop = try_again_now(record, run.clock.now());
-  co_await try_once(run, connection, at, run.hosts[url.host], serialize_request(at, url.shape, run.options),
+  co_await try_once(run, session, at, run.hosts[url.host], serialize_request(at, url.shape, run.options),
                     url.shape.is_head(), hop);
   hop.start = record.start;  // the try's time includes every hop
   record = std::move(hop);
@@ -162,12 +161,12 @@ bool needs_a_second_look(const Run& run, const RequestRecord& record) {
 
 // Its own coroutine, entered only when needed: a waiting request's frame
 // stays small.
-Awaitable<void> take_a_second_look(Run& run, Connection& connection, const Url& url, RequestRecord& record) {
+Awaitable<void> take_a_second_look(Run& run, Session& session, const Url& url, RequestRecord& record) {
   if (record.failure == Failure::reset) {
     // The server closed a kept-alive connection while it sat idle (nginx
     // does after 1000 requests): open a new one and ask again.
     record = try_again_now(record, run.clock.now());
-    co_await try_once(run, connection, url.target, run.hosts[url.host], url.request, url.shape.is_head(), record);
+    co_await try_once(run, session, url.target, run.hosts[url.host], url.request, url.shape.is_head(), record);
   }
   HttpTarget at = url.target;  // each hop resolves against the one before
   for (int hops = 0; run.options.follow && record.failure == Failure::redirect; ++hops) {
@@ -175,7 +174,7 @@ Awaitable<void> take_a_second_look(Run& run, Connection& connection, const Url& 
       record.error = "more than " + std::to_string(most_redirects) + " redirects, last to " + record.location;
       break;
     }
-    if (!co_await follow(run, connection, url, record, at)) break;
+    if (!co_await follow(run, session, url, record, at)) break;
   }
 }
 
@@ -189,20 +188,20 @@ Awaitable<void> sleep_until(Clock::time_point when) {
 // at most C requests in flight, like asyncio.Semaphore(C); by default there
 // is a lane per request, so all of them start at once. With --rate a lane
 // waits for its request's due time; with --retry it waits and asks again.
-Awaitable<void> lane(int lane_number, Run& run, LaneConnections& connections) {
+Awaitable<void> lane(int lane_number, Run& run, Session& session) {
   while (const auto ticket = run.plan.next()) {
     if (ticket->due) co_await sleep_until(run.clock.at(*ticket->due));
     RequestRecord record = first_try(*ticket, lane_number, run.clock.now());
     const Url& url = run.urls[static_cast<std::size_t>(ticket->url)];
-    Connection& connection = connections.to(url.host);
-    const Request& request = run.requests[static_cast<std::size_t>(ticket->url)];
+    Request request = run.requests[static_cast<std::size_t>(ticket->url)];
     for (;;) {
       if (resolved(request.host, record)) {
         const Seconds allowed = run.plan.time_allowed(record.began());
-        take_response(record, co_await run.fetch(connection, request, as_deadline(allowed)), run, connection,
+        request.time_allowed = as_deadline(allowed);
+        take_response(record, co_await run.fetch(session, request), run, session.connection_to(request.host),
                       url.target, allowed);
       }
-      if (needs_a_second_look(run, record)) co_await take_a_second_look(run, connection, url, record);
+      if (needs_a_second_look(run, record)) co_await take_a_second_look(run, session, url, record);
       const auto wait = run.plan.retry_wait(record);
       if (!wait) break;
       run.plan.retry(record);
@@ -227,8 +226,8 @@ Awaitable<void> start_batches(Run& run, EventLoop& loop, int first_lane, std::at
   for (int batch = first_lane; batch <= run.options.lanes(); batch = next_batch.fetch_add(lanes_per_batch)) {
     const int last_lane = std::min(batch + lanes_per_batch - 1, run.options.lanes());
     for (int lane_number = batch; lane_number <= last_lane; ++lane_number) {
-      loop.connections.emplace_back(executor, run.hosts.size(), run.tls ? &*run.tls : nullptr);
-      asio::co_spawn(executor, lane(lane_number, run, loop.connections.back()), rethrow);
+      loop.sessions.emplace_back(executor, run.hosts.size(), run.tls ? &*run.tls : nullptr);
+      asio::co_spawn(executor, lane(lane_number, run, loop.sessions.back()), rethrow);
     }
     co_await asio::post(executor, event_loop::use_awaitable);
   }
@@ -302,7 +301,7 @@ Run::Run(const ClientOptions& options)
     const RequestShape& shape = options.shapes[k];
     auto host = std::find_if(hosts.begin(), hosts.end(),
                              [&](const Host& h) { return h.name == target.host && h.port == target.port; });
-    if (host == hosts.end()) host = hosts.insert(hosts.end(), Host{target.host, target.port});
+    if (host == hosts.end()) host = hosts.insert(hosts.end(), Host{target.host, target.port, hosts.size()});
     urls.push_back(
         Url{target, shape, static_cast<std::size_t>(host - hosts.begin()), serialize_request(target, shape, options)});
   }

@@ -28,7 +28,7 @@ namespace kit::async {
 void rethrow(const std::exception_ptr& error);
 
 // The one request of a try: what client_async's fetch() does.
-using Fetch = Awaitable<Response> (*)(Connection& connection, const Request& request, Clock::duration time_allowed);
+using Fetch = Awaitable<Response> (*)(Session& session, const Request& request);
 
 // One of the run's URLs: where it goes, and its request's bytes.
 struct Url {
@@ -38,24 +38,10 @@ struct Url {
   std::string request;
 };
 
-// A lane's connections, one for each host it has talked to, made when first
-// needed: with several hosts, keep-alive keeps one connection per host.
-struct LaneConnections {
-  LaneConnections(const Executor& executor, std::size_t hosts, boost::asio::ssl::context* tls)
-      : executor(executor), tls(tls), by_host(hosts) {}
-  Connection& to(std::size_t host) {
-    if (!by_host[host]) by_host[host] = std::make_unique<Connection>(executor, tls);
-    return *by_host[host];
-  }
-  Executor executor;
-  boost::asio::ssl::context* tls;
-  std::vector<std::unique_ptr<Connection>> by_host;
-};
-
-// An event loop and the connections of its lanes, which outlive its run.
+// An event loop and the sessions of its lanes, which outlive its run.
 struct EventLoop {
   boost::asio::io_context context{1};  // run by one thread
-  std::deque<LaneConnections> connections;
+  std::deque<Session> sessions;
 };
 
 // What all the requests of a run share. With --loops, every loop's thread

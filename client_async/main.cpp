@@ -38,14 +38,16 @@ using kit::async::Connection;
 using kit::async::Failed;
 using kit::async::Request;
 using kit::async::Response;
+using kit::async::Session;
 using kit::async::Step;
 
-// One GET, like the talk's `async def fetch(url)`: connect, send the request,
-// await the answer, and return it. At each co_await this coroutine waits and
-// the event loop runs the other requests. One deadline, set on the
-// connection, covers all three steps.
-Awaitable<Response> fetch(Connection& connection, const Request& request, kit::Clock::duration time_allowed) {
-  connection.expires_after(time_allowed);
+// One GET, like the talk's `async def fetch(url)` with its ClientSession:
+// connect (or reuse the host's connection), send the request, await the
+// answer, and return it. At each co_await this coroutine waits and the event
+// loop runs the other requests. One deadline covers all three steps.
+Awaitable<Response> fetch(Session& session, const Request& request) {
+  Connection& connection = session.connection_to(request.host);
+  connection.expires_after(request.time_allowed);
   if (!connection.is_open()) {
     if (auto failed = co_await connection.open(request.host, request.target)) co_return failed;
   }

@@ -27,23 +27,24 @@
 
 namespace {
 
-// One blocking request, like requests.get(url): connect, send, wait for the
-// answer, read it, and return it. The body is taken piece by piece so that
-// one over --max-body can be refused.
-kit::sync::Response fetch(kit::sync::Lane& lane, const kit::sync::Request& request) {
-  httplib::Client& client = lane.client_for(request.target, request.time_allowed);
+// One blocking request, like session.get(url) on a requests.Session: connect
+// (or reuse the host's connection), send, wait for the answer, read it, and
+// return it. The body is taken piece by piece so that one over --max-body
+// can be refused.
+kit::sync::Response fetch(kit::sync::Session& session, const kit::sync::Request& request) {
+  httplib::Client& client = session.client_for(request.target, request.time_allowed);
   std::string body;
   bool too_large = false;
   httplib::Request asked = kit::sync::as_httplib_request(request);  // GET /, or what -m, -H and -d say
   asked.content_receiver = [&](const char* data, std::size_t size, std::uint64_t, std::uint64_t) {
-    lane.watch.body_received(size);
+    session.watch.body_received(size);
     too_large = body.size() + size > request.max_body;
     if (!too_large) body.append(data, size);
     return !too_large;
   };
-  lane.watch.begin(client, request.deadline);   // bounds what httplib's own timeouts do not
-  httplib::Result result = client.send(asked);  // blocks until the answer is in
-  return kit::sync::Response{std::move(result), std::move(body), too_large, lane.watch.end()};
+  session.watch.begin(client, request.deadline);  // bounds what httplib's own timeouts do not
+  httplib::Result result = client.send(asked);    // blocks until the answer is in
+  return kit::sync::Response{std::move(result), std::move(body), too_large, session.watch.end()};
 }
 
 // The talk's main(): one request after another, each waiting for the one

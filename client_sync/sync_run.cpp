@@ -83,7 +83,7 @@ bool stopped_by_watchdog(Watchdog::Stopped stopped, RequestRecord& record, const
 }
 
 // Puts what a try fetched into its record.
-void take_response(RequestRecord& record, Response& response, Lane& lane, const Run& run, const HttpTarget& target,
+void take_response(RequestRecord& record, Response& response, Session& lane, const Run& run, const HttpTarget& target,
                    Seconds allowed) {
   record.end = run.clock.now();
   record.answer_started = response.too_large || !response.body.empty();
@@ -109,7 +109,7 @@ void take_response(RequestRecord& record, Response& response, Lane& lane, const 
 
 // One try with fetch(), which never throws: whatever the library throws
 // fails the request, not the lane.
-void try_at(Run& run, Lane& lane, const HttpTarget& target, RequestRecord& record) {
+void try_at(Run& run, Session& lane, const HttpTarget& target, RequestRecord& record) {
   const Seconds allowed = run.plan.time_allowed(record.began());
   const int sockets_before = lane.sockets_opened;
   try {
@@ -128,7 +128,7 @@ void try_at(Run& run, Lane& lane, const HttpTarget& target, RequestRecord& recor
 
 // --follow: asks again where a redirect points, within the same scheme, host
 // and port, at most most_redirects times; client_async's rules.
-void follow_redirects(Run& run, Lane& lane, RequestRecord& record) {
+void follow_redirects(Run& run, Session& lane, RequestRecord& record) {
   HttpTarget at = run.options.targets[static_cast<std::size_t>(record.url)];
   for (int hops = 0; record.failure == Failure::redirect; ++hops) {
     if (hops == most_redirects) {
@@ -146,7 +146,7 @@ void follow_redirects(Run& run, Lane& lane, RequestRecord& record) {
 }
 
 // One try of a request, with what a browser does after some answers.
-void try_once(Run& run, Lane& lane, RequestRecord& record) {
+void try_once(Run& run, Session& lane, RequestRecord& record) {
   if (!run.options.keep_alive) lane.clients.clear();
   const HttpTarget& target = run.options.targets[static_cast<std::size_t>(record.url)];
   try_at(run, lane, target, record);
@@ -175,21 +175,21 @@ httplib::Request as_httplib_request(const Request& request) {
   return asked;
 }
 
-httplib::Client& Lane::client_for(const HttpTarget& target, Seconds allowed) {
+httplib::Client& Session::client_for(const HttpTarget& target, Seconds allowed) {
   std::unique_ptr<httplib::Client>& client = clients[(target.tls ? "https://" : "http://") + target.host_header];
   if (!client) client = make_client(target);
   set_timeouts(*client, allowed);
   return *client;
 }
 
-bool Lane::try_the_other_loopback(const HttpTarget& target) {
+bool Session::try_the_other_loopback(const HttpTarget& target) {
   if (!names_this_machine(target.host)) return false;
   const bool first_time = localhost_on_ipv6_.insert((target.tls ? "https://" : "http://") + target.host_header).second;
   if (first_time) clients.erase((target.tls ? "https://" : "http://") + target.host_header);
   return first_time;
 }
 
-std::unique_ptr<httplib::Client> Lane::make_client(const HttpTarget& target) {
+std::unique_ptr<httplib::Client> Session::make_client(const HttpTarget& target) {
   const std::string origin = (target.tls ? "https://" : "http://") + target.host_header;
   auto client = std::make_unique<httplib::Client>(origin);
   client->set_keep_alive(options.keep_alive);
@@ -215,7 +215,7 @@ std::unique_ptr<httplib::Client> Lane::make_client(const HttpTarget& target) {
 }
 
 void run_lane(Run& run, int lane_number, ProgressLine& progress) {
-  Lane lane(run.options, lane_number, run.watchdog.watch());
+  Session lane(run.options, lane_number, run.watchdog.watch());
   while (const auto ticket = run.plan.next()) {
     if (ticket->due) std::this_thread::sleep_until(run.clock.at(*ticket->due));
     RequestRecord record = first_try(*ticket, lane_number, run.clock.now());

@@ -39,17 +39,17 @@ struct Response {
   Watchdog::Stopped stopped = Watchdog::Stopped::no;
 };
 
-// A lane's HTTP clients, one for each host it talks to. With keep-alive a
-// client carries all of the lane's requests to its host, like a
-// requests.Session; without, each request gets its own, like
+// A lane's session, as requests.Session is: its HTTP clients, one for each
+// host it talks to. With keep-alive a client carries all of the lane's
+// requests to its host; without, each request gets its own, like
 // requests.get(url). httplib reconnects by itself when the server has closed
 // a kept-alive connection; counting the sockets it opens shows when.
-class Lane {
+class Session {
  public:
-  Lane(const ClientOptions& options, int number, Watchdog::Watch& watch)
+  Session(const ClientOptions& options, int number, Watchdog::Watch& watch)
       : options(options), number(number), watch(watch) {}
-  Lane(const Lane&) = delete;  // the clients' socket callbacks point here
-  Lane& operator=(const Lane&) = delete;
+  Session(const Session&) = delete;  // the clients' socket callbacks point here
+  Session& operator=(const Session&) = delete;
 
   // The client for the target's host, its timeouts set to `allowed`.
   httplib::Client& client_for(const HttpTarget& target, Seconds allowed);
@@ -69,7 +69,7 @@ class Lane {
 };
 
 // The one request of a try: what client_sync's fetch() does.
-using Fetch = Response (*)(Lane& lane, const Request& request);
+using Fetch = Response (*)(Session& session, const Request& request);
 
 // What all the lanes of a run share. A worker process (--processes) has a
 // Run of its own, on the clock of the one that reports.
