@@ -125,8 +125,8 @@ Clock::duration as_deadline(Seconds allowed) { return std::chrono::duration_cast
 // One try of a reconnect or a redirect's hop. The lane's first try does the
 // same in place: a coroutine of its own would make every waiting request's
 // frames larger.
-Awaitable<void> try_once(Run& run, Session& session, const HttpTarget& target, const Host& host,
-                         const std::string& bytes, bool head, RequestRecord& record) {
+Awaitable<void> try_one_hop(Run& run, Session& session, const HttpTarget& target, const Host& host,
+                            const std::string& bytes, bool head, RequestRecord& record) {
   if (!resolved(host, record)) co_return;
   const Seconds allowed = run.plan.time_allowed(record.began());
   const Request request{host, target, bytes, run.options.max_body, head, run.options.include, as_deadline(allowed)};
@@ -136,16 +136,13 @@ Awaitable<void> try_once(Run& run, Session& session, const HttpTarget& target, c
 // --follow: asks again where a redirect points, resolved against `at`, the
 // URL that answered, as long as that is the same scheme, host and port;
 // `at` becomes the next hop. Returns false, with the reason in the record, when it cannot.
-Awaitable<bool> follow(Run& run, Session& session, const Url& url, RequestRecord& record, HttpTarget& at) {
-  RedirectStep step = next_redirect(at, record.location, record.status);
-  if (!step.next) {
-    record.fail(step.bad_location ? Failure::bad_response : Failure::redirect, step.refusal);
-    co_return false;
-  }
-  at = std::move(*step.next);
+Awaitable<bool> follow(Run& run, Session& session, const Url& url, RequestRecord& record, HttpTarget& at, int hops) {
+  std::optional<HttpTarget> next = next_hop(record, at, hops);
+  if (!next) co_return false;
+  at = std::move(*next);
   RequestRecord hop = try_again_now(record, run.clock.now());
-  co_await try_once(run, session, at, run.hosts[url.host], serialize_request(at, url.shape, run.options),
-                    url.shape.is_head(), hop);
+  co_await try_one_hop(run, session, at, run.hosts[url.host], serialize_request(at, url.shape, run.options),
+                       url.shape.is_head(), hop);
   hop.start = record.start;  // the try's time includes every hop
   record = std::move(hop);
   co_return true;
@@ -154,27 +151,20 @@ Awaitable<bool> follow(Run& run, Session& session, const Url& url, RequestRecord
 // What a browser does after some answers: a kept-alive connection that the
 // server had closed is opened again, and --follow follows redirects.
 bool needs_a_second_look(const Run& run, const RequestRecord& record) {
-  const bool stale_connection =
-      record.failure == Failure::reset && !record.new_connection && !record.answer_started && run.plan.running();
-  return stale_connection || (run.options.follow && record.failure == Failure::redirect);
+  return ask_again_on_a_new_connection(record, run.plan.running()) ||
+         (run.options.follow && record.failure == Failure::redirect);
 }
 
 // Its own coroutine, entered only when needed: a waiting request's frame
 // stays small.
 Awaitable<void> take_a_second_look(Run& run, Session& session, const Url& url, RequestRecord& record) {
-  if (record.failure == Failure::reset) {
-    // The server closed a kept-alive connection while it sat idle (nginx
-    // does after 1000 requests): open a new one and ask again.
+  if (ask_again_on_a_new_connection(record, run.plan.running())) {
     record = try_again_now(record, run.clock.now());
-    co_await try_once(run, session, url.target, run.hosts[url.host], url.request, url.shape.is_head(), record);
+    co_await try_one_hop(run, session, url.target, run.hosts[url.host], url.request, url.shape.is_head(), record);
   }
   HttpTarget at = url.target;  // each hop resolves against the one before
   for (int hops = 0; run.options.follow && record.failure == Failure::redirect; ++hops) {
-    if (hops == most_redirects) {
-      record.error = "more than " + std::to_string(most_redirects) + " redirects, last to " + record.location;
-      break;
-    }
-    if (!co_await follow(run, session, url, record, at)) break;
+    if (!co_await follow(run, session, url, record, at, hops)) break;
   }
 }
 

@@ -109,7 +109,7 @@ void take_response(RequestRecord& record, Response& response, Session& lane, con
 
 // One try with fetch(), which never throws: whatever the library throws
 // fails the request, not the lane.
-void try_at(Run& run, Session& lane, const HttpTarget& target, RequestRecord& record) {
+void try_one_hop(Run& run, Session& lane, const HttpTarget& target, RequestRecord& record) {
   const Seconds allowed = run.plan.time_allowed(record.began());
   const int sockets_before = lane.sockets_opened;
   try {
@@ -131,15 +131,11 @@ void try_at(Run& run, Session& lane, const HttpTarget& target, RequestRecord& re
 void follow_redirects(Run& run, Session& lane, RequestRecord& record) {
   HttpTarget at = run.options.targets[static_cast<std::size_t>(record.url)];
   for (int hops = 0; record.failure == Failure::redirect; ++hops) {
-    if (hops == most_redirects) {
-      record.error = "more than " + std::to_string(most_redirects) + " redirects, last to " + record.location;
-      return;
-    }
-    RedirectStep step = next_redirect(at, record.location, record.status);
-    if (!step.next) return record.fail(step.bad_location ? Failure::bad_response : Failure::redirect, step.refusal);
-    at = std::move(*step.next);
+    std::optional<HttpTarget> next = next_hop(record, at, hops);
+    if (!next) return;
+    at = std::move(*next);
     RequestRecord hop = try_again_now(record, run.clock.now());
-    try_at(run, lane, at, hop);
+    try_one_hop(run, lane, at, hop);
     hop.start = record.start;  // the try's time includes every hop
     record = std::move(hop);
   }
@@ -149,17 +145,14 @@ void follow_redirects(Run& run, Session& lane, RequestRecord& record) {
 void try_once(Run& run, Session& lane, RequestRecord& record) {
   if (!run.options.keep_alive) lane.clients.clear();
   const HttpTarget& target = run.options.targets[static_cast<std::size_t>(record.url)];
-  try_at(run, lane, target, record);
+  try_one_hop(run, lane, target, record);
   if (record.failure == Failure::refused && lane.try_the_other_loopback(target)) {
     record = try_again_now(record, run.clock.now());
-    try_at(run, lane, target, record);
+    try_one_hop(run, lane, target, record);
   }
-  if (record.failure == Failure::reset && !record.new_connection && !record.answer_started && run.options.keep_alive &&
-      run.plan.running()) {
-    // The server closed the kept-alive connection just as we reused it
-    // (nginx does after 1000 requests): open a new one and ask again.
+  if (ask_again_on_a_new_connection(record, run.plan.running())) {
     record = try_again_now(record, run.clock.now());
-    try_at(run, lane, target, record);
+    try_one_hop(run, lane, target, record);
   }
   if (run.options.follow) follow_redirects(run, lane, record);
 }

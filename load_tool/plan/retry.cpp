@@ -47,4 +47,18 @@ Seconds backoff(int attempt, double random_fraction) {
   return Seconds(ceiling / 2 + ceiling / 2 * std::clamp(random_fraction, 0.0, 1.0));
 }
 
+bool ask_again_on_a_new_connection(const RequestRecord& tried, bool run_goes_on) {
+  return tried.failure == Failure::reset && !tried.new_connection && !tried.answer_started && run_goes_on;
+}
+
+std::optional<HttpTarget> next_hop(RequestRecord& redirected, const HttpTarget& at, int hops) {
+  if (hops >= most_redirects) {
+    redirected.error = "more than " + std::to_string(most_redirects) + " redirects, last to " + redirected.location;
+    return std::nullopt;
+  }
+  RedirectStep step = next_redirect(at, redirected.location, redirected.status);
+  if (!step.next) redirected.fail(step.bad_location ? Failure::bad_response : Failure::redirect, step.refusal);
+  return std::move(step.next);
+}
+
 }  // namespace kit

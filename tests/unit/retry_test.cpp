@@ -79,6 +79,40 @@ TEST(WorthRetrying, RateLimitedBusyAndResetBeforeAnyAnswer) {
   EXPECT_FALSE(worth_retrying(test::refused(1)));
 }
 
+// Both clients' second looks, decided in one place.
+TEST(SecondLook, AResetOnAReusedConnectionBeforeAnyAnswerIsAskedAgainOnce) {
+  RequestRecord reused;
+  reused.fail(Failure::reset, "connection closed");
+  EXPECT_TRUE(ask_again_on_a_new_connection(reused, true));
+  EXPECT_FALSE(ask_again_on_a_new_connection(reused, false)) << "not once the run is over";
+  RequestRecord fresh = reused;
+  fresh.new_connection = true;
+  EXPECT_FALSE(ask_again_on_a_new_connection(fresh, true)) << "a new connection that resets is the server's answer";
+  RequestRecord begun = reused;
+  begun.answer_started = true;
+  EXPECT_FALSE(ask_again_on_a_new_connection(begun, true)) << "the server may have acted on it";
+}
+
+TEST(SecondLook, RedirectsAreFollowedOnTheSameHostAtMostFiveTimes) {
+  const HttpTarget at = parse_http_url("http://127.0.0.1:8000/a/b");
+  RequestRecord redirected;
+  redirected.set_response(302, "", "c?x=1");
+  const auto next = next_hop(redirected, at, 0);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->target, "/a/c?x=1");
+  EXPECT_FALSE(next_hop(redirected, at, most_redirects));
+  EXPECT_EQ(redirected.error, "more than 5 redirects, last to c?x=1");
+  RequestRecord elsewhere;
+  elsewhere.set_response(301, "", "http://other.example/");
+  EXPECT_FALSE(next_hop(elsewhere, at, 0));
+  EXPECT_EQ(elsewhere.failure, Failure::redirect);
+  EXPECT_NE(elsewhere.error.find("redirect to another host (http://other.example/)"), std::string::npos);
+  RequestRecord nowhere;
+  nowhere.set_response(302, "", "http://[::1");
+  EXPECT_FALSE(next_hop(nowhere, at, 0));
+  EXPECT_EQ(nowhere.failure, Failure::bad_response);
+}
+
 TEST(RunPlanRetries, WaitsAsRetryAfterSaysUntilTheRetriesAreUsedUp) {
   ClientOptions options;
   options.retries = 2;
