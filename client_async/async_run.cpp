@@ -150,14 +150,14 @@ Awaitable<bool> follow(Run& run, Session& session, const Url& url, RequestRecord
 
 // What a browser does after some answers: a kept-alive connection that the
 // server had closed is opened again, and --follow follows redirects.
-bool needs_a_second_look(const Run& run, const RequestRecord& record) {
+bool needs_reconnect_or_follow(const Run& run, const RequestRecord& record) {
   return ask_again_on_a_new_connection(record, run.plan.running()) ||
          (run.options.follow && record.failure == Failure::redirect);
 }
 
 // Its own coroutine, entered only when needed: a waiting request's frame
 // stays small.
-Awaitable<void> take_a_second_look(Run& run, Session& session, const Url& url, RequestRecord& record) {
+Awaitable<void> reconnect_or_follow(Run& run, Session& session, const Url& url, RequestRecord& record) {
   if (ask_again_on_a_new_connection(record, run.plan.running())) {
     record = try_again_now(record, run.clock.now());
     co_await try_one_hop(run, session, url.target, run.hosts[url.host], url.request, url.shape.is_head(), record);
@@ -191,7 +191,7 @@ Awaitable<void> lane(int lane_number, Run& run, Session& session) {
         take_response(record, co_await run.fetch(session, request), run, session.connection_to(request.host),
                       url.target, allowed);
       }
-      if (needs_a_second_look(run, record)) co_await take_a_second_look(run, session, url, record);
+      if (needs_reconnect_or_follow(run, record)) co_await reconnect_or_follow(run, session, url, record);
       const auto wait = run.plan.retry_wait(record);
       if (!wait) break;
       run.plan.retry(record);

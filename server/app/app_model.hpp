@@ -33,7 +33,7 @@ struct AppRequest {
 // They go out as the Server-Timing header and into the access log.
 struct Served {
   AppResponse reply;
-  std::string lane;
+  std::string served_by;  // the serving thread's name: "worker 3", "thread 1"
   std::chrono::duration<double> queue{};
   std::chrono::duration<double> app{};
 };
@@ -72,7 +72,7 @@ class AppModel {
   // How many connections it takes at once; the front end accepts within it.
   Admission& admission() { return admission_; }
   // Who is told when a request starts (the dashboard), or nobody.
-  void tell(RequestEvents* events) { events_ = events; }
+  void report_to(RequestEvents* events) { events_ = events; }
 
  protected:
   void started(const AppRequest& request, std::string_view lane) const {

@@ -185,7 +185,7 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestE
       acceptor_(loops_.front().get_executor()),
       admission_(model.admission()) {
   for (std::size_t i = 1; i < loops_.size(); ++i) keep_running_.emplace_back(loops_[i].get_executor());
-  model_.tell(events_);  // who hears when the model starts a request: the dashboard, or nobody
+  model_.report_to(events_);  // who hears when the model starts a request: the dashboard, or nobody
   boost::system::error_code error;
   tcp::resolver resolver(loops_.front());
   auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port), tcp::resolver::passive, error);
@@ -242,7 +242,7 @@ void HttpFrontEnd::prepare_everyday_answers() {
     // Split where the header block ends, for the Server-Timing line to go between.
     const std::string bytes = response_bytes(everyday, http::verb::get, 11, keep_alive, config_.readable_by_pages);
     const std::size_t blank_line = bytes.find("\r\n\r\n") + 2;
-    everyday_response_[keep_alive] = {bytes.substr(0, blank_line), bytes.substr(blank_line)};
+    prepared_ok_response_[keep_alive] = {bytes.substr(0, blank_line), bytes.substr(blank_line)};
   }
 }
 
@@ -388,7 +388,7 @@ AppRequest HttpFrontEnd::app_request(std::string_view method, std::string_view t
 
 // Hands the request to the model (not a coroutine: the model's own is
 // awaited, and a waiting request holds no frame of ours for it).
-HttpFrontEnd::Awaitable<Served> HttpFrontEnd::into_the_app(Connection& connection, const AppRequest& request) {
+HttpFrontEnd::Awaitable<Served> HttpFrontEnd::hand_to_the_model(Connection& connection, const AppRequest& request) {
   if (events_) events_->received(request.id, request.method, request.target, request.received);
   connection.in_the_app = true;
   return model_.serve(request);
@@ -397,7 +397,7 @@ HttpFrontEnd::Awaitable<Served> HttpFrontEnd::into_the_app(Connection& connectio
 // The answer's bytes. The everyday one (GET, 200, the configured body,
 // HTTP/1.1) was written once at start-up, all but its Server-Timing line:
 // serialising it per request cost a fifth of the server's time at --delay 0.
-void HttpFrontEnd::prepare_answer(Answer& answer, const Served& served, http::verb method, unsigned version,
+void HttpFrontEnd::prepare_answer(OutgoingAnswer& answer, const Served& served, http::verb method, unsigned version,
                                   bool keep_alive, const std::optional<RateLimitHeaders>& limits) const {
   const AppResponse& reply = served.reply;
   const std::string timing = server_timing_value(served.queue.count(), served.app.count());
@@ -405,7 +405,7 @@ void HttpFrontEnd::prepare_answer(Answer& answer, const Served& served, http::ve
       method == http::verb::get && version == 11 && reply.status == 200 && reply.body == config_.app.body && !limits;
   if (everyday) {
     answer.timing_line = "Server-Timing: " + timing + "\r\n";
-    const auto& [head, tail] = everyday_response_[keep_alive];
+    const auto& [head, tail] = prepared_ok_response_[keep_alive];
     answer.bytes = {asio::buffer(head), asio::buffer(answer.timing_line), asio::buffer(tail)};
   } else {
     answer.other = response_bytes(reply, method, version, keep_alive, config_.readable_by_pages, timing, limits);
@@ -420,7 +420,7 @@ void HttpFrontEnd::answered(const AppRequest& request, const Served& served, boo
   }
   if (config_.quiet) return;
   const std::chrono::duration<double> took = ServerClock::now() - request.received;
-  write_log_line(access_log_line(request.method, request.target, served.reply.status, took.count(), served.lane,
+  write_log_line(access_log_line(request.method, request.target, served.reply.status, took.count(), served.served_by,
                                  served.queue.count()));
 }
 
@@ -494,12 +494,12 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_requests(Connection& connectio
     if (rate_limited) {
       served = {too_many_requests(rate_limit_->rate(), limits->retry_after), "rate limited"};
     } else {
-      served = co_await into_the_app(connection, app_request);
+      served = co_await hand_to_the_model(connection, app_request);
       connection.in_the_app = false;
     }
 
     keep_alive = request.keep_alive() && model_.policy.keep_alive && !stopping_;
-    Answer answer;
+    OutgoingAnswer answer;
     prepare_answer(answer, served, request.method(), request.version(), keep_alive, limits);
     tcp.expires_after(as_duration(config_.idle_timeout));  // a client that does not read its answers is closed
     auto [write_error, written] = co_await asio::async_write(stream, answer.bytes, no_throw);

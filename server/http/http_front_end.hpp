@@ -68,12 +68,12 @@ class HttpFrontEnd {
   Awaitable<void> refuse_request(AnyStream& stream, int status);
   AppRequest app_request(std::string_view method, std::string_view target, std::size_t body_bytes,
                          std::optional<ServerClock::time_point> arrived);
-  Awaitable<Served> into_the_app(Connection& connection, const AppRequest& request);
-  struct Answer {  // an answer's bytes, as they go out
+  Awaitable<Served> hand_to_the_model(Connection& connection, const AppRequest& request);
+  struct OutgoingAnswer {  // an answer's bytes, as they go out
     std::string other, timing_line;
     std::array<boost::asio::const_buffer, 3> bytes;
   };
-  void prepare_answer(Answer& answer, const Served& served, boost::beast::http::verb method, unsigned version,
+  void prepare_answer(OutgoingAnswer& answer, const Served& served, boost::beast::http::verb method, unsigned version,
                       bool keep_alive, const std::optional<RateLimitHeaders>& limits) const;
   void answered(const AppRequest& request, const Served& served, bool rate_limited);
   Awaitable<void> refuse(std::shared_ptr<Connection> connection);
@@ -91,7 +91,7 @@ class HttpFrontEnd {
   int port_ = 0;
   boost::asio::ip::address address_;
   // GET 200, [keep_alive]: the bytes before and after the Server-Timing line; see serve_requests().
-  std::pair<std::string, std::string> everyday_response_[2];
+  std::pair<std::string, std::string> prepared_ok_response_[2];
   std::optional<boost::asio::ssl::context> tls_;  // https
   std::optional<TokenBucket> rate_limit_;         // --rate-limit
   std::atomic<bool> stopping_{false};

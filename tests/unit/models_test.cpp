@@ -66,7 +66,7 @@ TEST(Models, TheEventLoopWaitsForEveryRequestAtOnce) {
   for (const Served& served : run.served) {
     EXPECT_EQ(served.reply.status, 200);
     EXPECT_EQ(served.reply.body, "This is a slow web api");
-    EXPECT_EQ(served.lane.rfind("thread ", 0), 0u) << served.lane;
+    EXPECT_EQ(served.served_by.rfind("thread ", 0), 0u) << served.served_by;
     EXPECT_GE(served.app.count(), delay * 0.95);
   }
 }
@@ -85,7 +85,7 @@ TEST(Models, APoolOfTwoWorkersServesInTwoRoundsAndSaysWhoWaited) {
   std::set<std::string> lanes;
   int queued = 0;
   for (const Served& served : run.served) {
-    lanes.insert(served.lane);
+    lanes.insert(served.served_by);
     if (served.queue.count() >= delay * 0.9) ++queued;
   }
   EXPECT_EQ(lanes.size(), 2u) << "two workers";
