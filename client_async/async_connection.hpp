@@ -66,7 +66,7 @@ struct Answer {
 
 // What a try fetched: the answer, or the error that ended it and how far it
 // got. The answer is held by pointer: each waiting request keeps room for
-// its Response in two coroutine frames, and at 10,000 in flight that counts.
+// its Response in two coroutine frames (docs/performance.md has the cost).
 struct Response {
   ErrorCode error;
   Step failed_in = Step::none;
@@ -96,7 +96,7 @@ class Connection {
 
   // Every step after this ends, with a timeout, once `time` has passed:
   // the connection is closed then. One timer per connection, not per step:
-  // at 10,000 requests in flight every byte a request holds counts.
+  // what a waiting request holds is multiplied by the requests in flight.
   void expires_after(Clock::duration time);
   bool is_open() const { return open_; }
   // TCP connect, then for https the TLS handshake with SNI, checking that

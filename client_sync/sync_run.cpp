@@ -190,9 +190,8 @@ std::unique_ptr<httplib::Client> Session::make_client(const HttpTarget& target) 
   if (target.tls) {
     client->enable_server_certificate_verification(!options.insecure);
     if (!options.ca_file.empty()) client->set_ca_cert_path(options.ca_file);
-    // OpenSSL checks the host name too. httplib 0.11.4's own check compares
-    // an IPv4 host with uninitialised memory and was seen passing a
-    // certificate for 127.0.0.1 at 127.0.0.2.
+    // OpenSSL checks the host name too: cpp-httplib 0.11's own check of an
+    // IPv4 host is unreliable (docs/performance.md says what it let through).
     X509_VERIFY_PARAM* check = SSL_CTX_get0_param(httplib_tls::openssl_context(*client));
     const std::string& host = target.host;
     if (X509_VERIFY_PARAM_set1_ip_asc(check, host.c_str()) != 1) {

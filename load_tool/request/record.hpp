@@ -29,7 +29,7 @@ enum class Failure {
 std::string_view failure_name(Failure failure);
 
 struct RequestRecord {
-  // In an order that leaves no gaps: at 10,000 requests in flight every 8 bytes are 80 KB.
+  // In an order that leaves no gaps: a record's size is multiplied by the requests kept.
   int number = 0;   // 1-based, the order in which requests were planned
   int lane = 0;     // 1-based: the thread (sync) or concurrent slot (async) that ran it
   int url = 0;      // which of the run's URLs, 0-based in the order given

@@ -28,7 +28,7 @@ std::vector<HistogramBucket> histogram(const std::vector<double>& values, int bu
 
 class Latencies {
  public:
-  static constexpr std::size_t exact_limit = 1 << 16;  // 512 KB of values, then the histogram (~300 KB)
+  static constexpr std::size_t exact_limit = 1 << 16;  // values kept exactly; past them, the histogram
 
   void add(double seconds);
   std::size_t count() const { return count_; }
