@@ -104,28 +104,27 @@ void add_tls_flags(CLI::App& app, ServerCommandLine& line) {
 
 }  // namespace
 
-ServerCommandLine parse_server_command_line(int argc, char** argv) {
-  ServerCommandLine line;
-  ServerConfig& config = line.config;
-  const std::string program = invoked_name(argc > 0 ? argv[0] : nullptr, "server");
-  CLI::App app{"Slow HTTP server: every request waits, then answers a short text.", program};
-  app.set_version_flag("--version", version_text(program), "print the kit's and its libraries' versions");
+namespace {
+
+void add_address_flags(CLI::App& app, ServerConfig& config) {
   app.add_option("--host", config.host, "address to listen on")->capture_default_str();
   app.add_option("--port", config.port, "port to listen on; 0 picks a free one")
       ->capture_default_str()
       ->check(flags::whole_number("a port number", 0, 65535));
+}
+
+void add_app_flags(CLI::App& app, AppConfig& config) {
   // At most a day: a larger number of seconds overflows the clock's ticks into no wait at all.
-  app.add_option("--delay", config.app.delay, "seconds each request waits")
+  app.add_option("--delay", config.delay, "seconds each request waits")
       ->capture_default_str()
       ->check(flags::number("a number of seconds", 0, seconds_in_a_day));
-  app.add_option("--max-delay", config.app.max_delay, "largest ?delay= accepted, in seconds")
+  app.add_option("--max-delay", config.max_delay, "largest ?delay= accepted, in seconds")
       ->capture_default_str()
       ->check(flags::number("a number of seconds", 0, seconds_in_a_day));
-  app.add_option("--body", config.app.body, "the text every answer carries")->capture_default_str();
-  add_model_flags(app, config);
-  add_limit_flags(app, config);
-  add_tls_flags(app, line);
-  add_rate_limit_flags(app, config);
+  app.add_option("--body", config.body, "the text every answer carries")->capture_default_str();
+}
+
+void add_dashboard_flags(CLI::App& app, ServerCommandLine& line) {
   auto* dashboard = app.add_option("--dashboard", line.dashboard_port,
                                    "also serve a live page of the requests on this port (0 picks a free one)")
                         ->check(flags::whole_number("a port number", 0, 65535))
@@ -136,6 +135,35 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
       ->type_name("NAME")
       ->needs(dashboard)
       ->check(flags::host_name());
+}
+
+// What the flags cannot say alone; the exit code when they do not go together.
+std::optional<int> check_together(const std::string& program, ServerCommandLine& line) {
+  ServerConfig& config = line.config;
+  if (line.dashboard_port && *line.dashboard_port != 0 && *line.dashboard_port == config.port) {
+    std::cerr << program << ": --port and --dashboard must differ: the dashboard is another server, on port "
+              << config.port << " too (see --help)\n";
+    return 2;
+  }
+  if (config.app.delay > config.app.max_delay) config.app.max_delay = config.app.delay;
+  return std::nullopt;
+}
+
+}  // namespace
+
+ServerCommandLine parse_server_command_line(int argc, char** argv) {
+  ServerCommandLine line;
+  ServerConfig& config = line.config;
+  const std::string program = invoked_name(argc > 0 ? argv[0] : nullptr, "server");
+  CLI::App app{"Slow HTTP server: every request waits, then answers a short text.", program};
+  app.set_version_flag("--version", version_text(program), "print the kit's and its libraries' versions");
+  add_address_flags(app, config);
+  add_app_flags(app, config.app);
+  add_model_flags(app, config);
+  add_limit_flags(app, config);
+  add_tls_flags(app, line);
+  add_rate_limit_flags(app, config);
+  add_dashboard_flags(app, line);
   app.add_flag("-q,--quiet", config.quiet, "no access log on stderr");
   flags::without_needs_and_excludes(app);
   try {
@@ -150,14 +178,7 @@ ServerCommandLine parse_server_command_line(int argc, char** argv) {
     std::cerr << program << ": " << printable(flags::plain_error(e), 4096) << " (see --help)\n";
     line.exit_code = 2;
   }
-  if (line.exit_code) return line;
-  if (line.dashboard_port && *line.dashboard_port != 0 && *line.dashboard_port == config.port) {
-    std::cerr << program << ": --port and --dashboard must differ: the dashboard is another server, on port "
-              << config.port << " too (see --help)\n";
-    line.exit_code = 2;
-    return line;
-  }
-  if (config.app.delay > config.app.max_delay) config.app.max_delay = config.app.delay;
+  if (!line.exit_code) line.exit_code = check_together(program, line);
   return line;
 }
 

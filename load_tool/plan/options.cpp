@@ -6,7 +6,9 @@
 #include <iostream>
 #include <map>
 
+#include "help_text.hpp"
 #include "readable_flags.hpp"
+#include "request_body.hpp"
 #include "records_export.hpp"
 #include "safe_text.hpp"
 #include "targets_file.hpp"
@@ -19,49 +21,6 @@ namespace {
 
 constexpr const char* default_url = "http://localhost:8000/";
 
-const char* description(ClientKind kind) {
-  return kind == ClientKind::sync
-             ? "Blocking HTTP client: sends the requests one after another (cpp-httplib)."
-             : "Concurrent HTTP client: starts the requests at once on one thread "
-               "(Boost.Beast, C++20 coroutines; --loops for more) and gathers the answers in order.";
-}
-
-const char* examples(ClientKind kind) {
-  return kind == ClientKind::sync
-             ? "Examples:\n"
-               "  client_sync                                  # 2 requests to http://localhost:8000/\n"
-               "  client_sync -n 4                             # 4 requests, one after another\n"
-               "  client_sync --threads 3 -n 3                 # 3 threads share the requests\n"
-               "  client_sync --processes 3 -n 3               # 3 processes, as multiprocessing.Pool(3)\n"
-               "  client_sync 'http://127.0.0.1:8000/?delay=0.2' --timeout 5\n"
-               "  client_sync -n 4 --summary --timeline        # see where the time went\n"
-               "  client_sync -n 4 --svg sync.svg --json -     # a picture, and every record as JSON\n"
-               "  client_sync -z 5s --threads 4 --summary      # 4 threads, kept-alive connections, 5 s\n"
-               "  client_sync https://localhost:8443/ -k       # HTTPS without verifying the certificate\n"
-               "  client_sync URL1 URL2 URL3                   # three pages, one after another\n"
-               "  client_sync --rate 5 -n 20 --threads 4       # 5 requests a second, whatever the server does\n"
-               "  client_sync -n 20 --retry 5                  # ask again after 429 or 503, as Retry-After says\n"
-               "  client_sync -d 'a=1' -H 'X-Token: abc'       # a form POST with a header, as curl -d sends\n"
-               "  client_sync -m PUT -D body.json -T application/json -a user:pass   # a JSON body, basic auth\n"
-               "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage, 3 a --fail-if threshold crossed."
-             : "Examples:\n"
-               "  client_async                                 # 2 requests at once to http://localhost:8000/\n"
-               "  client_async -n 100                          # 100 requests at once\n"
-               "  client_async -n 9 -c 3                       # at most 3 in flight (a semaphore of 3)\n"
-               "  client_async 'http://127.0.0.1:8000/?delay=0.2' --timeout 5\n"
-               "  client_async -n 9 -c 3 --timeline            # three waves of three\n"
-               "  client_async -n 100 --summary --csv runs.csv # figures, and every record as CSV\n"
-               "  client_async -z 10s -c 50 --summary          # a load test: 50 kept-alive connections for 10 s\n"
-               "  client_async -n 10000 --loops 2 --summary    # 10,000 at once on two threads, two cores\n"
-               "  client_async https://localhost:8443/ --cacert cert.pem   # HTTPS with your own CA\n"
-               "  client_async URL1 URL2 URL3                  # three pages at once, bodies in the order given\n"
-               "  client_async --urls pages.txt --summary      # one URL per line (- for stdin), results by host\n"
-               "  client_async -n 20 --retry 5                 # ask again after 429 or 503, as Retry-After says\n"
-               "  client_async --rate 1000 -z 10s -c 50        # an open-loop load: 1000 requests due each second\n"
-               "  client_async -z 10s -c 50 -D body.json -T application/json   # POST a JSON body for 10 s\n"
-               "  client_async -m DELETE -H 'Authorization: Bearer T' URL      # any method, any header\n"
-               "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage, 3 a --fail-if threshold crossed.";
-}
 
 }  // namespace
 
@@ -252,45 +211,19 @@ void collect_targets(ClientOptions& options, const ParsedFlags& flags) {
   }
 }
 
-// Reads -D's file once: every request is sent from this one buffer.
-std::shared_ptr<const std::string> read_body(const std::string& path) {
-  constexpr std::size_t most_body_bytes = 64 * 1024 * 1024;
-  std::ifstream file;
-  if (path != "-") {
-    file.open(path, std::ios::binary);
-    if (!file) throw std::invalid_argument("cannot read '" + path + "'");
-  }
-  std::istream& in = path == "-" ? std::cin : file;
-  auto body = std::make_shared<std::string>();
-  char piece[65536];
-  while (in.read(piece, sizeof piece) || in.gcount() > 0) {
-    body->append(piece, static_cast<std::size_t>(in.gcount()));
-    if (body->size() > most_body_bytes) throw std::invalid_argument("'" + path + "' is over 64 MiB");
-  }
-  if (in.bad()) throw std::invalid_argument("cannot read '" + path + "'");
-  return body;
-}
-
-// -d's body: the text itself, or with @FILE the file's text without its
-// carriage returns and newlines, as curl's -d reads it (-D keeps every byte).
-std::shared_ptr<const std::string> data_flag_body(const std::string& data) {
-  if (data.empty() || data.front() != '@') return std::make_shared<const std::string>(data);
-  try {
-    auto text = std::make_shared<std::string>(*read_body(data.substr(1)));
-    std::erase_if(*text, [](char c) { return c == '\r' || c == '\n'; });
-    return text;
-  } catch (const std::invalid_argument& e) {
-    throw CLI::ValidationError(std::string("--data: ") + e.what());
-  }
-}
-
 // -m, -H, -d/-D, -T and -a as one shape that every request takes.
 RequestShape shape_requests(const ParsedFlags& flags) {
   RequestShape shape;
-  if (flags.data) shape.body = data_flag_body(*flags.data);
+  if (flags.data) {
+    try {
+      shape.body = body_from_data_flag(*flags.data);
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError(std::string("--data: ") + e.what());
+    }
+  }
   if (flags.data_file) {
     try {
-      shape.body = read_body(*flags.data_file);
+      shape.body = body_from_file(*flags.data_file);
     } catch (const std::invalid_argument& e) {
       throw CLI::ValidationError(std::string("--data-file: ") + e.what());
     }
@@ -342,7 +275,7 @@ void shape_each_target(ClientOptions& options, const ParsedFlags& flags) {
     if (!file) throw CLI::ValidationError("--targets: cannot read '" + path + "'");
   }
   options.targets.clear();
-  for (FileTarget& listed : read_targets(path == "-" ? std::cin : file, path == "-" ? "stdin" : path, read_body)) {
+  for (FileTarget& listed : read_targets(path == "-" ? std::cin : file, path == "-" ? "stdin" : path, body_from_file)) {
     RequestShape& shape = listed.shape;
     shape.headers.insert(shape.headers.end(), options.shape.headers.begin(), options.shape.headers.end());
     if (shape.body && !shape.header("Content-Type"))
@@ -411,7 +344,7 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& op
     }
   } catch (const CLI::CallForHelp&) {
     const char* usual = options.kind == ClientKind::sync ? "client_sync" : "client_async";
-    std::cout << flags::help_with_examples(app, with_program_name(examples(options.kind), usual, program));
+    std::cout << flags::help_with_examples(app, with_program_name(client_examples(options.kind), usual, program));
     return 0;
   } catch (const CLI::CallForVersion& e) {
     std::cout << e.what() << "\n";
@@ -431,7 +364,7 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& op
 CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   const char* usual = kind == ClientKind::sync ? "client_sync" : "client_async";
   const std::string program = invoked_name(argc > 0 ? argv[0] : nullptr, usual);
-  CLI::App app{description(kind), program};
+  CLI::App app{client_description(kind), program};
   app.set_version_flag("--version", version_text(program), "print the kit's and its libraries' versions");
 
   CommandLine result;

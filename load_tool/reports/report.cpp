@@ -186,20 +186,28 @@ bool report_thresholds(const std::vector<Threshold>& thresholds, const std::vect
 
 }  // namespace
 
+namespace {
+
+// The bodies on stdout, in request order; with -i an error answer too, as curl -i shows it.
+void write_bodies(const std::vector<RequestRecord>& records, const ClientOptions& options, std::ostream& out) {
+  if (options.keep_bodies()) {
+    for (const RequestRecord& record : records) {
+      const bool answered = record.ok() || (options.include && record.status > 0);
+      if (answered && !record.retried) out << record.body << '\n';
+    }
+  }
+  out.flush();
+}
+
+}  // namespace
+
 int report_run(RunResult run, const ClientOptions& options, std::ostream& out, std::ostream& err,
                const TerminalStyle& style) {
   const std::vector<RequestRecord>& records = run.records;
   const Seconds elapsed = run.elapsed;
   std::ostream& human = options.data_on_stdout() ? err : out;
 
-  if (options.keep_bodies()) {
-    for (const RequestRecord& record : records) {
-      // With -i an error answer is shown too, as curl -i shows it.
-      const bool answered = record.ok() || (options.include && record.status > 0);
-      if (answered && !record.retried) out << record.body << '\n';
-    }
-  }
-  out.flush();
+  write_bodies(records, options, out);
   for (const RequestRecord& record : run.failures_shown) err << failure_line(record) << '\n';
   if (const auto more = run.tally.failed - static_cast<int>(run.failures_shown.size()); more > 0) {
     err << "... and " << more << " more failed requests (--summary counts them by kind)\n";

@@ -235,6 +235,22 @@ void write_svg_bar(std::ostream& svg, const RequestRecord& r, double y, double l
 
 }  // namespace
 
+namespace {
+
+// The SVG element and its style: the same shades as the dashboard's.
+void write_svg_head(std::ostream& svg, double width, double height) {
+  svg << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+      << "\" viewBox=\"0 0 " << width << ' ' << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      << "<style>.bar{stroke:#fff;stroke-width:1}.ok{fill:#3b8e3b}.failed{fill:#c83737}.lane{fill:#555}"
+         ".grid{stroke:#ddd}.label{fill:#fff;font-size:11px}.setup{fill:#7fb8d8}.queued{fill:#e8b84a}"
+         "polyline.p50{stroke:#3b8e3b;stroke-width:2}polyline.p99{stroke:#c83737;stroke-width:2}"
+         "circle.p50{fill:#3b8e3b}circle.p99{fill:#c83737}</style>\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n";
+}
+
+}  // namespace
+
 std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds total, const std::string& title,
                          const SvgContext& context) {
   const auto lanes = by_lane(records);
@@ -251,16 +267,8 @@ std::string timeline_svg(const std::vector<RequestRecord>& records, Seconds tota
   std::ostringstream svg;
   svg.setf(std::ios::fixed);
   svg.precision(2);
-  svg << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
-      << "\" viewBox=\"0 0 " << width << ' ' << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
-      << "<style>.bar{stroke:#fff;stroke-width:1}.ok{fill:#3b8e3b}.failed{fill:#c83737}.lane{fill:#555}.grid{stroke:#"
-         "ddd}"
-         ".label{fill:#fff;font-size:11px}.setup{fill:#7fb8d8}.queued{fill:#e8b84a}"
-         "polyline.p50{stroke:#3b8e3b;stroke-width:2}polyline.p99{stroke:#c83737;stroke-width:2}"
-         "circle.p50{fill:#3b8e3b}circle.p99{fill:#c83737}</style>\n"
-      << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
-      << "<text x=\"" << left << "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">" << escape_xml(title)
+  write_svg_head(svg, width, height);
+  svg << "<text x=\"" << left << "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">" << escape_xml(title)
       << "</text>\n"
       << "<text x=\"" << left << "\" y=\"40\" fill=\"#555\">" << requests_and_tries(records) << " on " << lane_count
       << " lanes in " << escape_xml(format_duration(span)) << "; " << one_bar_per(records)

@@ -1,6 +1,8 @@
 #include "http_front_end.hpp"
 
+#include "answers.hpp"
 #include "platform.hpp"
+#include "request_reading.hpp"
 #include "server_timing.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -45,48 +47,6 @@ std::deque<asio::io_context> make_loops(int count) {
   return loops;
 }
 
-// An answer as it goes on the wire: HTTP/1.1 always, as most servers do.
-// Answers the app gave carry its Server-Timing, as the last header.
-std::string response_bytes(const AppResponse& reply, http::verb method, unsigned version, bool keep_alive,
-                           bool readable_by_pages, std::string_view server_timing = {},
-                           const std::optional<RateLimitHeaders>& limits = {}) {
-  http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
-  if (!reply.allow.empty()) response.set(http::field::allow, reply.allow);
-  if (reply.body_bytes_read) response.set("X-Body-Bytes", std::to_string(*reply.body_bytes_read));
-  if (!keep_alive) {
-    response.set(http::field::connection, "close");
-  } else if (version == 10) {
-    response.set(http::field::connection, "keep-alive");  // HTTP/1.0 closes unless told
-  }
-  // 1xx, 204 and 304 answers have no body and say no length (RFC 9110,
-  // 8.6); a 205 says it has none. A body there would desync a kept-alive client.
-  const bool bodiless = reply.status < 200 || reply.status == 204 || reply.status == 304;
-  const bool empty = bodiless || reply.status == 205;
-  if (!bodiless) response.set(http::field::content_length, empty ? "0" : std::to_string(reply.body.size()));
-  response.set(http::field::content_type, AppResponse::content_type);
-  if (reply.status >= 400) response.set("X-Content-Type-Options", "nosniff");
-  if (limits) {
-    response.set("RateLimit-Limit", std::to_string(limits->limit));
-    response.set("RateLimit-Remaining", std::to_string(limits->remaining));
-    if (limits->retry_after > 0) response.set(http::field::retry_after, std::to_string(limits->retry_after));
-  }
-  if (readable_by_pages) {  // CORS: the student page, on the dashboard's port, reads these
-    response.set(http::field::access_control_allow_origin, "*");
-    response.set(http::field::access_control_expose_headers, "Server-Timing");
-    response.set("Timing-Allow-Origin", "*");
-  }
-  if (!server_timing.empty()) response.set("Server-Timing", server_timing);
-  if (!empty) response.body() = reply.body;
-
-  std::ostringstream bytes;
-  if (method == http::verb::head) {
-    bytes << response.base();
-  } else {
-    bytes << response;
-  }
-  return bytes.str();
-}
-
 // When the kernel received a connection's oldest unread bytes, on the steady
 // clock; nullopt when it cannot say. A loop blocked in a sleep reads nothing
 // meanwhile: this is how long a request really waited for it.
@@ -94,79 +54,6 @@ std::optional<ServerClock::time_point> kernel_arrival_time(int fd) {
   const auto age = platform::age_of_unread_bytes(fd);
   if (!age) return std::nullopt;
   return ServerClock::now() - std::chrono::duration_cast<ServerClock::duration>(*age);
-}
-
-// A request that could not be read: which status tells the client why, or 0
-// when there is nobody to tell (closed, reset, timed out, cancelled).
-int refusal_status(const boost::system::error_code& error, bool header_done, bool content_length_given) {
-  // Too long: headers get a 431; a chunk-size line or trailer a 400, whether
-  // the read buffer (see max_read_ahead_bytes) or Beast's own limit says so.
-  if (error == http::error::header_limit || error == http::error::buffer_overflow) return header_done ? 400 : 431;
-  if (error == http::error::body_limit) return 413;
-  // A transfer coding Beast refuses while parsing (newer Beast does; older
-  // finds it in request_problem()): 501, RFC 9112. Beside a Content-Length
-  // it is a malformed request, whatever the coding: 400.
-  if (error == http::error::bad_transfer_encoding) return content_length_given ? 400 : 501;
-  if (error == http::error::end_of_stream || error == http::error::partial_message) return 0;
-  if (error.category() == make_error_code(http::error::bad_method).category()) return 400;
-  return 0;
-}
-
-// A header block whose blank line has arrived is all there is of it.
-bool header_block_ended(const beast::flat_buffer& buffer) {
-  const std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
-  return bytes.find("\r\n\r\n") != std::string_view::npos;
-}
-
-// As Beast's async_read_header, with one difference: a header block that has
-// ended and still does not parse is malformed at once. Beast waits for a
-// request line's eight version bytes ("GET / \r\n\r\n") until the timeout.
-template <class AnyStream, class Parser>
-event_loop::Awaitable<boost::system::error_code> read_header(AnyStream& stream, beast::flat_buffer& buffer,
-                                                             Parser& parser) {
-  for (;;) {
-    if (buffer.size() > 0) {
-      boost::system::error_code error;
-      buffer.consume(parser.put(buffer.data(), error));
-      if (parser.is_header_done()) co_return boost::system::error_code{};
-      if (error && error != http::error::need_more) co_return error;
-      if (header_block_ended(buffer)) co_return http::error::bad_version;
-    }
-    const std::size_t room = std::min<std::size_t>(buffer.max_size() - buffer.size(), 64 * 1024);
-    if (room == 0) co_return http::error::buffer_overflow;
-    auto [read_error, read] = co_await stream.async_read_some(buffer.prepare(room), no_throw);
-    buffer.commit(read);
-    if (read_error == asio::error::eof)
-      co_return parser.got_some() ? http::error::partial_message : http::error::end_of_stream;
-    if (read_error) co_return read_error;
-  }
-}
-
-// What Beast leaves to its user (RFC 9112): an HTTP/1.1 request names
-// exactly one Host, and the only transfer coding served is chunked.
-// Returns the status to refuse the request with, or 0 to serve it.
-int request_problem(const http::request<http::string_body>& request) {
-  const std::size_t hosts = request.count(http::field::host);
-  if (request.version() >= 11 ? hosts != 1 : hosts > 1) return 400;
-  const auto coding = request.find(http::field::transfer_encoding);
-  if (coding != request.end() && !beast::iequals(coding->value(), "chunked")) return 501;
-  if (request.count(http::field::transfer_encoding) > 1) return 501;
-  return 0;
-}
-
-// Closes after a refusal without losing it: a client still sending the body
-// we refused would get a reset, and a reset can destroy our answer before the
-// client reads it. So: stop sending, then read and discard for a moment.
-event_loop::Awaitable<void> drain_and_close(Stream& stream, std::size_t max_body) {
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream.expires_after(std::chrono::seconds(2));
-  std::array<char, 16384> discard;
-  for (std::size_t drained = 0; drained < 4 * max_body;) {
-    auto [error, n] = co_await stream.async_read_some(asio::buffer(discard), no_throw);
-    if (error) break;
-    drained += n;
-  }
 }
 
 }  // namespace

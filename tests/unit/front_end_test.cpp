@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "answers.hpp"
 #include "running_front_end.hpp"
 
 namespace kit {
@@ -53,6 +54,57 @@ TEST(FrontEnd, RefusesWhatItCannotServeBeforeTheModelSeesIt) {
 
   EXPECT_EQ(no_host.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << no_host;
   EXPECT_EQ(not_a_request.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << not_a_request;
+}
+
+}  // namespace kit
+
+// The front end's answers, as pure functions.
+namespace kit {
+
+namespace {
+
+namespace http = boost::beast::http;
+
+http::request<http::string_body> request_with(std::initializer_list<std::pair<http::field, std::string>> fields,
+                                              unsigned version = 11) {
+  http::request<http::string_body> request{http::verb::get, "/", version};
+  for (const auto& [name, value] : fields) request.insert(name, value);
+  return request;
+}
+
+}  // namespace
+
+TEST(Answers, BodilessStatusesSayNoLengthAndHeadCarriesNoBody) {
+  AppResponse no_content;
+  no_content.status = 204;
+  no_content.body = "ignored";
+  const std::string bytes = response_bytes(no_content, http::verb::get, 11, true, false);
+  EXPECT_EQ(bytes.find("Content-Length"), std::string::npos) << bytes;
+  EXPECT_EQ(bytes.find("ignored"), std::string::npos) << bytes;
+  AppResponse ok;
+  ok.body = "This is a slow web api";
+  const std::string head = response_bytes(ok, http::verb::head, 11, false, false, "app;dur=1.0");
+  EXPECT_NE(head.find("Content-Length: 22\r\n"), std::string::npos) << head;
+  EXPECT_NE(head.find("Connection: close\r\n"), std::string::npos) << head;
+  EXPECT_NE(head.find("Server-Timing: app;dur=1.0\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.find("slow web api"), std::string::npos) << "a HEAD answer has no body";
+  EXPECT_NE(response_bytes(ok, http::verb::get, 10, true, false).find("Connection: keep-alive\r\n"), std::string::npos)
+      << "HTTP/1.0 closes unless told";
+}
+
+TEST(Answers, RequestsToRefuseAreNamedByTheirStatus) {
+  EXPECT_EQ(request_problem(request_with({{http::field::host, "h"}})), 0);
+  EXPECT_EQ(request_problem(request_with({})), 400) << "HTTP/1.1 without a Host";
+  EXPECT_EQ(request_problem(request_with({{http::field::host, "a"}, {http::field::host, "b"}})), 400);
+  EXPECT_EQ(request_problem(request_with({}, 10)), 0) << "HTTP/1.0 may leave Host out";
+  EXPECT_EQ(request_problem(request_with({{http::field::host, "h"}, {http::field::transfer_encoding, "gzip"}})), 501);
+  EXPECT_EQ(refusal_status(http::error::header_limit, false, false), 431);
+  EXPECT_EQ(refusal_status(http::error::header_limit, true, false), 400) << "a chunk line or trailer too long";
+  EXPECT_EQ(refusal_status(http::error::body_limit, true, false), 413);
+  EXPECT_EQ(refusal_status(http::error::bad_transfer_encoding, true, false), 501);
+  EXPECT_EQ(refusal_status(http::error::bad_transfer_encoding, true, true), 400) << "beside a Content-Length";
+  EXPECT_EQ(refusal_status(http::error::bad_version, false, false), 400);
+  EXPECT_EQ(refusal_status(http::error::end_of_stream, false, false), 0) << "nobody to tell";
 }
 
 }  // namespace kit
