@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "platform.hpp"
+#include "retry.hpp"
 #include "tls_errors.hpp"
 
 namespace kit::async {
