@@ -36,15 +36,13 @@ void describe_failure(RequestRecord& record, httplib::Error error, const HttpTar
         return record.fail(Failure::dns, "cannot resolve host '" + target.host + "'");
       }
       return record.fail(Failure::refused, "connection refused (" + target.host_header + ")");
-    case httplib::Error::ConnectionTimeout:
-      return record.fail(Failure::timeout, "connect " + timed_out);
+    case httplib::Error::ConnectionTimeout: return record.fail(Failure::timeout, "connect " + timed_out);
     case httplib::Error::Read:
       // httplib says "read error" both when its read timeout fires and when the
       // server hangs up; the clock tells which it was.
       if (record.end - record.start >= allowed * 0.95) return record.fail(Failure::timeout, timed_out);
       return record.fail(Failure::reset, "connection closed before a complete answer");
-    case httplib::Error::Write:
-      return record.fail(Failure::reset, "connection closed while sending the request");
+    case httplib::Error::Write: return record.fail(Failure::reset, "connection closed while sending the request");
     case httplib::Error::SSLServerVerification:
       // httplib checks the host name itself, after OpenSSL found the chain fine.
       return record.fail(Failure::tls, verify_result == X509_V_OK
@@ -52,8 +50,7 @@ void describe_failure(RequestRecord& record, httplib::Error error, const HttpTar
                                            : describe_certificate_problem(verify_result));
     case httplib::Error::SSLConnection:
       return record.fail(Failure::tls, "TLS handshake failed: does the server speak TLS?");
-    default:
-      return record.fail(Failure::other, httplib::to_string(error));
+    default: return record.fail(Failure::other, httplib::to_string(error));
   }
 }
 

@@ -21,7 +21,6 @@ namespace {
 
 constexpr const char* default_url = "http://localhost:8000/";
 
-
 }  // namespace
 
 bool ClientOptions::any_https() const {

@@ -26,18 +26,12 @@ bool is_latency(Threshold::Figure figure) {
 // The figure's name as the line says it.
 std::string figure_name(const Threshold& threshold) {
   switch (threshold.figure) {
-    case Threshold::Figure::percentile:
-      return "p" + format_number(threshold.percentile, 1);
-    case Threshold::Figure::average:
-      return "avg";
-    case Threshold::Figure::slowest:
-      return "max";
-    case Threshold::Figure::errors:
-      return "failed requests";
-    case Threshold::Figure::error_percent:
-      return "failed";
-    case Threshold::Figure::rate:
-      return "rps";
+    case Threshold::Figure::percentile: return "p" + format_number(threshold.percentile, 1);
+    case Threshold::Figure::average: return "avg";
+    case Threshold::Figure::slowest: return "max";
+    case Threshold::Figure::errors: return "failed requests";
+    case Threshold::Figure::error_percent: return "failed";
+    case Threshold::Figure::rate: return "rps";
   }
   return "";
 }
@@ -49,16 +43,11 @@ std::optional<double> measure(const Threshold& threshold, const Summary& s) {
         if (p == threshold.percentile) return seconds;
       }
       return std::nullopt;
-    case Threshold::Figure::average:
-      return s.average;
-    case Threshold::Figure::slowest:
-      return s.slowest;
-    case Threshold::Figure::errors:
-      return s.failed;
-    case Threshold::Figure::error_percent:
-      return s.requests ? 100.0 * s.failed / s.requests : 0.0;
-    case Threshold::Figure::rate:
-      return s.requests_per_second;
+    case Threshold::Figure::average: return s.average;
+    case Threshold::Figure::slowest: return s.slowest;
+    case Threshold::Figure::errors: return s.failed;
+    case Threshold::Figure::error_percent: return s.requests ? 100.0 * s.failed / s.requests : 0.0;
+    case Threshold::Figure::rate: return s.requests_per_second;
   }
   return std::nullopt;
 }

@@ -28,16 +28,11 @@ struct Cell {
 
 const char* colour_of(Cell::Paint paint) {
   switch (paint) {
-    case Cell::ok:
-      return "\033[32m";  // green
-    case Cell::failed:
-      return "\033[31m";  // red
-    case Cell::setup:
-      return "\033[36m";  // cyan
-    case Cell::queued:
-      return "\033[33m";  // yellow
-    case Cell::none:
-      break;
+    case Cell::ok: return "\033[32m";      // green
+    case Cell::failed: return "\033[31m";  // red
+    case Cell::setup: return "\033[36m";   // cyan
+    case Cell::queued: return "\033[33m";  // yellow
+    case Cell::none: break;
   }
   return "\033[0m";
 }

@@ -8,28 +8,17 @@ namespace kit {
 
 std::string_view failure_name(Failure failure) {
   switch (failure) {
-    case Failure::none:
-      return "none";
-    case Failure::dns:
-      return "dns";
-    case Failure::refused:
-      return "refused";
-    case Failure::timeout:
-      return "timeout";
-    case Failure::reset:
-      return "reset";
-    case Failure::bad_response:
-      return "bad response";
-    case Failure::too_large:
-      return "too large";
-    case Failure::tls:
-      return "tls";
-    case Failure::redirect:
-      return "redirect";
-    case Failure::http_status:
-      return "http status";
-    case Failure::other:
-      return "other";
+    case Failure::none: return "none";
+    case Failure::dns: return "dns";
+    case Failure::refused: return "refused";
+    case Failure::timeout: return "timeout";
+    case Failure::reset: return "reset";
+    case Failure::bad_response: return "bad response";
+    case Failure::too_large: return "too large";
+    case Failure::tls: return "tls";
+    case Failure::redirect: return "redirect";
+    case Failure::http_status: return "http status";
+    case Failure::other: return "other";
   }
   return "other";
 }

@@ -46,18 +46,10 @@ AppResponse refusal(int status, std::size_t max_body) {
       response.body =
           "request body too large: GET and HEAD take none, others at most " + std::to_string(max_body) + " bytes\n";
       break;
-    case 431:
-      response.body = "request headers too large: at most 8 KiB\n";
-      break;
-    case 501:
-      response.body = "transfer coding not implemented: only chunked\n";
-      break;
-    case 503:
-      response.body = "server busy\n";
-      break;
-    default:
-      response.status = 400;
-      response.body = "malformed request\n";
+    case 431: response.body = "request headers too large: at most 8 KiB\n"; break;
+    case 501: response.body = "transfer coding not implemented: only chunked\n"; break;
+    case 503: response.body = "server busy\n"; break;
+    default: response.status = 400; response.body = "malformed request\n";
   }
   return response;
 }

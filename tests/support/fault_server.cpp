@@ -115,9 +115,7 @@ void FaultServer::answer(int fd) {
     case Fault::endless_header_lines:
       send_without_end(fd, "HTTP/1.1 200 OK\r\n", "a: b\r\n", milliseconds(0), stopping_);
       break;
-    case Fault::drip:
-      send_without_end(fd, "HTTP/1.1 200 OK\r\nX-Drip: ", "a", milliseconds(200), stopping_);
-      break;
+    case Fault::drip: send_without_end(fd, "HTTP/1.1 200 OK\r\nX-Drip: ", "a", milliseconds(200), stopping_); break;
     case Fault::redirect_to_huge_port:
       send_all(fd,
                "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:99999999999/x\r\nContent-Length: 0\r\n"
@@ -145,25 +143,18 @@ void FaultServer::answer(int fd) {
                "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\n"
                "arrived");
       break;
-    case Fault::close_before_headers:
-      break;
+    case Fault::close_before_headers: break;
     case Fault::reset: {
       const linger abort_on_close{1, 0};
       ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
       break;
     }
-    case Fault::truncated_body:
-      send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
-      break;
+    case Fault::truncated_body: send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b"); break;
     case Fault::extra_body:
       send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nabcdEXTRA BYTES");
       break;
-    case Fault::bad_status_line:
-      send_all(fd, "HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n");
-      break;
-    case Fault::garbage:
-      send_all(fd, "hello there\r\n\r\n");
-      break;
+    case Fault::bad_status_line: send_all(fd, "HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n"); break;
+    case Fault::garbage: send_all(fd, "hello there\r\n\r\n"); break;
     case Fault::chunked:
       send_all(fd,
                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
