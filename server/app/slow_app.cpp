@@ -30,36 +30,20 @@ std::optional<double> parse_number(std::string_view text) {
   return value;
 }
 
+}  // namespace
+
+AppResponse body_too_large(std::size_t max_body) {
+  AppResponse response;
+  response.status = 413;
+  response.body =
+      "request body too large: GET and HEAD take none, others at most " + std::to_string(max_body) + " bytes\n";
+  return response;
+}
+
 std::string number_text(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%g", value);
   return text;
-}
-
-}  // namespace
-
-AppResponse refusal(int status, std::size_t max_body) {
-  AppResponse response;
-  response.status = status;
-  switch (status) {
-    case 413:
-      response.body =
-          "request body too large: GET and HEAD take none, others at most " + std::to_string(max_body) + " bytes\n";
-      break;
-    case 431: response.body = "request headers too large: at most 8 KiB\n"; break;
-    case 501: response.body = "transfer coding not implemented: only chunked\n"; break;
-    case 503: response.body = "server busy\n"; break;
-    default: response.status = 400; response.body = "malformed request\n";
-  }
-  return response;
-}
-
-AppResponse too_many_requests(double rate, int retry_after_seconds) {
-  AppResponse response;
-  response.status = 429;
-  response.body = "too many requests: this server takes " + number_text(rate) + " a second; retry after " +
-                  std::to_string(retry_after_seconds) + " s\n";
-  return response;
 }
 
 AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target, std::size_t body_bytes) {
@@ -73,7 +57,7 @@ AppResponse respond(const AppConfig& config, std::string_view method, std::strin
     }
     return response;
   }
-  if (!reads_a_body && body_bytes > 0) return refusal(413, config.max_body);
+  if (!reads_a_body && body_bytes > 0) return body_too_large(config.max_body);
 
   auto url = boost::urls::parse_origin_form(target);
   if (!url) return bad_request("bad request target");
@@ -105,29 +89,6 @@ AppResponse respond(const AppConfig& config, std::string_view method, std::strin
 
 void block_for(std::chrono::duration<double> delay) {
   if (delay.count() > 0) std::this_thread::sleep_for(delay);
-}
-
-std::string access_log_line(std::string_view method, std::string_view target, int status, double seconds,
-                            std::string_view lane, double queued_seconds) {
-  char timing[64];
-  if (queued_seconds >= 0.0005) {  // shows as 0.001 s or more
-    std::snprintf(timing, sizeof timing, "%.3f s (queued %.3f s)", seconds, queued_seconds);
-  } else {
-    std::snprintf(timing, sizeof timing, "%.3f s", seconds);
-  }
-  std::string line;  // what a peer sent goes to the log made printable
-  line.append(printable(method, 64))
-      .append(" ")
-      .append(printable(target, 256))
-      .append(" ")
-      .append(std::to_string(status));
-  line.append(" ").append(timing).append(" ").append(lane);
-  return line;
-}
-
-void write_log_line(const std::string& line) {
-  const std::string with_newline = line + "\n";
-  std::fwrite(with_newline.data(), 1, with_newline.size(), stderr);
 }
 
 }  // namespace kit

@@ -41,14 +41,6 @@ struct AppResponse {
 AppResponse respond(const AppConfig& config, std::string_view method, std::string_view target,
                     std::size_t body_bytes = 0);
 
-// The answer to a request that could not be read or taken at all: 400
-// (malformed), 413 (body over `max_body` bytes), 431 (headers over the
-// limit), 501 (a transfer coding other than chunked) or 503 (too many connections).
-AppResponse refusal(int status, std::size_t max_body = default_max_body_bytes);
-
-// The answer past --rate-limit: 429, saying when to come back.
-AppResponse too_many_requests(double rate, int retry_after_seconds);
-
 inline constexpr std::size_t max_header_bytes = 8 * 1024;
 // What a connection's read buffer may hold: the headers, one chunk-size line
 // with its extensions, or the trailer must fit, and so must any pipelined
@@ -56,16 +48,13 @@ inline constexpr std::size_t max_header_bytes = 8 * 1024;
 // two; a bounded buffer limits them on every version.
 inline constexpr std::size_t max_read_ahead_bytes = 16 * 1024;
 
+// 413: a body on a GET or HEAD, or one over `max_body` bytes.
+AppResponse body_too_large(std::size_t max_body);
+
+// A number as the answers write it: "0.25", "60", "1e+06".
+std::string number_text(double value);
+
 // The worker pool's way to wait: the whole thread sleeps, like time.sleep(1).
 void block_for(std::chrono::duration<double> delay);
-
-// One access-log line: "GET /?delay=0.2 200 0.201 s worker 2", and when the
-// request waited a millisecond or more for a worker or the loop,
-// "GET / 200 0.900 s (queued 0.600 s) worker 3". `seconds` includes the queue.
-std::string access_log_line(std::string_view method, std::string_view target, int status, double seconds,
-                            std::string_view lane, double queued_seconds = 0);
-
-// Writes a line to stderr in one piece, so lines from many threads do not mix.
-void write_log_line(const std::string& line);
 
 }  // namespace kit

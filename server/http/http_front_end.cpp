@@ -1,7 +1,9 @@
 #include "http_front_end.hpp"
 
+#include "access_log.hpp"
 #include "answers.hpp"
 #include "platform.hpp"
+#include "refusals.hpp"
 #include "request_reading.hpp"
 #include "server_timing.hpp"
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "access_log.hpp"
 #include "slow_app.hpp"
 
 namespace kit {
