@@ -19,6 +19,9 @@ namespace kit::sync {
 
 namespace {
 
+// scheme://host:port: what a Session keeps its clients by.
+std::string origin_of(const HttpTarget& target) { return (target.tls ? "https://" : "http://") + target.host_header; }
+
 bool host_resolves(const std::string& host) {
   addrinfo* found = nullptr;
   const bool ok = ::getaddrinfo(host.c_str(), nullptr, nullptr, &found) == 0;
@@ -166,7 +169,7 @@ httplib::Request as_httplib_request(const Request& request) {
 }
 
 httplib::Client& Session::client_for(const HttpTarget& target, Seconds allowed) {
-  std::unique_ptr<httplib::Client>& client = clients[(target.tls ? "https://" : "http://") + target.host_header];
+  std::unique_ptr<httplib::Client>& client = clients[origin_of(target)];
   if (!client) client = make_client(target);
   set_timeouts(*client, allowed);
   return *client;
@@ -174,13 +177,13 @@ httplib::Client& Session::client_for(const HttpTarget& target, Seconds allowed) 
 
 bool Session::try_the_other_loopback(const HttpTarget& target) {
   if (!names_this_machine(target.host)) return false;
-  const bool first_time = localhost_on_ipv6_.insert((target.tls ? "https://" : "http://") + target.host_header).second;
-  if (first_time) clients.erase((target.tls ? "https://" : "http://") + target.host_header);
+  const bool first_time = localhost_on_ipv6_.insert(origin_of(target)).second;
+  if (first_time) clients.erase(origin_of(target));
   return first_time;
 }
 
 std::unique_ptr<httplib::Client> Session::make_client(const HttpTarget& target) {
-  const std::string origin = (target.tls ? "https://" : "http://") + target.host_header;
+  const std::string origin = origin_of(target);
   auto client = std::make_unique<httplib::Client>(origin);
   client->set_keep_alive(options.keep_alive);
   if (localhost_on_ipv6_.contains(origin)) client->set_hostname_addr_map({{target.host, "::1"}});

@@ -133,15 +133,12 @@ void Dashboard::started(std::uint64_t id, std::string_view lane) {
 }
 
 void Dashboard::finished(std::uint64_t id, int status, double queue_seconds, double app_seconds) {
-  publish({Event::finished,
-           id,
-           seconds_at(std::chrono::steady_clock::now()),
-           {},
-           {},
-           {},
-           status,
-           queue_seconds,
-           app_seconds});
+  publish({.kind = Event::finished,
+           .id = id,
+           .at = seconds_at(std::chrono::steady_clock::now()),
+           .status = status,
+           .queue = queue_seconds,
+           .app = app_seconds});
 }
 
 // The worst since the last snapshot, which takes it: a late report is never lost.

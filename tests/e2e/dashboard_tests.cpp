@@ -125,14 +125,23 @@ TEST(Dashboard, ServesTheClassPageAndTellsItWhereTheServerIs) {
       << "without the class page, the answers stay as they were";
 }
 
+// A server with a dashboard, and a page already reading its event stream.
+class DashboardReports : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server.started()) << server.log();
+    port = dashboard_port(server);
+    events = std::make_unique<RawConnection>(port);
+    ASSERT_TRUE(events->send(get("/events")));
+  }
+  ServerProcess server{{"--async", "--delay", "0", "--dashboard", "0", "--quiet"}};
+  int port = 0;
+  std::unique_ptr<RawConnection> events;
+};
+
 // Run reports: kept and shown on the event stream, names made printable and
 // short; malformed ones 400, oversized 413, a flood from one address 429.
-TEST(Dashboard, RunReportsAreCheckedBoundedAndShown) {
-  ServerProcess server({"--async", "--delay", "0", "--dashboard", "0", "--quiet"});
-  ASSERT_TRUE(server.started()) << server.log();
-  const int port = dashboard_port(server);
-  RawConnection events(port);
-  ASSERT_TRUE(events.send(get("/events")));
+TEST_F(DashboardReports, AreCheckedBoundedAndShown) {
   EXPECT_EQ(status_line(raw_exchange(port, post_report(report_of("Ada")))), "HTTP/1.1 200 OK");
   const std::string hostile = std::string("<b>\\u001b[31m") + std::string(100, 'x');
   EXPECT_EQ(status_line(raw_exchange(port, post_report(report_of(hostile, "sequential")))), "HTTP/1.1 200 OK");
@@ -144,7 +153,7 @@ TEST(Dashboard, RunReportsAreCheckedBoundedAndShown) {
   }
   EXPECT_EQ(status_line(raw_exchange(port, post_report(std::string(2000, ' ') + report_of("Big")))),
             "HTTP/1.1 413 Payload Too Large");
-  const std::string stream = events.receive(1.2);  // the class goes out with the next heartbeat
+  const std::string stream = events->receive(1.2);  // the class goes out with the next heartbeat
   EXPECT_NE(stream.find("{\"name\":\"Ada\",\"runs\":[{\"kind\":\"all\",\"n\":2,\"seconds\":"), std::string::npos)
       << stream;
   EXPECT_NE(stream.find("\"name\":\"<b>\\\\x1b[31mxxx"), std::string::npos) << "made printable, then JSON: " << stream;
@@ -168,12 +177,7 @@ TEST(Dashboard, RunReportsAreCheckedBoundedAndShown) {
 // A class behind one school NAT: 35 students report from one address at
 // once, and every run reaches the projector. A name is cut between its
 // characters, never inside one, with an ellipsis.
-TEST(Dashboard, AClassBehindOneAddressIsHeardWhole) {
-  ServerProcess server({"--async", "--delay", "0", "--dashboard", "0", "--quiet"});
-  ASSERT_TRUE(server.started()) << server.log();
-  const int port = dashboard_port(server);
-  RawConnection events(port);
-  ASSERT_TRUE(events.send(get("/events")));
+TEST_F(DashboardReports, FromAClassBehindOneAddressAreHeardWhole) {
   int taken = 0;
   for (int k = 1; k <= 35; ++k) {
     taken +=
@@ -183,7 +187,7 @@ TEST(Dashboard, AClassBehindOneAddressIsHeardWhole) {
   std::string long_name;  // in the report's JSON as \u escapes: 40 characters, 3 bytes each in UTF-8
   for (int i = 0; i < 10; ++i) long_name += "\\u5c71\\u7530\\u82b1\\u5b50";
   EXPECT_EQ(status_line(raw_exchange(port, post_report(report_of(long_name)), 5)), "HTTP/1.1 200 OK");
-  const std::string stream = events.receive(1.5);
+  const std::string stream = events->receive(1.5);
   const std::string last_class = stream.substr(std::min(stream.size(), stream.rfind("event: class")));
   EXPECT_NE(last_class.find("\"student_count\":36"), std::string::npos) << last_class;
   std::string cut = "\"name\":\"";
