@@ -85,8 +85,8 @@ report='{"name":"bench","kind":"all","n":2,"seconds":1.01,"maxInFlight":2}'
 (
   for _ in $(seq 240); do  # 2 minutes at most; stopped below when the runs are done
     exec 6<>"/dev/tcp/127.0.0.1/$page_port" || break
-    printf 'POST /class/report HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
-      "${#report}" "$report" >&6
+    printf 'POST /class/report HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' >&6
+    printf 'Content-Length: %d\r\nConnection: close\r\n\r\n%s' "${#report}" "$report" >&6
     cat <&6 >/dev/null
     exec 6>&-
     sleep 0.5
@@ -97,7 +97,8 @@ watched_async=$(median_of_runs_of ./build/client_async "$watched" -n 2 -q)
 kill "$page_reader" "$class_reporter" 2>/dev/null || true
 exec 5>&-
 watched_ms=$(awk -v w="$watched_async" -v p="$talk_async" 'BEGIN { printf "%+.1f", (w - p) * 1000 }')
-row "2 requests, 1 s server, --dashboard, a page open, a class page reporting" "time client_async" "$watched_async s" "" \
+row "2 requests, 1 s server, --dashboard, a page open, a class page reporting" "time client_async" \
+  "$watched_async s" "" \
   "no slower than without: $watched_ms ms (goal <= 2 ms)" "$(verdict "$(at_least_0 "$watched_ms")" "<=" 2)"
 
 # hey runs its goroutines on every core; client_async does with --loops, one
@@ -118,17 +119,18 @@ median_of_runs kit_loops
 above_1s() { awk -v w="$(wall "$1")" 'BEGIN { printf "%.3f", w - 1 }'; }
 one_loop_ratio=$(ratio "$(above_1s kit_many)" "$(above_1s hey_many)")
 loops_ratio=$(ratio "$(above_1s kit_loops)" "$(above_1s hey_many)")
-row "$many at once, 1 s nginx" "hey -n $many -c $many" "$(wall hey_many) s, $(rss hey_many) MB" "$(hey_ok hey_many) x 200" "" ""
-row "$many at once, 1 s nginx" "client_async -n $many (one loop)" "$(wall kit_many) s, $(rss kit_many) MB" "$(kit_ok kit_many) x 200$(kit_errors kit_many)" \
+row "$many at once, 1 s nginx" "hey -n $many -c $many" "$(time_rss hey_many)" "$(hey_ok hey_many) x 200" "" ""
+row "$many at once, 1 s nginx" "client_async -n $many (one loop)" "$(time_rss kit_many)" "$(kit_answers kit_many)" \
   "time above 1 s: ${one_loop_ratio}x hey's; RSS <= 40 MB" "$(verdict "$(rss kit_many)" "<=" 40)"
-row "$many at once, 1 s nginx" "client_async -n $many --loops $loops" "$(wall kit_loops) s, $(rss kit_loops) MB" "$(kit_ok kit_loops) x 200$(kit_errors kit_loops)" \
+row "$many at once, 1 s nginx" "client_async -n $many --loops $loops" "$(time_rss kit_loops)" \
+  "$(kit_answers kit_loops)" \
   "time above 1 s: ${loops_ratio}x hey's (goal <= 0.35x); RSS <= 40 MB" \
   "$(verdict "$loops_ratio" "<=" 0.35), $(verdict "$(rss kit_loops)" "<=" 40)"
 
 say "3. as many at once as the descriptors allow: $most"
 settle "$nginx_port"
 measure kit_most ./build/client_async "http://127.0.0.2:$nginx_port/sleep" -n "$most" -q --summary
-row "$most at once, 1 s nginx" "client_async -n $most" "$(wall kit_most) s, $(rss kit_most) MB" "$(kit_ok kit_most) x 200$(kit_errors kit_most)" \
+row "$most at once, 1 s nginx" "client_async -n $most" "$(time_rss kit_most)" "$(kit_answers kit_most)" \
   "no failures" "$(verdict "$(kit_ok kit_most)" ">=" "$most")"
 
 # hey's own scheduling moves its time by +-5% from run to run, more than the
@@ -161,8 +163,10 @@ no_slower=$(awk -v d="$server_diff" -v e="$server_noise" 'BEGIN {
   print (d <= 0) ? "met" : (d - e <= 0) ? "met (a tie within the noise)" : "missed" }')
 [ "$fewest_ok" -ge "$many" ] || no_slower=missed
 row "hey -n $many -c $many, 1 s" "nginx echo_sleep" "$(wall hey_on_nginx) s" "$(hey_ok hey_on_nginx) x 200" "" ""
-row "hey -n $many -c $many, 1 s" "server --async" "$(wall hey_on_kit) s, server peak $server_mb MB" "$fewest_ok x 200 (fewest of $pairs runs)" \
-  "no slower than nginx: $(ratio "$(wall hey_on_kit)" "$(wall hey_on_nginx)")x; paired difference $server_diff s +- $server_noise s" \
+row "hey -n $many -c $many, 1 s" "server --async" "$(wall hey_on_kit) s, server peak $server_mb MB" \
+  "$fewest_ok x 200 (fewest of $pairs runs)" \
+  "no slower than nginx: $(ratio "$(wall hey_on_kit)" "$(wall hey_on_nginx)")x;\
+ paired difference $server_diff s +- $server_noise s" \
   "$no_slower"
 
 say "5. keep-alive, 50 connections, ${seconds} s against nginx's static 200"
@@ -175,9 +179,11 @@ measure kit_static ./build/client_async "$nginx_static" -z "${seconds}s" -c 50
 wrk_static=$(wrk_rps wrk_static); hey_static=$(hey_rps hey_static); kit_static=$(kit_rps kit_static)
 row "50 kept-alive connections" "wrk -t1" "$wrk_static req/s" "" "" ""
 row "50 kept-alive connections" "hey -z" "$hey_static req/s" "" "" ""
-row "50 kept-alive connections" "client_async -z -c 50" "$kit_static req/s, $(rss kit_static) MB" "$(kit_ok kit_static) ok" \
+row "50 kept-alive connections" "client_async -z -c 50" "$kit_static req/s, $(rss kit_static) MB" \
+  "$(kit_ok kit_static) ok" \
   "$(ratio "$kit_static" "$wrk_static")x wrk (goal >= 0.8), $(ratio "$kit_static" "$hey_static")x hey (goal >= 1.5)" \
-  "$(verdict "$(ratio "$kit_static" "$wrk_static")" ">=" 0.8), $(verdict "$(ratio "$kit_static" "$hey_static")" ">=" 1.5)"
+  "$(verdict "$(ratio "$kit_static" "$wrk_static")" ">=" 0.8),\
+ $(verdict "$(ratio "$kit_static" "$hey_static")" ">=" 1.5)"
 
 say "5b. the same with a 1 KB POST body, sent from one buffer"
 head -c 1024 /dev/zero | tr '\0' 'x' >"$work/body_1k"
@@ -187,7 +193,8 @@ settle "$nginx_port"
 measure kit_post ./build/client_async "$nginx_static" -z "${seconds}s" -c 50 -D "$work/body_1k"
 kit_post=$(kit_rps kit_post)
 row "50 kept-alive connections, 1 KB POST" "hey -z -m POST -D" "$(hey_rps hey_post) req/s" "" "" ""
-row "50 kept-alive connections, 1 KB POST" "client_async -z -c 50 -D" "$kit_post req/s, $(rss kit_post) MB" "$(kit_ok kit_post) ok" \
+row "50 kept-alive connections, 1 KB POST" "client_async -z -c 50 -D" "$kit_post req/s, $(rss kit_post) MB" \
+  "$(kit_ok kit_post) ok" \
   "$(ratio "$kit_post" "$kit_static")x its GET rate (goal >= 0.9), $(ratio "$kit_post" "$(hey_rps hey_post)")x hey" \
   "$(verdict "$(ratio "$kit_post" "$kit_static")" ">=" 0.9)"
 
@@ -204,7 +211,8 @@ row "wrk -t1 -c50, delay 0" "server --async" "$(wrk_rps wrk_on_kit) req/s" "" \
 
 short_run=5; long_run=30
 [ "$seconds" -lt 3 ] && short_run=2 && long_run=6
-say "7. memory of a long run: client_async -z ${short_run}s and -z ${long_run}s, -c 50, against server --async --delay 0"
+say "7. memory of a long run: client_async -z ${short_run}s and -z ${long_run}s, -c 50," \
+  "against server --async --delay 0"
 settle "$kit_port"
 measure kit_short ./build/client_async "$kit_fast" -z "${short_run}s" -c 50
 settle "$kit_port"
@@ -216,7 +224,8 @@ row "-z ${long_run}s, 50 kept-alive" "client_async" "$(kit_ok kit_long) ok, $(rs
 
 # An open-loop rate: client_async must send what was asked, on schedule.
 # hey's -q is per worker: 50 workers at 20 a second ask for 1000 too.
-say "8. open loop: client_async --rate 1000 -z ${short_run}s -c 50, next to hey -q 20 -c 50, against server --async --delay 0"
+say "8. open loop: client_async --rate 1000 -z ${short_run}s -c 50, next to hey -q 20 -c 50," \
+  "against server --async --delay 0"
 settle "$kit_port"
 measure kit_rate ./build/client_async "$kit_fast" --rate 1000 -z "${short_run}s" -c 50 --summary
 settle "$kit_port"
@@ -225,17 +234,20 @@ kit_rate=$(sed -n 's/^\([0-9]*\) requests*, .* in \([0-9.]*\) s.*/\1 \2/p' "$wor
   awk '{ printf "%.1f", $1 / $2 }')
 rate_off=$(awk -v r="$kit_rate" 'BEGIN { d = (r - 1000) / 10; printf "%.2f", d < 0 ? -d : d }')
 late=$(sed -n 's/^  Late: *\([0-9]*\) of .*/\1/p' "$work/kit_rate.out")
-row "1000 a second asked, 50 connections, ${short_run} s" "hey -q 20 -c 50" "$(hey_rps hey_rate) req/s" "$(hey_ok hey_rate) x 200" "" ""
+row "1000 a second asked, 50 connections, ${short_run} s" "hey -q 20 -c 50" "$(hey_rps hey_rate) req/s" \
+  "$(hey_ok hey_rate) x 200" "" ""
 row "1000 a second asked, 50 connections, ${short_run} s" "client_async --rate 1000 -c 50" \
   "$kit_rate req/s, ${late:-?} sent more than 1 ms late" "$(kit_ok kit_rate) ok$(kit_errors kit_rate)" \
   "within 1% of 1000/s: ${rate_off}% off" "$(verdict "$rate_off" "<=" 1)"
 
 # --stages: the achieved rate must follow the schedule while the server keeps up.
-say "8b. stages: client_async --rate 200 --stages ${short_run}s:1000,${short_run}s:1000 -c 50, against server --async --delay 0"
+stages="${short_run}s:1000,${short_run}s:1000"
+say "8b. stages: client_async --rate 200 --stages $stages -c 50, against server --async --delay 0"
 settle "$kit_port"
-measure kit_stages ./build/client_async "$kit_fast" --rate 200 --stages "${short_run}s:1000,${short_run}s:1000" -c 50 --summary
+measure kit_stages ./build/client_async "$kit_fast" --rate 200 --stages "$stages" -c 50 --summary
 stages_off=$(awk '/^Stages/ { on = 1; getline; next } on && NF < 6 { on = 0 } on {
-    d = ($6 - $5) / $5 * 100; if (d < 0) d = -d; if (d > worst) worst = d; rows = rows sprintf("%s%s offered %s achieved", sep, $5, $6); sep = "; " }
+    d = ($6 - $5) / $5 * 100; if (d < 0) d = -d; if (d > worst) worst = d
+    rows = rows sprintf("%s%s offered %s achieved", sep, $5, $6); sep = "; " }
   END { printf "%.2f|%s", worst, rows }' "$work/kit_stages.out")
 row "a ramp 200 -> 1000 a second, then 1000, ${short_run} s each" "client_async --stages -c 50" "${stages_off#*|}" \
   "$(kit_ok kit_stages) ok$(kit_errors kit_stages)" "achieved within 2% of offered: ${stages_off%%|*}% off at worst" \
@@ -258,15 +270,16 @@ for n in 100 1000 5000; do
   settle "$kit_port"
   measure "async_$n" ./build/client_async "$kit_server" -n "$n" -q
   row "$n at once, 1 s server" "client_sync --threads $n" \
-    "$(wall "threads_$n") s, $(rss "threads_$n") MB, system CPU $(sys_cpu "threads_$n") s" "$(kit_ok "threads_$n") ok" "" ""
+    "$(time_rss "threads_$n"), system CPU $(sys_cpu "threads_$n") s" "$(kit_ok "threads_$n") ok" "" ""
   row "$n at once, 1 s server" "client_async -n $n" \
-    "$(wall "async_$n") s, $(rss "async_$n") MB, system CPU $(sys_cpu "async_$n") s" "$(kit_ok "async_$n") ok" \
+    "$(time_rss "async_$n"), system CPU $(sys_cpu "async_$n") s" "$(kit_ok "async_$n") ok" \
     "$(ratio "$(rss "threads_$n")" "$(rss "async_$n")")x less memory than threads" ""
 done
 
 soak=60 warm_up=30
 [ "$seconds" -lt 3 ] && soak=20 warm_up=10
-say "10. soak: each model under wrk -t1 -c200 at --delay 0, plus 5000 at once every 10 s: ${warm_up} s to warm up, then ${soak} s measured"
+say "10. soak: each model under wrk -t1 -c200 at --delay 0, plus 5000 at once every 10 s:" \
+  "${warm_up} s to warm up, then ${soak} s measured"
 # The bursts wait 1 s each in the event loop; the pool's 8 workers would take
 # 10 minutes for that, so there each of the 5000 waits 1 ms (0.6 s in all).
 # A server's resident size climbs to the high-water mark of what it held at
@@ -302,14 +315,16 @@ for model in pool loop; do
   rss_growth=$(awk -v a="$rss_start" -v b="$rss_end" 'BEGIN { printf "%+.1f", b - a }')
   label=$([ "$model" = pool ] && echo "server (worker pool)" || echo "server --async")
   row "soak: wrk -c200 + 5000 at once every 10 s, ${warm_up} s warm-up, ${soak} s measured" "$label" \
-    "$(wrk_rps "soak_$model") req/s; RSS $rss_start -> $rss_end MB (after each burst:$rounds), descriptors $fds_start -> $fds_end" "" \
+    "$(wrk_rps "soak_$model") req/s; RSS $rss_start -> $rss_end MB (after each burst:$rounds),\
+ descriptors $fds_start -> $fds_end" "" \
     "growth <= 1 MB and 0 descriptors: $rss_growth MB, $((fds_end - fds_start))" \
     "$(verdict "$(at_least_0 "$rss_growth")" "<=" 1), $(verdict "$(at_least_0 "$((fds_end - fds_start))")" "<=" 0)"
 done
 
 hostile=60
 [ "$seconds" -lt 3 ] && hostile=20
-say "11. a class beside hostile peers: ${hostile} s of chunk-extension floods, drips, non-readers and 200 idle dashboard visitors, while client_async -n 10 asks every 2 s"
+say "11. a class beside hostile peers: ${hostile} s of chunk-extension floods, drips, non-readers" \
+  "and 200 idle dashboard visitors, while client_async -n 10 asks every 2 s"
 # The pool gets 16 workers so that 10 requests at once fit in one wave.
 for model in pool loop; do
   if [ "$model" = pool ]; then
@@ -321,7 +336,8 @@ for model in pool loop; do
   besieged_port=${besieged##*:}; besieged_port=${besieged_port%/}
   dashboard_url besieged_page
   besieged_page_port=${besieged_page##*:}; besieged_page_port=${besieged_page_port%/}
-  timeout $((hostile + 30)) /usr/bin/python3 scripts/lib/hostile_mix.py "$besieged_port" "$besieged_page_port" "$hostile" &
+  timeout $((hostile + 30)) /usr/bin/python3 scripts/lib/hostile_mix.py \
+    "$besieged_port" "$besieged_page_port" "$hostile" &
   mix_pid=$!
   sleep 1  # the peers are in place before the class asks
   asked=0 answered=0 slowest=0
@@ -329,7 +345,8 @@ for model in pool loop; do
     started=$EPOCHREALTIME
     ./build/client_async "$besieged" -n 10 -q --timeout 5 --json "$work/class.json" >/dev/null 2>&1 || true
     read -r ok worst < <(/usr/bin/python3 -c 'import json, sys
-s = json.load(open(sys.argv[1]))["summary"]; print(s["ok"], s["slowest"] or 99)' "$work/class.json" 2>/dev/null || echo "0 99")
+s = json.load(open(sys.argv[1]))["summary"]; print(s["ok"], s["slowest"] or 99)' "$work/class.json" 2>/dev/null ||
+      echo "0 99")
     asked=$((asked + 10)); answered=$((answered + ok))
     slowest=$(awk -v a="$slowest" -v b="$worst" 'BEGIN { print (b > a) ? b : a }')
     sleep "$(awk -v s="$started" -v n="$EPOCHREALTIME" 'BEGIN { w = 2 - (n - s); print (w > 0) ? w : 0 }')"

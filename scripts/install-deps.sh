@@ -43,7 +43,8 @@ boost_packages() {
 
 packages=(g++ cmake ninja-build pkg-config libcpp-httplib-dev libcli11-dev
           libgtest-dev libgmock-dev libssl-dev util-linux  # util-linux: prlimit, for tests
-          libqrencode-dev help2man man-db dpkg-dev file)  # man pages from --help, man to check them; dpkg-shlibdeps and file for the .deb
+          libqrencode-dev help2man man-db  # man pages from --help, man to check them
+          dpkg-dev file)  # dpkg-shlibdeps and file, for the .deb
 for extra in "$@"; do
   case "$extra" in
     fuzz) packages+=(clang libclang-rt-dev) ;;  # libFuzzer and the sanitizers' runtime for clang

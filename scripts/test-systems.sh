@@ -46,7 +46,8 @@ debian_mirror() {
   local codename
   codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
   cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-    awk -v c="$codename" '$1 == "deb" { for (i = 2; i < NF; i++) if ($i !~ /^\[/ && $i ~ /:\/\//) { if ($(i + 1) == c) { print $i; exit } break } }'
+    awk -v c="$codename" '$1 == "deb" {
+      for (i = 2; i < NF; i++) if ($i !~ /^\[/ && $i ~ /:\/\//) { if ($(i + 1) == c) { print $i; exit } break } }'
   cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
     awk -v c="$codename" '
       /^[[:space:]]*$/ { if (uri != "" && has) { print uri; found = 1; exit } uri = ""; has = 0; next }

@@ -34,7 +34,10 @@ roff() { sed -e 's/\\/\\e/g' -e 's/-/\\-/g' -e "s/^\\([.']\\)/\\\\\\&\\1/"; }
   cat "$extra"
   echo
   echo "[EXAMPLES]"
-  grep -q '^Examples:$' "$work/help.txt" || { echo "make_man_page.sh: $name --help has no 'Examples:' line" >&2; exit 1; }
+  if ! grep -q '^Examples:$' "$work/help.txt"; then
+    echo "make_man_page.sh: $name --help has no 'Examples:' line" >&2
+    exit 1
+  fi
   sed '1,/^Examples:$/d' "$work/help.txt" | { grep -v '^Exit status:' || true; } | while IFS= read -r line; do
     if [[ $line =~ ^\ \ ([^#]*[^#\ ])\ *(#\ (.*))?$ ]]; then
       printf '.TP\n.B %s\n%s\n' "$(roff <<<"${BASH_REMATCH[1]}")" "$(roff <<<"${BASH_REMATCH[3]:-}")"

@@ -50,12 +50,25 @@ rss() { cat "$work/$1.rss"; }
 sys_cpu() { cat "$work/$1.sys"; }
 # Requests/s and ok counts, read from each tool's own report.
 hey_rps() { awk '/Requests\/sec:/ { printf "%.0f", $2 }' "$work/$1.out"; }
-hey_ok() { awk '$1 == "[200]" && $3 == "responses" { print $2; found = 1 } END { if (!found) print 0 }' "$work/$1.out"; }
+hey_ok() {
+  awk '$1 == "[200]" && $3 == "responses" { print $2; found = 1 } END { if (!found) print 0 }' "$work/$1.out"
+}
 wrk_rps() { awk '/Requests\/sec:/ { printf "%.0f", $2 }' "$work/$1.out"; }
 kit_ok() { sed -n 's/^\([0-9]*\) requests*, \([0-9]*\) ok.*/\2/p' "$work/$1.out" | tail -1; }
+# "9998 x 200, 2 timeout": the oks and the failures by kind.
+kit_answers() { echo "$(kit_ok "$1") x 200$(kit_errors "$1")"; }
+# "1.23 s, 28 MB": a run's wall time and peak memory.
+time_rss() { echo "$(wall "$1") s, $(rss "$1") MB"; }
 # The failures by kind, from --summary's error distribution: ", 12 timeout".
-kit_errors() { awk '/^Error distribution:/ { on = 1; next } on && /^  \[/ { gsub(/[\[\]]/, ""); printf ", %s %s", $1, $2 } on && !/^  \[/ { on = 0 }' "$work/$1.out"; }
-kit_rps() { sed -n 's/^\([0-9]*\) requests*, .* in \([0-9.]*\) s.*/\1 \2/p' "$work/$1.out" | tail -1 | awk '{ printf "%.0f", $1 / $2 }'; }
+kit_errors() {
+  awk '/^Error distribution:/ { on = 1; next }
+    on && /^  \[/ { gsub(/[\[\]]/, ""); printf ", %s %s", $1, $2 }
+    on && !/^  \[/ { on = 0 }' "$work/$1.out"
+}
+kit_rps() {
+  sed -n 's/^\([0-9]*\) requests*, .* in \([0-9.]*\) s.*/\1 \2/p' "$work/$1.out" | tail -1 |
+    awk '{ printf "%.0f", $1 / $2 }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "") print "-"; else printf "%.2f", a / b }'; }
 at_least_0() { awk -v v="$1" 'BEGIN { print (v < 0) ? 0 : v + 0 }'; }
 verdict() { awk -v v="$1" -v op="$2" -v goal="$3" 'BEGIN {

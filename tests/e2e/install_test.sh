@@ -13,10 +13,13 @@ failures=0
 fail() { echo "install_test: $*" >&2; failures=$((failures + 1)); }
 
 # Every flag of --help: the leading words of each option line (indented at
-# most 10 spaces; a wrapped description has 30), "  -n,--requests INT ..." or, from CLI11 2.5 on, "  -h,     --help ...".
+# most 10 spaces; a wrapped description has 30), "  -n,--requests INT ..."
+# or, from CLI11 2.5 on, "  -h,     --help ...".
 flags_of() {
   grep -E '^ {1,10}-' <<<"$1" | awk '{
-    for (i = 1; i <= NF && $i ~ /^-/; i++) { n = split($i, names, ","); for (k = 1; k <= n; k++) if (names[k] != "") print names[k] }
+    for (i = 1; i <= NF && $i ~ /^-/; i++) {
+      n = split($i, names, ","); for (k = 1; k <= n; k++) if (names[k] != "") print names[k]
+    }
   }'
 }
 
