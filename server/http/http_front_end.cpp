@@ -2,6 +2,8 @@
 
 #include "access_log.hpp"
 #include "answers.hpp"
+#include "listening.hpp"
+#include "loop_lag.hpp"
 #include "platform.hpp"
 #include "refusals.hpp"
 #include "request_reading.hpp"
@@ -49,15 +51,6 @@ std::deque<asio::io_context> make_loops(int count) {
   return loops;
 }
 
-// When the kernel received a connection's oldest unread bytes, on the steady
-// clock; nullopt when it cannot say. A loop blocked in a sleep reads nothing
-// meanwhile: this is how long a request really waited for it.
-std::optional<ServerClock::time_point> kernel_arrival_time(int fd) {
-  const auto age = platform::age_of_unread_bytes(fd);
-  if (!age) return std::nullopt;
-  return ServerClock::now() - std::chrono::duration_cast<ServerClock::duration>(*age);
-}
-
 }  // namespace
 
 struct HttpFrontEnd::Connection {
@@ -75,26 +68,7 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestE
       admission_(model.admission()) {
   for (std::size_t i = 1; i < loops_.size(); ++i) keep_running_.emplace_back(loops_[i].get_executor());
   model_.report_to(events_);  // who hears when the model starts a request: the dashboard, or nobody
-  boost::system::error_code error;
-  tcp::resolver resolver(loops_.front());
-  auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port), tcp::resolver::passive, error);
-  if (error || endpoints.empty()) {
-    throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) + " (" + error.message() +
-                      ")");
-  }
-  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
-  acceptor_.open(endpoint.protocol(), error);
-  if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
-  if (!error) acceptor_.bind(endpoint, error);
-  // A connection is accepted once its request is there, as Apache does by
-  // default and nginx with `listen ... deferred`: no wake-up to find nothing.
-  if (!error) platform::accept_when_data_arrives(acceptor_.native_handle());
-  if (!error && model_.policy.requests_wait_in_the_kernel) platform::stamp_arrivals(acceptor_.native_handle());
-  if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    throw ListenError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) + " (" + error.message() +
-                      ")");
-  }
+  listen_on(acceptor_, config_, model_.policy.requests_wait_in_the_kernel);
   port_ = acceptor_.local_endpoint().port();
   if (config_.rate_limit > 0) {
     rate_limit_.emplace(config_.rate_limit, config_.burst > 0 ? config_.burst : std::max(1.0, config_.rate_limit),
@@ -102,24 +76,8 @@ HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestE
   }
   address_ = acceptor_.local_endpoint().address();
 
-  if (!config_.tls_certificate.empty()) set_up_tls();
+  if (!config_.tls_certificate.empty()) tls_.emplace(tls_server_context(config_));
   prepare_everyday_answers();
-}
-
-// https: the certificate and its key, from files or the key in memory.
-void HttpFrontEnd::set_up_tls() {
-  boost::system::error_code error;
-  tls_.emplace(asio::ssl::context::tls_server);
-  tls_->use_certificate_chain_file(config_.tls_certificate, error);
-  if (!error && !config_.tls_key_pem.empty()) {
-    tls_->use_private_key(asio::buffer(config_.tls_key_pem), asio::ssl::context::pem, error);
-  } else if (!error) {
-    tls_->use_private_key_file(config_.tls_key, asio::ssl::context::pem, error);
-  }
-  if (error) {
-    throw ListenError("cannot use certificate " + config_.tls_certificate + " and key " +
-                      (config_.tls_key.empty() ? "(in memory)" : config_.tls_key) + " (" + error.message() + ")");
-  }
 }
 
 // The everyday answer (GET, 200, the configured body), written once: the
@@ -142,7 +100,7 @@ void HttpFrontEnd::run() {
   asio::co_spawn(loops_.front(), accept_connections(), asio::detached);
   if (events_) {
     lag_timer_.emplace(loops_.front().get_executor());
-    asio::co_spawn(loops_.front(), watch_loop_lag(), asio::detached);
+    asio::co_spawn(loops_.front(), watch_loop_lag(*lag_timer_, *events_, stopping_), asio::detached);
   }
   {
     std::vector<platform::JoiningThread> helpers;
@@ -167,29 +125,6 @@ void HttpFrontEnd::stop_accepting() {
       // Idle, still sending its request, or not reading its answers: nothing to finish.
       if (!connection->in_the_app) connection->stream.cancel();
     });
-  }
-}
-
-// How late the loop runs its timers: a timer asks to wake every 100 ms, and
-// the lag is how much later it woke. A loop blocked in a sleep (--async
-// --blocking) wakes late by the whole sleep: the talk's classic mistake, on
-// the dashboard's gauge.
-HttpFrontEnd::Awaitable<void> HttpFrontEnd::watch_loop_lag() {
-  constexpr auto tick = std::chrono::milliseconds(100);
-  double worst = 0;
-  auto reported = std::chrono::steady_clock::now();
-  while (!stopping_) {
-    const auto due = std::chrono::steady_clock::now() + tick;
-    lag_timer_->expires_at(due);
-    if (auto [error] = co_await lag_timer_->async_wait(no_throw); error) co_return;
-    const auto now = std::chrono::steady_clock::now();
-    events_->loop_ticked(now);
-    worst = std::max(worst, std::chrono::duration<double>(now - due).count());
-    if (now - reported >= std::chrono::seconds(1)) {  // and at once after a block
-      events_->loop_lag(worst);
-      worst = 0;
-      reported = now;
-    }
   }
 }
 

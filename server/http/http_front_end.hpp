@@ -52,7 +52,6 @@ class HttpFrontEnd {
   template <class T>
   using Awaitable = event_loop::Awaitable<T>;
   struct Connection;
-  void set_up_tls();
   void prepare_everyday_answers();
   Awaitable<void> accept_connections();
   Awaitable<void> serve(std::shared_ptr<Connection> connection);
@@ -77,7 +76,6 @@ class HttpFrontEnd {
                       bool keep_alive, const std::optional<RateLimitHeaders>& limits) const;
   void answered(const AppRequest& request, const Served& served, bool rate_limited);
   Awaitable<void> refuse(std::shared_ptr<Connection> connection);
-  Awaitable<void> watch_loop_lag();
 
   ServerConfig config_;
   AppModel& model_;
@@ -86,8 +84,8 @@ class HttpFrontEnd {
   std::deque<boost::asio::io_context> loops_;  // one per thread; the first also accepts
   // The other loops keep running while there is nothing to serve, until accepting stops.
   std::vector<boost::asio::executor_work_guard<Executor>> keep_running_;
-  std::size_t next_loop_ = 0;  // where the next connection goes
-  boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor> acceptor_;
+  std::size_t next_loop_ = 0;                                                    // where the next connection goes
+  boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor> acceptor_;  // see listening.hpp
   int port_ = 0;
   boost::asio::ip::address address_;
   // GET 200, [keep_alive]: the bytes before and after the Server-Timing line; see serve_requests().
