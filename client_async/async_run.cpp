@@ -18,6 +18,7 @@
 #include "platform.hpp"
 #include "retry.hpp"
 #include "tls_errors.hpp"
+#include "units.hpp"
 
 namespace kit::async {
 
@@ -284,6 +285,7 @@ void rethrow(const std::exception_ptr& error) {
 
 Run::Run(const ClientOptions& options)
     : options(options),
+      clock(options.start_at ? RunClock(*options.start_at) : RunClock()),
       plan(options, clock),
       progress(options.duration ? 0 : options.requests, clock),
       loops(static_cast<std::size_t>(options.loops)) {
@@ -302,6 +304,22 @@ Run::Run(const ClientOptions& options)
   }
 }
 
+namespace {
+
+// --start-at: every shard starts its run at the same moment, ready to send.
+bool wait_for_the_start(const RunClock& clock, const ClientOptions& options, std::ostream& errors) {
+  const Clock::time_point start = clock.at(Seconds(0));
+  if (Clock::now() > start) {
+    errors << options.program << ": --start-at: the start passed "
+           << format_number(Seconds(Clock::now() - start).count(), 3) << " s ago, while preparing\n";
+    return false;
+  }
+  std::this_thread::sleep_until(start);
+  return true;
+}
+
+}  // namespace
+
 std::unique_ptr<Run> Run::prepare(const ClientOptions& options, std::ostream& errors) {
   auto run = std::make_unique<Run>(options);
   if (options.any_https()) {
@@ -314,6 +332,7 @@ std::unique_ptr<Run> Run::prepare(const ClientOptions& options, std::ostream& er
     }
   }
   look_up_hosts(run->hosts, run->loops.front().context);
+  if (options.start_at && !wait_for_the_start(run->clock, options, errors)) return nullptr;
   return run;
 }
 

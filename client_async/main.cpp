@@ -29,6 +29,7 @@
 
 #include "async_run.hpp"
 #include "fd_limit.hpp"
+#include "merge.hpp"
 #include "report.hpp"
 
 namespace {
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
   const kit::CommandLine command_line = kit::parse_client_command_line(kit::ClientKind::async, argc, argv);
   if (command_line.exit_code) return *command_line.exit_code;
   const kit::ClientOptions& options = command_line.options;
+  if (options.merging()) return kit::merge_results(options, std::cout, std::cerr, kit::terminal_style(STDOUT_FILENO));
   if (!kit::room_for_connections(options.program, options.lanes(), std::cerr)) return 2;
 
   const auto run = kit::async::Run::prepare(options, std::cerr);  // TLS set up, hosts looked up

@@ -21,6 +21,7 @@
 #include <iostream>
 
 #include "fd_limit.hpp"
+#include "merge.hpp"
 #include "processes.hpp"
 #include "report.hpp"
 #include "sync_run.hpp"
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
   const kit::CommandLine command_line = kit::parse_client_command_line(kit::ClientKind::sync, argc, argv);
   if (command_line.exit_code) return *command_line.exit_code;
   const kit::ClientOptions& options = command_line.options;
+  if (options.merging()) return kit::merge_results(options, std::cout, std::cerr, kit::terminal_style(STDOUT_FILENO));
   if (!kit::room_for_connections(options.program, options.lanes(), std::cerr)) return 2;
 
   kit::sync::Run run(options);

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 
+#include "distributed_flags.hpp"
 #include "help_text.hpp"
 #include "readable_flags.hpp"
 #include "request_body.hpp"
@@ -41,6 +42,7 @@ struct ParsedFlags {
   std::vector<std::string> header_lines;
   std::vector<std::string> fail_if;
   std::optional<std::string> stages;
+  DistributedFlags distributed;
 };
 
 void add_request_flags(CLI::App& app, ParsedFlags& flags) {
@@ -313,8 +315,10 @@ void settle(ClientOptions& options, const ParsedFlags& flags) {
   options.keep_alive = flags.keep_alive || (options.duration && !flags.no_keep_alive);
   // -n caps the lanes; a timed run has no count, so it needs -c / --threads.
   if (options.concurrency == 0) options.concurrency = options.duration ? 50 : options.requests;
+  if (options.shard.split()) options.concurrency = share_of_concurrency(options.concurrency, options.shard);
   if (!options.duration) {
-    options.concurrency = std::min(options.concurrency, options.requests);
+    const auto requests = static_cast<int>(share_of_requests(options.requests, options.shard));
+    options.concurrency = std::max(1, std::min(options.concurrency, requests));
     options.threads = std::min(options.threads, options.requests);
     options.processes = std::min(options.processes, options.requests);
   }
@@ -338,6 +342,8 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& op
       }
     }
     check_outputs(app, options);
+    check_distributed_flags(app, options, flags.distributed,
+                            flags.url_file.empty() ? flags.targets_file : flags.url_file);
     if (options.insecure && options.any_https()) {
       std::cerr << program << ": warning: --insecure: the server's certificate is not verified\n";
     }
@@ -379,6 +385,7 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   add_lane_flags(app, options, kind);
   add_request_flags(app, flags);
   add_threshold_flags(app, flags);
+  add_distributed_flags(app, options, flags.distributed);
   flags::without_needs_and_excludes(app);
   result.exit_code = parse(app, argc, argv, options, flags);
   settle(options, flags);

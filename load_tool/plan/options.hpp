@@ -8,6 +8,7 @@
 #include "record.hpp"
 #include "request_shape.hpp"
 #include "schedule.hpp"
+#include "shard.hpp"
 #include "thresholds.hpp"
 
 namespace kit {
@@ -44,11 +45,19 @@ struct ClientOptions {
   bool timeline = false;                      // a Gantt chart in the terminal
   std::string svg_path, json_path, csv_path;  // "" for none, "-" for stdout
 
+  // A run spread over many processes (docs/distributed.md).
+  Shard shard;                           // --shard K/N: this run's part of the plan
+  std::optional<double> start_at;        // --start-at, in Unix seconds
+  std::string result_path;               // --result: the mergeable result ("" for none, "-" for stdout)
+  std::vector<std::string> merge_paths;  // --merge: add these results up instead of running
+
   std::string program;  // "client_sync" or "client_async"
   std::string command;  // the command line as typed, for titles
 
   bool any_https() const;
-  bool data_on_stdout() const { return json_path == "-" || csv_path == "-"; }
+  bool data_on_stdout_besides_result() const { return json_path == "-" || csv_path == "-"; }
+  bool data_on_stdout() const { return data_on_stdout_besides_result() || result_path == "-"; }
+  bool merging() const { return !merge_paths.empty(); }
   bool keep_bodies() const { return !quiet && !data_on_stdout(); }
   // Lanes: threads for client_sync, concurrent requests for client_async.
   int lanes() const { return kind == ClientKind::sync ? (processes ? processes : threads) : concurrency; }

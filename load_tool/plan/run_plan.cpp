@@ -48,7 +48,10 @@ RunPlan::RunPlan(const ClientOptions& options, const RunClock& clock)
       keep_records_(options.keep_bodies() || options.timeline || !options.svg_path.empty() ||
                     !options.json_path.empty() || !options.csv_path.empty()),
       jitter_(std::random_device{}()) {
-  result_.tally.stages = stage_tallies(options.rate.value_or(0), options.stages);
+  // A shard's stages offer its share of the rate: the shards' add up to the whole.
+  result_.tally.stages =
+      stage_tallies(options.rate.value_or(0) / options.shard.count, share_of_stages(options.stages, options.shard));
+  share(1, 0, nullptr);
   if (keep_records_ && !options_.duration) result_.records.reserve(static_cast<std::size_t>(options_.requests));
 }
 
@@ -65,8 +68,9 @@ int RunPlan::due_before_the_end() const {
 
 void RunPlan::share(int every, int offset, std::function<void(const RequestRecord&)> forward) {
   std::lock_guard lock(mutex_);
-  share_every_ = std::max(1, every);
-  started_ = offset;
+  // Within --shard K/N's requests (K, K + N, ...), every `every`th from the `offset`th.
+  share_every_ = std::max(1, every) * options_.shard.count;
+  started_ = options_.shard.index + offset * options_.shard.count;
   forward_ = std::move(forward);
 }
 
@@ -151,7 +155,12 @@ RunResult RunPlan::take_result(Seconds elapsed) {
     return a.number != b.number ? a.number < b.number : a.attempt < b.attempt;
   });
   result_.elapsed = elapsed;
-  if (schedule_ && options_.duration) result_.unsent = std::max(0, due_before_the_end() - started_);
+  if (schedule_ && options_.duration) {
+    const long due = share_of_requests(due_before_the_end(), options_.shard);
+    const long sent = share_of_requests(started_, options_.shard);
+    result_.unsent = static_cast<int>(std::max(0L, due - sent));
+  }
+  result_.unix_start = clock_.unix_start();
   return std::move(result_);
 }
 

@@ -1,6 +1,7 @@
 #include "load_chart.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "latencies.hpp"
@@ -15,26 +16,30 @@ namespace {
 // the requests due in it.
 struct Slice {
   double begin = 0, end = 0;
-  double offered = 0;             // requests a second, by the schedule
-  std::vector<double> latencies;  // of the successful ones, from the due time
+  double offered = 0;              // requests a second, by the schedule
+  std::optional<double> p50, p99;  // of the successful ones, from the due time
 };
 
-// About ten requests a slice, between 4 and 40 slices over the stages.
-std::vector<Slice> slices_of(const std::vector<RequestRecord>& records, const std::vector<StageLine>& stages) {
+// About ten requests a slice, between 4 and 40 slices over the stages: the
+// tally's fine slices taken a few at a time.
+std::vector<Slice> slices_of(const std::vector<Latencies>& fine, const std::vector<StageLine>& stages) {
   const double span = stages.back().end.count();
-  const auto requests =
-      std::count_if(records.begin(), records.end(), [](const auto& r) { return !r.retried && r.due; });
-  const int count = static_cast<int>(std::clamp<long>(requests / 10, 4, 40));
+  std::size_t requests = 0;
+  for (const Latencies& latencies : fine) requests += latencies.count();
+  const int fine_count = static_cast<int>(fine.size());
+  const int count = std::min(fine_count, static_cast<int>(std::clamp<std::size_t>(requests / 10, 4, 40)));
   std::vector<Slice> slices(static_cast<std::size_t>(count));
   for (int k = 0; k < count; ++k) {
+    const int first = k * fine_count / count, last = (k + 1) * fine_count / count;
     Slice& slice = slices[static_cast<std::size_t>(k)];
-    slice.begin = span * k / count;
-    slice.end = span * (k + 1) / count;
+    slice.begin = span * first / fine_count;
+    slice.end = span * last / fine_count;
     slice.offered = offered_rate_between(stages, Seconds(slice.begin), Seconds(slice.end));
-  }
-  for (const RequestRecord& r : records) {
-    if (r.retried || !r.due || !r.ok() || r.due->count() >= span) continue;
-    slices[static_cast<std::size_t>(r.due->count() / span * count)].latencies.push_back(r.duration().count());
+    Latencies taken_together;
+    for (int f = first; f < last; ++f) taken_together.add(fine[static_cast<std::size_t>(f)].counted());
+    const Latencies& latencies = last - first == 1 ? fine[static_cast<std::size_t>(first)] : taken_together;
+    slice.p50 = latencies.percentile(50);
+    slice.p99 = latencies.percentile(99);
   }
   return slices;
 }
@@ -71,7 +76,7 @@ void write_series(std::ostream& svg, const std::vector<Slice>& slices, const Axe
   points.setf(std::ios::fixed);
   points.precision(2);
   for (const Slice& slice : slices) {
-    const auto seconds = percentile(slice.latencies, p);
+    const auto seconds = p == 50 ? slice.p50 : slice.p99;
     if (!seconds) continue;
     const double x = a.x(slice.offered), y = a.y(*seconds);
     points << x << ',' << y << ' ';
@@ -104,14 +109,14 @@ void write_littles_law(std::ostream& svg, const std::vector<StageLine>& stages, 
 
 }  // namespace
 
-SvgPart load_chart_svg(const std::vector<RequestRecord>& records, const std::vector<StageLine>& stages, double left,
+SvgPart load_chart_svg(const std::vector<Latencies>& load_slices, const std::vector<StageLine>& stages, double left,
                        double top, double width) {
-  if (stages.empty()) return {};
-  const std::vector<Slice> slices = slices_of(records, stages);
+  if (stages.empty() || load_slices.empty()) return {};
+  const std::vector<Slice> slices = slices_of(load_slices, stages);
   double most_rate = 1, most_latency = 1e-3;
   for (const Slice& slice : slices) {
     most_rate = std::max(most_rate, slice.offered);
-    if (const auto p99 = percentile(slice.latencies, 99)) most_latency = std::max(most_latency, *p99);
+    if (slice.p99) most_latency = std::max(most_latency, *slice.p99);
   }
   const Axes axes{left, top + 30, width, 260, most_rate * 1.05, most_latency * 1.1};
   std::ostringstream svg;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "latencies.hpp"
 #include "record.hpp"
 #include "stage_tally.hpp"
 
@@ -17,7 +18,8 @@ struct SvgPart {
 };
 
 // The chart drawn from `top`, `left` and `width` wide; nothing without stages.
-SvgPart load_chart_svg(const std::vector<RequestRecord>& records, const std::vector<StageLine>& stages, double left,
+// `load_slices` are the tally's (add_to_load_slices()).
+SvgPart load_chart_svg(const std::vector<Latencies>& load_slices, const std::vector<StageLine>& stages, double left,
                        double top, double width);
 
 }  // namespace kit

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "records_export.hpp"
+#include "result_file.hpp"
 #include "timeline.hpp"
 #include "units.hpp"
 
@@ -220,6 +221,13 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out, s
         << " due before the end never went out: too few lanes (-c, --threads) for --rate\n";
   }
   int exit_code = exit_code_for(run.tally);
+  auto write = [&](const std::string& path, const std::string& content) {
+    if (const std::string problem = write_output(path, content, out); !problem.empty()) {
+      err << options.program << ": " << problem << '\n';
+      exit_code = 1;
+    }
+  };
+  if (!options.result_path.empty()) write(options.result_path, result_line(run, options, exit_code) + "\n");
 
   std::vector<std::string> host_of_url, urls, methods;
   for (const HttpTarget& target : options.targets) {
@@ -233,14 +241,9 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out, s
   if (options.timeline) human << timeline_text(records, elapsed, style);
   human.flush();
 
-  auto write = [&](const std::string& path, const std::string& content) {
-    if (const std::string problem = write_output(path, content, out); !problem.empty()) {
-      err << options.program << ": " << problem << '\n';
-      exit_code = 1;
-    }
-  };
   if (!options.svg_path.empty()) {
-    write(options.svg_path, timeline_svg(records, elapsed, options.command, {methods, summary.stages}));
+    write(options.svg_path,
+          timeline_svg(records, elapsed, options.command, {methods, summary.stages, std::move(summary.load_slices)}));
   }
   RunInfo info{options.program, options.command, urls, methods};
   info.thresholds = check_thresholds(options.thresholds, summary);

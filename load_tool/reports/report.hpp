@@ -33,8 +33,9 @@ struct RunResult {
   std::vector<RequestRecord> records;
   std::vector<RequestRecord> failures_shown;  // the first failures by request number, at most most_failure_lines
   Seconds elapsed{};
-  int cancelled = 0;  // requests cut off by the end of a -z run, not counted
-  int unsent = 0;     // -z with --rate: requests due before the end that no lane was free to send
+  double unix_start = 0;  // when the run's clock started, in Unix seconds
+  int cancelled = 0;      // requests cut off by the end of a -z run, not counted
+  int unsent = 0;         // -z with --rate: requests due before the end that no lane was free to send
 
   // Counts a finished request, keeps it if it is among the failures shown,
   // and keeps its record when `keep_record`.

@@ -17,8 +17,9 @@ std::string timeline_text(const std::vector<RequestRecord>& records, Seconds tot
 
 // What the SVG shows beside the bars.
 struct SvgContext {
-  std::vector<std::string> methods;  // each URL's method, for the tooltips; none leaves them out
-  std::vector<StageLine> stages;     // --stages: adds latency against offered load below the bars
+  std::vector<std::string> methods;    // each URL's method, for the tooltips; none leaves them out
+  std::vector<StageLine> stages;       // --stages: adds latency against offered load below the bars
+  std::vector<Latencies> load_slices;  // --stages: the summary's, for that chart
 };
 
 // The same chart as a standalone SVG document; `title` names the run.

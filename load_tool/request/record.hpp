@@ -78,13 +78,24 @@ struct RequestRecord {
 // Seconds since the start of a run, the time base of every record.
 class RunClock {
  public:
+  RunClock() = default;
+  // A run that starts at `unix_seconds` (--start-at), on the steady clock.
+  explicit RunClock(double unix_seconds)
+      : started_(Clock::now() + std::chrono::duration_cast<Clock::duration>(Seconds(unix_seconds - unix_now()))),
+        unix_start_(unix_seconds) {}
   Seconds now() const { return Clock::now() - started_; }
   Clock::time_point at(Seconds since_start) const {
     return started_ + std::chrono::duration_cast<Clock::duration>(since_start);
   }
+  // When the run started, in Unix seconds: what shards on other machines share.
+  double unix_start() const { return unix_start_; }
+  static double unix_now() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }
 
  private:
   Clock::time_point started_ = Clock::now();
+  double unix_start_ = unix_now();
 };
 
 // -i/--include: an answer's status line and its header lines, as curl -i

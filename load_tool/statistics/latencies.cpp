@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 namespace kit {
 
@@ -23,7 +24,7 @@ double percentile_of_sorted(const std::vector<double>& values, double p) {
 constexpr int exact_bits = 11;   // 2048 one-nanosecond buckets
 constexpr int sub_bits = 10;     // 1024 buckets per doubling
 constexpr int highest_bit = 45;  // up to 2^46 ns, about 19 hours
-constexpr std::size_t bucket_count =
+constexpr std::size_t fine_bucket_count =
     (std::size_t{1} << exact_bits) + static_cast<std::size_t>(highest_bit - exact_bits + 1) * (1u << sub_bits);
 
 std::size_t bucket_of(std::uint64_t ns) {
@@ -86,7 +87,7 @@ void Latencies::add(double seconds) {
 }
 
 void Latencies::to_histogram() {
-  counts_.assign(bucket_count, 0);
+  counts_.assign(fine_bucket_count, 0);
   for (double v : values_) count_in_histogram(v);
   std::vector<double>().swap(values_);  // give the memory back
 }
@@ -117,6 +118,44 @@ std::optional<double> Latencies::percentile(double p) const {
     if (static_cast<double>(seen) >= rank) return std::clamp(middle_of(bucket), min_, max_);
   }
   return max_;
+}
+
+std::size_t Latencies::bucket_count() { return fine_bucket_count; }
+
+CountedLatencies Latencies::counted() const {
+  CountedLatencies counted{.count = count_, .sum = sum_, .min = min_, .max = max_};
+  if (exact()) {
+    std::vector<std::size_t> buckets;
+    buckets.reserve(values_.size());
+    for (double v : values_)
+      buckets.push_back(bucket_of(static_cast<std::uint64_t>(std::llround(std::max(0.0, v) * 1e9))));
+    std::sort(buckets.begin(), buckets.end());
+    for (std::size_t bucket : buckets) {
+      if (counted.buckets.empty() || counted.buckets.back().first != bucket) counted.buckets.emplace_back(bucket, 0);
+      ++counted.buckets.back().second;
+    }
+    return counted;
+  }
+  for (std::size_t bucket = 0; bucket < counts_.size(); ++bucket) {
+    if (counts_[bucket] > 0) counted.buckets.emplace_back(bucket, counts_[bucket]);
+  }
+  return counted;
+}
+
+void Latencies::add(const CountedLatencies& other) {
+  std::uint64_t in_buckets = 0;
+  for (const auto& [bucket, count] : other.buckets) {
+    if (bucket >= fine_bucket_count) throw std::invalid_argument("a latency bucket past the last");
+    in_buckets += count;
+  }
+  if (in_buckets != other.count) throw std::invalid_argument("latency buckets that do not add up to their count");
+  if (other.count == 0) return;
+  if (exact()) to_histogram();
+  for (const auto& [bucket, count] : other.buckets) counts_[bucket] += count;
+  min_ = count_ ? std::min(min_, other.min) : other.min;
+  max_ = count_ ? std::max(max_, other.max) : other.max;
+  count_ += other.count;
+  sum_ += other.sum;
 }
 
 std::vector<HistogramBucket> Latencies::histogram(int buckets) const {

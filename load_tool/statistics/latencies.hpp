@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace kit {
@@ -26,8 +27,19 @@ struct HistogramBucket {
 // identical values make a single bucket.
 std::vector<HistogramBucket> histogram(const std::vector<double>& values, int buckets = 10);
 
+// Latencies in the form that adds up across processes: every value counted
+// in its fine bucket, and the exact count, sum, fastest and slowest.
+struct CountedLatencies {
+  std::uint64_t count = 0;
+  double sum = 0, min = 0, max = 0;
+  std::vector<std::pair<std::size_t, std::uint64_t>> buckets;  // (bucket, values in it), in order, none empty
+};
+
 class Latencies {
  public:
+  // The fine histogram's buckets: below 2048 ns one per nanosecond, then
+  // 1024 to each doubling, up to 2^46 ns (docs/distributed.md).
+  static std::size_t bucket_count();
   static constexpr std::size_t exact_limit = 1 << 16;  // values kept exactly; past them, the histogram
 
   void add(double seconds);
@@ -41,6 +53,12 @@ class Latencies {
   std::optional<double> percentile(double p) const;
   // As histogram() in stats.hpp, from the kept values or the fine buckets.
   std::vector<HistogramBucket> histogram(int buckets = 10) const;
+
+  // Every value counted in its bucket, for a --result file.
+  CountedLatencies counted() const;
+  // Adds values counted elsewhere; from then on percentiles come from the
+  // buckets. Throws std::invalid_argument when `other` does not add up.
+  void add(const CountedLatencies& other);
 
  private:
   void to_histogram();

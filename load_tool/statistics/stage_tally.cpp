@@ -1,6 +1,7 @@
 #include "stage_tally.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace kit {
 
@@ -19,6 +20,21 @@ std::vector<StageTally> stage_tallies(double start_rate, const std::vector<Stage
     rate = stage.rate;
   }
   return tallies;
+}
+
+void add_stage(StageTally& stage, const StageTally& other) {
+  if (stage.begin != other.begin || stage.end != other.end) throw std::invalid_argument("stages of other times");
+  stage.start_rate += other.start_rate, stage.end_rate += other.end_rate;
+  stage.requests += other.requests, stage.ok += other.ok, stage.failed += other.failed;
+  stage.answered += other.answered;
+  stage.in_flight_seconds += other.in_flight_seconds;
+  stage.latencies.add(other.latencies.counted());
+}
+
+void add_to_load_slices(std::vector<Latencies>& slices, Seconds span, const RequestRecord& r) {
+  if (r.retried || !r.due || !r.ok() || *r.due >= span || span <= Seconds(0)) return;
+  if (slices.empty()) slices.resize(load_slice_count);
+  slices[static_cast<std::size_t>(r.due->count() / span.count() * load_slice_count)].add(r.duration().count());
 }
 
 void add_to_stages(std::vector<StageTally>& stages, const RequestRecord& r) {

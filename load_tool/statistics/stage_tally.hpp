@@ -29,6 +29,15 @@ std::vector<StageTally> stage_tallies(double start_rate, const std::vector<Stage
 // try's due time is the first one's.
 void add_to_stages(std::vector<StageTally>& stages, const RequestRecord& record);
 
+// Adds another shard's tally of the same stage: its share of the offered
+// rate and of the requests.
+void add_stage(StageTally& stage, const StageTally& other);
+
+// --stages, for the chart of latency against offered load: the successful
+// requests' latencies by when they were due, in equal slices of the stages' span.
+inline constexpr int load_slice_count = 40;
+void add_to_load_slices(std::vector<Latencies>& slices, Seconds span, const RequestRecord& record);
+
 struct StageLine {
   Seconds begin{}, end{};
   double start_rate = 0, end_rate = 0;

@@ -3,11 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 namespace kit {
 
 void Tally::add(const RequestRecord& r) {
-  if (!stages.empty()) add_to_stages(stages, r);
+  if (!stages.empty()) {
+    add_to_stages(stages, r);
+    add_to_load_slices(load_slices, stages.back().end, r);
+  }
+  first_send = std::min(first_send.value_or(r.start), r.start);
+  last_send = std::max(last_send.value_or(r.start), r.start);
   if (r.due && r.attempt == 1) {
     ++scheduled;
     if (r.late() > late_after) {
@@ -47,6 +53,52 @@ void Tally::add(const RequestRecord& r) {
     failed_after_retries += r.attempt > 1;
     ++error_counts[std::string(failure_name(r.failure))];
   }
+}
+
+namespace {
+
+template <class Key>
+void add_counts(std::map<Key, int>& to, const std::map<Key, int>& from) {
+  for (const auto& [key, count] : from) to[key] += count;
+}
+
+std::optional<Seconds> earliest(std::optional<Seconds> a, std::optional<Seconds> b) {
+  return a && b ? std::min(*a, *b) : a ? a : b;
+}
+
+std::optional<Seconds> latest(std::optional<Seconds> a, std::optional<Seconds> b) {
+  return a && b ? std::max(*a, *b) : a ? a : b;
+}
+
+}  // namespace
+
+void Tally::add(const Tally& other) {
+  if (other.stages.size() != stages.size()) throw std::invalid_argument("tallies of different stages");
+  requests += other.requests, ok += other.ok, failed += other.failed;
+  total_bytes += other.total_bytes;
+  connections_opened += other.connections_opened;
+  connect_total += other.connect_total, connects += other.connects;
+  handshake_total += other.handshake_total, handshakes += other.handshakes;
+  server_queue_total += other.server_queue_total, server_queues += other.server_queues;
+  server_queue_slowest = std::max(server_queue_slowest, other.server_queue_slowest);
+  latencies.add(other.latencies.counted());
+  service_times.add(other.service_times.counted());
+  add_counts(status_counts, other.status_counts);
+  add_counts(error_counts, other.error_counts);
+  retries += other.retries, retried_requests += other.retried_requests;
+  failed_after_retries += other.failed_after_retries;
+  scheduled += other.scheduled, late += other.late, late_total += other.late_total;
+  late_most = std::max(late_most, other.late_most);
+  if (by_url.size() < other.by_url.size()) by_url.resize(other.by_url.size());
+  for (std::size_t k = 0; k < other.by_url.size(); ++k) {
+    by_url[k].requests += other.by_url[k].requests, by_url[k].ok += other.by_url[k].ok;
+    by_url[k].failed += other.by_url[k].failed, by_url[k].ok_seconds += other.by_url[k].ok_seconds;
+  }
+  for (std::size_t k = 0; k < stages.size(); ++k) add_stage(stages[k], other.stages[k]);
+  if (load_slices.size() < other.load_slices.size()) load_slices.resize(other.load_slices.size());
+  for (std::size_t k = 0; k < other.load_slices.size(); ++k) load_slices[k].add(other.load_slices[k].counted());
+  first_send = earliest(first_send, other.first_send);
+  last_send = latest(last_send, other.last_send);
 }
 
 namespace {
@@ -109,6 +161,7 @@ Summary summarize(Tally tally, Seconds elapsed, const std::vector<std::string>& 
   }
   s.hosts = by_host(tally.by_url, host_of_url);
   s.stages = stage_lines(tally.stages);
+  s.load_slices = std::move(tally.load_slices);
   s.status_counts = std::move(tally.status_counts);
   s.error_counts = std::move(tally.error_counts);
 

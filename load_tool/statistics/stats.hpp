@@ -47,7 +47,8 @@ struct Summary {
     std::optional<double> average;
   };
   std::vector<HostLine> hosts;
-  std::vector<StageLine> stages;  // --stages: a line per stage
+  std::vector<StageLine> stages;       // --stages: a line per stage
+  std::vector<Latencies> load_slices;  // --stages: the tally's, for the SVG's chart
   double success_rate() const { return requests ? 100.0 * ok / requests : 0; }
 };
 
@@ -81,11 +82,16 @@ struct Tally {
   int retries = 0, retried_requests = 0, failed_after_retries = 0;
   int scheduled = 0, late = 0;
   double late_total = 0, late_most = 0;
-  std::vector<UrlTally> by_url;    // indexed by RequestRecord::url
-  std::vector<StageTally> stages;  // --stages: set before the run, one per stage
+  std::vector<UrlTally> by_url;                  // indexed by RequestRecord::url
+  std::vector<StageTally> stages;                // --stages: set before the run, one per stage
+  std::vector<Latencies> load_slices;            // --stages: see add_to_load_slices()
+  std::optional<Seconds> first_send, last_send;  // of any try, since the run started
 
   // Counts a request by its last try; an earlier try (retried) counts as a retry.
   void add(const RequestRecord& record);
+  // Adds another shard's tally of the same plan, its times on this one's
+  // clock; throws std::invalid_argument when their stages differ.
+  void add(const Tally& other);
 };
 
 Tally tally_of(const std::vector<RequestRecord>& records);
