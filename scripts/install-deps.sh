@@ -49,9 +49,10 @@ for extra in "$@"; do
   case "$extra" in
     fuzz) packages+=(clang libclang-rt-dev) ;;  # libFuzzer and the sanitizers' runtime for clang
     browser) packages+=(chromium) ;;
+    shards) packages+=(pdsh iproute2) ;;  # generators in network namespaces, launched by pdsh
     bench) packages+=(hey wrk nginx-light libnginx-mod-http-echo time iproute2) ;;  # iproute2: ss
     libcxx) packages+=(clang libc++-dev libc++abi-dev googletest) ;;  # googletest: its sources, built with libc++
-    *) echo "install-deps.sh: unknown argument '$extra' (fuzz, browser, bench, libcxx)" >&2; exit 2 ;;
+    *) echo "install-deps.sh: unknown argument '$extra' (fuzz, browser, shards, bench, libcxx)" >&2; exit 2 ;;
   esac
 done
 

@@ -22,7 +22,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 presets=(default asan tsan libcxx)
-deps=(fuzz browser libcxx)  # clang and libFuzzer for the fuzz runs, Chromium for the dashboard's page, libc++
+# clang and libFuzzer for the fuzz runs, Chromium for the dashboard's page,
+# pdsh for the shards' test, libc++.
+deps=(fuzz browser shards libcxx)
 case "${1:-}" in
   "") ;;
   --quick) presets=(default); deps=() ;;

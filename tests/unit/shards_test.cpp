@@ -132,8 +132,10 @@ TEST(Shards, MergedPercentilesAreOneProcesssBucketForBucket) {
         if ((r.number - 1) % n == k) part.push_back(r);
       }
       const Tally shard = through_a_file(part, options).run.tally;
-      if (k == 0) merged = shard;
-      else merged.add(shard);
+      if (k == 0)
+        merged = shard;
+      else
+        merged.add(shard);
     }
     EXPECT_EQ(merged.requests, whole.requests);
     EXPECT_EQ(merged.failed, whole.failed);
