@@ -5,16 +5,20 @@
 #
 #   ./scripts/bench.sh            10,000 connections, 3 s throughput runs (~6 min)
 #   ./scripts/bench.sh --quick    2,000 connections, 1 s runs (~2 min)
+#   ./scripts/bench.sh --shards   section 12 alone: shards in network namespaces,
+#                                 merged (root); prints its rows, writes nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 many=10000
 most=18000
 seconds=3
+only_shards=false
 case "${1:-}" in
   "") ;;
+  --shards) only_shards=true ;;
   --quick) many=2000; most=4000; seconds=1 ;;
-  -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 esac
 
@@ -36,6 +40,17 @@ work=$kit_workdir
 
 source scripts/lib/bench_nginx.sh
 source scripts/lib/bench_measure.sh
+source scripts/lib/bench_shards.sh
+table() {
+  echo "| scenario | tool | time / rate, peak RSS | answers | goal | result |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+}
+if $only_shards; then
+  shard_rows
+  table
+  exit 0
+fi
 
 say "starting nginx (one worker) on a free loopback port"
 start_nginx
@@ -360,11 +375,8 @@ s = json.load(open(sys.argv[1]))["summary"]; print(s["ok"], s["slowest"] or 99)'
     "$(verdict "$answered" ">=" "$asked"), $(verdict "$slowest" "<=" 1.2), $(verdict "$peak" "<=" 64)"
 done
 
-table=$(
-  echo "| scenario | tool | time / rate, peak RSS | answers | goal | result |"
-  echo "|---|---|---|---|---|---|"
-  printf '%s\n' "${rows[@]}"
-)
+shard_rows
+
 mkdir -p docs
 {
   echo "# Benchmarks"
@@ -379,7 +391,7 @@ mkdir -p docs
   echo "of (server - nginx) over the $pairs pairs, +- two standard errors: the"
   echo "server counts as slower only when the whole range is above zero."
   echo
-  echo "$table"
+  table
 } >docs/benchmarks.md
-echo "$table"
+table
 say "written to docs/benchmarks.md"

@@ -2,8 +2,8 @@
 # One run on four "machines": each generator is client_async in a network
 # namespace of its own, with its own address, launched by pdsh's exec module
 # as docs/distributed.md launches them over ssh, against the kit's server in
-# a fifth namespace. The namespaces, a bridge and their addresses (10.201.0.x)
-# exist only for the test and only inside the namespaces. Needs root, pdsh and
+# a fifth namespace (scripts/lib/netns_lab.sh: the addresses exist only
+# inside the namespaces, and only for the test). Needs root, pdsh and
 # ip; exits 77 (skipped) without them.
 #
 #   tests/e2e/shards_test.sh BUILD_DIR
@@ -17,31 +17,20 @@ say() { printf '==> %s\n' "$*"; }
 failures=0
 fail() { echo "shards_test: $*" >&2; failures=$((failures + 1)); }
 
-tag="kit$$"  # unique names: interface names are at most 15 characters
+source "$(dirname "$0")/../../scripts/lib/netns_lab.sh"
+tag="kit$$"  # unique names, short enough for interface names
 server_ns="${tag}s"
 work=$(mktemp -d)
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-  for ns in "$server_ns" "${tag}g0" "${tag}g1" "${tag}g2" "${tag}g3"; do ip netns del "$ns" 2>/dev/null || true; done
+  lab_down "$tag" 4
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 say "four generator namespaces and the server's, on one bridge"
-ip netns add "$server_ns"
-ip -n "$server_ns" link set lo up
-ip -n "$server_ns" link add br0 type bridge
-ip -n "$server_ns" addr add 10.201.0.1/24 dev br0
-ip -n "$server_ns" link set br0 up
-for k in 0 1 2 3; do
-  ip netns add "${tag}g$k"
-  ip link add "${tag}v$k" netns "${tag}g$k" type veth peer name "${tag}b$k" netns "$server_ns"
-  ip -n "${tag}g$k" link set lo up
-  ip -n "${tag}g$k" addr add "10.201.0.1$k/24" dev "${tag}v$k"
-  ip -n "${tag}g$k" link set "${tag}v$k" up
-  ip -n "$server_ns" link set "${tag}b$k" master br0 up
-done
+lab_up "$tag" 4
 
 say "the kit's server in its namespace, 0.2 s a request"
 ip netns exec "$server_ns" "$build/server" --async --host 10.201.0.1 --port 0 --delay 0.2 --quiet \
