@@ -287,7 +287,7 @@ Run::Run(const ClientOptions& options)
     : options(options),
       clock(options.start_at ? RunClock(*options.start_at) : RunClock()),
       plan(options, clock),
-      progress(options.duration ? 0 : options.requests, clock),
+      progress(options.duration ? 0 : static_cast<int>(share_of_requests(options.requests, options.shard)), clock),
       loops(static_cast<std::size_t>(options.loops)) {
   for (std::size_t k = 0; k < options.targets.size(); ++k) {
     const HttpTarget& target = options.targets[k];

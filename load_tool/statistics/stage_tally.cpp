@@ -1,5 +1,7 @@
 #include "stage_tally.hpp"
 
+#include "counts.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -25,8 +27,10 @@ std::vector<StageTally> stage_tallies(double start_rate, const std::vector<Stage
 void add_stage(StageTally& stage, const StageTally& other) {
   if (stage.begin != other.begin || stage.end != other.end) throw std::invalid_argument("stages of other times");
   stage.start_rate += other.start_rate, stage.end_rate += other.end_rate;
-  stage.requests += other.requests, stage.ok += other.ok, stage.failed += other.failed;
-  stage.answered += other.answered;
+  add_count(stage.requests, other.requests);
+  add_count(stage.ok, other.ok);
+  add_count(stage.failed, other.failed);
+  add_count(stage.answered, other.answered);
   stage.in_flight_seconds += other.in_flight_seconds;
   stage.latencies.add(other.latencies.counted());
 }

@@ -1,5 +1,7 @@
 #include "stats.hpp"
 
+#include "counts.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -59,7 +61,7 @@ namespace {
 
 template <class Key>
 void add_counts(std::map<Key, int>& to, const std::map<Key, int>& from) {
-  for (const auto& [key, count] : from) to[key] += count;
+  for (const auto& [key, count] : from) add_count(to[key], count);
 }
 
 std::optional<Seconds> earliest(std::optional<Seconds> a, std::optional<Seconds> b) {
@@ -74,25 +76,35 @@ std::optional<Seconds> latest(std::optional<Seconds> a, std::optional<Seconds> b
 
 void Tally::add(const Tally& other) {
   if (other.stages.size() != stages.size()) throw std::invalid_argument("tallies of different stages");
-  requests += other.requests, ok += other.ok, failed += other.failed;
+  for (auto [to, from] : {std::pair{&requests, other.requests},
+                          {&ok, other.ok},
+                          {&failed, other.failed},
+                          {&connections_opened, other.connections_opened},
+                          {&connects, other.connects},
+                          {&handshakes, other.handshakes},
+                          {&server_queues, other.server_queues},
+                          {&retries, other.retries},
+                          {&retried_requests, other.retried_requests},
+                          {&failed_after_retries, other.failed_after_retries},
+                          {&scheduled, other.scheduled},
+                          {&late, other.late}}) {
+    add_count(*to, from);
+  }
   total_bytes += other.total_bytes;
-  connections_opened += other.connections_opened;
-  connect_total += other.connect_total, connects += other.connects;
-  handshake_total += other.handshake_total, handshakes += other.handshakes;
-  server_queue_total += other.server_queue_total, server_queues += other.server_queues;
+  connect_total += other.connect_total, handshake_total += other.handshake_total;
+  server_queue_total += other.server_queue_total, late_total += other.late_total;
   server_queue_slowest = std::max(server_queue_slowest, other.server_queue_slowest);
+  late_most = std::max(late_most, other.late_most);
   latencies.add(other.latencies.counted());
   service_times.add(other.service_times.counted());
   add_counts(status_counts, other.status_counts);
   add_counts(error_counts, other.error_counts);
-  retries += other.retries, retried_requests += other.retried_requests;
-  failed_after_retries += other.failed_after_retries;
-  scheduled += other.scheduled, late += other.late, late_total += other.late_total;
-  late_most = std::max(late_most, other.late_most);
   if (by_url.size() < other.by_url.size()) by_url.resize(other.by_url.size());
   for (std::size_t k = 0; k < other.by_url.size(); ++k) {
-    by_url[k].requests += other.by_url[k].requests, by_url[k].ok += other.by_url[k].ok;
-    by_url[k].failed += other.by_url[k].failed, by_url[k].ok_seconds += other.by_url[k].ok_seconds;
+    add_count(by_url[k].requests, other.by_url[k].requests);
+    add_count(by_url[k].ok, other.by_url[k].ok);
+    add_count(by_url[k].failed, other.by_url[k].failed);
+    by_url[k].ok_seconds += other.by_url[k].ok_seconds;
   }
   for (std::size_t k = 0; k < stages.size(); ++k) add_stage(stages[k], other.stages[k]);
   if (load_slices.size() < other.load_slices.size()) load_slices.resize(other.load_slices.size());

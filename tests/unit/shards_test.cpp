@@ -3,6 +3,7 @@
 // records would report, bucket for bucket.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 #include <set>
 
@@ -190,6 +191,21 @@ TEST(Shards, RefusesATruncatedCorruptOrForeignLine) {
   escape.replace(escape.find("\"refused\""), 9, "\"\\u001b]0;x\"");
   EXPECT_NE(refused_with(escape).find("unknown kind"), std::string::npos);
   EXPECT_NE(refused_with("{\"format\":\"something else\"}").find("not a slowkit-result"), std::string::npos);
+}
+
+}  // namespace kit
+
+namespace kit {
+
+TEST(Shards, CountsThatWouldOverflowWhenAddedAreRefused) {
+  Tally big, more;
+  big.requests = big.ok = std::numeric_limits<int>::max();
+  more.requests = more.ok = 1;
+  EXPECT_THROW(big.add(more), std::invalid_argument);
+  Tally statuses, more_statuses;
+  statuses.status_counts[200] = std::numeric_limits<int>::max();
+  more_statuses.status_counts[200] = 1;
+  EXPECT_THROW(statuses.add(more_statuses), std::invalid_argument);
 }
 
 }  // namespace kit
