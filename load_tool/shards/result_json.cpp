@@ -1,5 +1,7 @@
 #include "result_json.hpp"
 
+#include "json_fields.hpp"
+
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
@@ -9,54 +11,13 @@
 namespace kit {
 
 namespace json = boost::json;
+using namespace json_fields;
 
 namespace {
-
-const json::value& field(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr) throw std::invalid_argument("no '" + std::string(key) + "'");
-  return *value;
-}
-
-double number(const json::object& object, std::string_view key) {
-  const json::value& value = field(object, key);
-  const double number = value.is_number() ? value.to_number<double>() : -1;
-  if (!(number >= 0) || !std::isfinite(number)) {
-    throw std::invalid_argument("'" + std::string(key) + "' is not a number from 0");
-  }
-  return number;
-}
 
 std::optional<Seconds> optional_seconds(const json::object& object, std::string_view key) {
   if (field(object, key).is_null()) return std::nullopt;
   return Seconds(number(object, key));
-}
-
-template <class Count = int>
-Count count_of(const json::value& value, std::string_view name) {
-  const bool whole = value.is_int64() || value.is_uint64();
-  const double number = whole ? value.to_number<double>() : -1;
-  if (number < 0 || number > static_cast<double>(std::numeric_limits<Count>::max())) {
-    throw std::invalid_argument("'" + std::string(name) + "' is not a count");
-  }
-  return static_cast<Count>(value.to_number<std::uint64_t>());
-}
-
-template <class Count = int>
-Count count(const json::object& object, std::string_view key) {
-  return count_of<Count>(field(object, key), key);
-}
-
-const json::object& object_at(const json::object& object, std::string_view key) {
-  const json::value& value = field(object, key);
-  if (!value.is_object()) throw std::invalid_argument("'" + std::string(key) + "' is not an object");
-  return value.get_object();
-}
-
-const json::array& array_at(const json::object& object, std::string_view key) {
-  const json::value& value = field(object, key);
-  if (!value.is_array()) throw std::invalid_argument("'" + std::string(key) + "' is not an array");
-  return value.get_array();
 }
 
 json::value seconds_or_null(const std::optional<Seconds>& value) {

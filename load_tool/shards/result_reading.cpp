@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "json_fields.hpp"
 #include "result_file.hpp"
 #include "result_json.hpp"
 #include "safe_text.hpp"
@@ -8,25 +9,12 @@
 namespace kit {
 
 namespace json = boost::json;
+using namespace json_fields;
 
 namespace {
 
-const json::value& member(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr) throw std::invalid_argument("no '" + std::string(key) + "'");
-  return *value;
-}
-
-double seconds(const json::object& object, std::string_view key) {
-  const json::value& value = member(object, key);
-  if (!value.is_number() || !(value.to_number<double>() >= 0)) {
-    throw std::invalid_argument("'" + std::string(key) + "' is not a number of seconds");
-  }
-  return value.to_number<double>();
-}
-
 int small_count(const json::object& object, std::string_view key, int most) {
-  const json::value& value = member(object, key);
+  const json::value& value = field(object, key);
   if (!value.is_int64() || value.get_int64() < 0 || value.get_int64() > most) {
     throw std::invalid_argument("'" + std::string(key) + "' is not a count from 0 to " + std::to_string(most));
   }
@@ -35,7 +23,7 @@ int small_count(const json::object& object, std::string_view key, int most) {
 
 // The plan's lists of text, made printable: they reach a terminal, JSON and SVG.
 std::vector<std::string> texts(const json::object& plan, std::string_view key) {
-  const json::value& value = member(plan, key);
+  const json::value& value = field(plan, key);
   if (!value.is_array()) throw std::invalid_argument("the plan's '" + std::string(key) + "' is not a list");
   std::vector<std::string> texts;
   for (const json::value& item : value.get_array()) {
@@ -63,7 +51,7 @@ void check_kind(const json::object& result) {
 }
 
 Shard shard_of(const json::object& result) {
-  const json::value& value = member(result, "shard");
+  const json::value& value = field(result, "shard");
   const json::array* pair = value.if_array();
   if (pair == nullptr || pair->size() != 2 || !(*pair)[0].is_int64() || !(*pair)[1].is_int64()) {
     throw std::invalid_argument("'shard' is not [K, N]");
@@ -82,8 +70,8 @@ ShardResult parse_result_line(std::string_view line) {
   if (error || !value.is_object()) throw std::invalid_argument("not JSON (truncated or corrupt)");
   const json::object& result = value.get_object();
   check_kind(result);
-  const json::value& plan = member(result, "plan");
-  const json::value& digest = member(result, "plan_digest");
+  const json::value& plan = field(result, "plan");
+  const json::value& digest = field(result, "plan_digest");
   if (!plan.is_object() || !digest.is_string() || plan_digest(plan.get_object()) != digest.get_string()) {
     throw std::invalid_argument("a plan that does not match its digest (corrupt)");
   }
@@ -97,11 +85,11 @@ ShardResult parse_result_line(std::string_view line) {
     throw std::invalid_argument("a shard of another count than its plan's");
   }
   RunResult& run = shard.run;
-  run.elapsed = Seconds(seconds(result, "elapsed"));
-  run.unix_start = seconds(result, "unix_start");
+  run.elapsed = Seconds(number(result, "elapsed"));
+  run.unix_start = number(result, "unix_start");
   run.cancelled = small_count(result, "cancelled", 1 << 30);
   run.unsent = small_count(result, "unsent", 1 << 30);
-  const json::value& tally = member(result, "tally");
+  const json::value& tally = field(result, "tally");
   if (!tally.is_object()) throw std::invalid_argument("'tally' is not an object");
   run.tally = tally_from_json(tally.get_object());
   return shard;
