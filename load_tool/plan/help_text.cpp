@@ -44,7 +44,7 @@ const char* client_examples(ClientKind kind) {
                "  client_async --rate 1000 -z 10s -c 50        # an open-loop load: 1000 requests due each second\n"
                "  client_async -z 10s -c 50 -D body.json -T application/json   # POST a JSON body for 10 s\n"
                "  client_async -m DELETE -H 'Authorization: Bearer T' URL      # any method, any header\n"
-               "  client_async --rate 800 -z 60s --shard 0/4 --start-at T --result -   # shard 0 of 4 (docs/distributed.md)\n"
+               "  client_async --rate 800 -z 60s --shard 0/4 --start-at T --result -   # shard 0 of 4\n"
                "  client_async --merge shard*.txt --summary    # the shards' results, added up\n"
                "\nExit status: 0 all requests succeeded, 1 some failed, 2 bad usage, 3 a --fail-if threshold crossed.";
 }

@@ -52,7 +52,8 @@ start=$(start_in 2)
 generators "$build/client_async" "$url" -n 200 --shard %n/4 --start-at "$start" --result - -q >"$work/count.txt"
 "$build/client_async" --merge - --json "$work/count.json" <"$work/count.txt" 2>"$work/count.err" ||
   fail "merging the -n run exited $?: $(cat "$work/count.err")"
-grep -q '"requests":200,"ok":200,' "$work/count.json" || fail "the merged -n run is not 200 of 200: $(head -c 400 "$work/count.json")"
+grep -q '"requests":200,"ok":200,' "$work/count.json" ||
+  fail "the merged -n run is not 200 of 200: $(head -c 400 "$work/count.json")"
 grep -q '^merged 4 of 4 shards' "$work/count.err" || fail "no 'merged 4 of 4 shards' line: $(cat "$work/count.err")"
 grep '^merged' "$work/count.err"
 # The shards' first sends, all due at the start: within 20 ms of each other.
