@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "platform.hpp"
 #include "units.hpp"
 
 namespace kit {
@@ -22,7 +23,7 @@ std::optional<long long> whole_number(std::string_view text) {
 
 std::optional<double> decimal(std::string_view text) {
   double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const auto [end, error] = platform::parse_floating(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
   return value;
 }
