@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <utility>
 
 #include "terminal.hpp"
 
@@ -32,7 +33,16 @@ void ProgressLine::draw_until_stopped() {
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; })) {
     const double elapsed = clock_.now().count();
-    if (elapsed < 1.0) continue;  // short runs stay quiet
+    if (elapsed < 0) {  // --start-at: the run has not started yet
+      std::fprintf(stderr, "\r\033[Kstarting in %.1f s (--start-at)", -elapsed);
+      std::fflush(stderr);
+      drawn_ = true;
+      continue;
+    }
+    if (elapsed < 1.0) {  // short runs stay quiet
+      if (std::exchange(drawn_, false)) std::fputs("\r\033[K", stderr);
+      continue;
+    }
     const int ok = ok_.load(std::memory_order_relaxed);
     const int failed = failed_.load(std::memory_order_relaxed);
     if (total_ > 0) {

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "process.hpp"
+#include "terminal_session.hpp"
 
 namespace kit::test {
 
@@ -121,6 +122,19 @@ TEST_F(ShardFiles, WhatCannotBeMergedIsRefusedWithOneLineAndNothingMerged) {
     EXPECT_EQ(merged.err.find("requests,"), std::string::npos) << merged.err;
     EXPECT_EQ(std::count(merged.err.begin(), merged.err.end(), '\n'), 1) << merged.err;
   }
+}
+
+TEST(Shards, ATerminalSeesTheWaitForTheStartThenTheRun) {
+  ServerProcess server({"--async", "--delay", "0.2", "--quiet"});
+  ASSERT_TRUE(server.started()) << server.log();
+  const ProgramResult run =
+      run_in_terminal("client_async", {server.url(), "-n", "3", "-q", "--start-at", unix_seconds_from_now(2)});
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("starting in 1."), std::string::npos) << run.out;
+  const std::vector<std::string> screen = screen_of(run.out);
+  ASSERT_FALSE(screen.empty()) << run.out;
+  EXPECT_EQ(screen.front().rfind("3 requests, 3 ok, 0 failed in ", 0), 0u) << run.out;
+  for (const std::string& line : screen) EXPECT_EQ(line.find("starting in"), std::string::npos) << line;
 }
 
 TEST(Shards, BadShardFlagsAreOneLineAndExit2BeforeAnythingIsSent) {
