@@ -83,13 +83,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "test-systems.sh: interrupted" >&2; exit 130' INT TERM
 
-# Runs a step; on failure, says which system and step failed, with the log's end.
+# Runs a step; on failure, says which system and step failed, with what the
+# failed tests printed and the log's end.
 step() {
   local system=$1 name=$2; shift 2
   local log="$work/step.log"
   say "$system: $name"
   local started=$SECONDS
   if ! "$@" >"$log" 2>&1; then
+    # ctest prints a failed test's output where it failed, long before the end.
+    grep -A 30 -E '\*\*\*(Failed|Timeout|Exception)' "$log" >&2 || true
     tail -n 60 "$log" >&2
     fail "$system failed at: $name"
   fi

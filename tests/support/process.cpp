@@ -359,7 +359,8 @@ int unused_port() {
   ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
   socklen_t length = sizeof address;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
+  static std::vector<int> held;  // closed when the test program ends
+  held.push_back(fd);
   return ntohs(address.sin_port);
 }
 

@@ -96,7 +96,9 @@ std::string raw_exchange(int port, const std::string& request, double timeout_se
 // rx_queue of its LISTEN line in /proc/net/tcp. -1 if there is no such line.
 int accept_backlog(int port);
 
-// A loopback port on which nothing listens right now.
+// A loopback port on which nothing listens. It stays bound (not listening)
+// until the test program ends: connections to it are refused, and a server
+// started meanwhile by another test cannot take it.
 int unused_port();
 
 }  // namespace kit::test
