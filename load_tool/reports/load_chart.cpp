@@ -35,8 +35,11 @@ std::vector<Slice> slices_of(const std::vector<Latencies>& fine, const std::vect
     slice.begin = span * first / fine_count;
     slice.end = span * last / fine_count;
     slice.offered = offered_rate_between(stages, Seconds(slice.begin), Seconds(slice.end));
+    // One fine slice is read as it is; several are added up first.
     Latencies taken_together;
-    for (int f = first; f < last; ++f) taken_together.add(fine[static_cast<std::size_t>(f)].counted());
+    if (last - first > 1) {
+      for (int f = first; f < last; ++f) taken_together.add(fine[static_cast<std::size_t>(f)].counted());
+    }
     const Latencies& latencies = last - first == 1 ? fine[static_cast<std::size_t>(first)] : taken_together;
     slice.p50 = latencies.percentile(50);
     slice.p99 = latencies.percentile(99);
