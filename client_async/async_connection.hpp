@@ -4,15 +4,18 @@
 // Each step is bounded, and all of them end by the deadline set on the
 // connection with expires_after(), as the server sets it on its stream.
 // fetch() in client_async/main.cpp is these three steps, top to bottom.
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "event_loop_types.hpp"
 #include "http_target.hpp"
@@ -23,6 +26,12 @@ namespace kit::async {
 using event_loop::Awaitable;
 using event_loop::Executor;
 using ErrorCode = boost::system::error_code;
+
+class Http2Connection;
+class Http2Pool;
+struct Http2Slot;
+struct Http2Exchange;
+struct Http2Message;
 
 // A host the run talks to, looked up once for the whole run, as a
 // connection pool would.
@@ -43,6 +52,7 @@ struct Request {
   bool head = false;     // a HEAD's answer has no body, whatever its Content-Length says
   bool include = false;  // -i: keep the answer's status line and headers
   Clock::duration time_allowed{};
+  const Http2Message* http2 = nullptr;  // --http2: the same request as a stream's header list and body
 };
 
 // What an answer's read buffer may hold: its headers, one chunk-size line
@@ -51,6 +61,13 @@ struct Request {
 inline constexpr std::size_t most_header_bytes = 64 * 1024;
 inline constexpr std::size_t read_buffer_limit = most_header_bytes + 1024;
 inline constexpr int most_interim_answers = 16;  // 100 Continue and its kind, skipped
+
+// What every connection of a run is made with.
+struct ConnectionSetup {
+  boost::asio::ssl::context* tls = nullptr;  // null without https
+  std::atomic<int>* numbers = nullptr;       // the run's count of connections opened, to number each
+  bool offer_http2 = false;                  // https: ALPN offers h2, then http/1.1
+};
 
 // Which step a try ended in, when it failed.
 enum class Step { none, connect, tls, send, receive, after_body };
@@ -88,11 +105,15 @@ struct Failed {
 // A connection to one host. With keep-alive it carries one request after
 // another, like an aiohttp ClientSession; without, every request opens its
 // own. It outlives the event loop's run, so a deadline that fires late
-// never finds it gone.
+// never finds it gone. With --http2 it is the lane's view of a connection
+// that lanes share (http2_connection.hpp): its requests go out as streams.
 class Connection {
  public:
-  Connection(const Executor& executor, boost::asio::ssl::context* tls)
-      : socket_(executor), deadline_(executor), tls_context_(tls) {}
+  Connection(const Executor& executor, const ConnectionSetup& setup, Http2Pool* http2 = nullptr,
+             Http2Slot* slot = nullptr);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
 
   // Every step after this ends, with a timeout, once `time` has passed:
   // the connection is closed then. One timer per connection, not per step:
@@ -102,7 +123,7 @@ class Connection {
   // TCP connect, then for https the TLS handshake with SNI, checking that
   // the certificate is for the host asked for.
   Awaitable<Failed> open(const Host& host, const HttpTarget& target);
-  Awaitable<std::tuple<ErrorCode, std::size_t>> send(const std::string& bytes);
+  Awaitable<std::tuple<ErrorCode, std::size_t>> send(const Request& request);
   // Waits until the answer starts arriving. Called before receive() on a new
   // connection, it lets a request hold no buffer and no parser while the
   // server takes its time; its error, if any, is receive()'s too.
@@ -119,23 +140,50 @@ class Connection {
   struct ThisTry {
     bool timed_out = false;  // its deadline ended it
     bool opened = false;     // it opened the connection
+    bool held = false;       // HTTP/2: it waited for the server's limit on streams
     Seconds connect_time{}, handshake_time{};
   };
   const ThisTry& this_try() const { return this_try_; }
   // After a failed handshake, what OpenSSL found of the certificate (X509_V_OK if nothing).
   long certificate_check();
   std::size_t bytes_after_body() const { return buffer_.size(); }
+  int number() const;  // the run's count of connections when it opened: 1, 2...
+  Executor executor() { return socket_.get_executor(); }
+  bool speaks_http2() const { return http2_slot_ != nullptr; }
+
+  // The open connection's own bytes, for HTTP/2's reader and writer.
+  Awaitable<std::tuple<ErrorCode, std::size_t>> read_some(boost::asio::mutable_buffer buffer);
+  Awaitable<std::tuple<ErrorCode, std::size_t>> write(boost::asio::const_buffer buffer);
+  std::string_view alpn_protocol();  // what the TLS handshake agreed on, "" without
+  // Each write goes out at once: HTTP/2 writes its frames as they come, and
+  // Nagle's algorithm would hold one back until the last is acknowledged.
+  void send_without_delay();
 
  private:
   Awaitable<ErrorCode> handshake(const std::string& host);
+  Awaitable<Failed> open_http1(const Host& host, const HttpTarget& target);
+  // --http2, in http2_streams.cpp: the same steps as a stream on the slot's connection.
+  Awaitable<Failed> open_http2(const Host& host, const HttpTarget& target);
+  Awaitable<Failed> wait_while_opening();
+  Awaitable<std::tuple<ErrorCode, std::size_t>> send_http2(const Request& request);
+  static Awaitable<std::tuple<ErrorCode>> answer_is_on_its_way();
+  Awaitable<Response> receive_http2();
 
   event_loop::Socket socket_;
   event_loop::Timer deadline_;
-  boost::asio::ssl::context* tls_context_;  // null without https
+  ConnectionSetup setup_;
   std::optional<boost::beast::ssl_stream<event_loop::Socket&>> tls_;
   boost::beast::flat_buffer buffer_{read_buffer_limit};  // the answer as it arrives, then any bytes after it
   bool open_ = false;
+  int number_ = 0;
   ThisTry this_try_;
+  // --http2: the pool's place this lane's streams go through (null once the
+  // server chose HTTP/1.1), the connection there, and the stream in flight.
+  Http2Pool* http2_pool_;
+  Http2Slot* http2_slot_;
+  std::shared_ptr<Http2Connection> http2_;
+  std::unique_ptr<Http2Exchange> exchange_;
+  event_loop::Timer wake_;  // waits, cancelled when what this lane waits on happens
 };
 
 // A lane's session, as aiohttp's ClientSession is: a connection to each
@@ -143,17 +191,15 @@ class Connection {
 // request to that host.
 class Session {
  public:
-  Session(const Executor& executor, std::size_t hosts, boost::asio::ssl::context* tls)
-      : executor_(executor), tls_(tls), by_host_(hosts) {}
-  Connection& connection_to(const Host& host) {
-    std::unique_ptr<Connection>& connection = by_host_[host.number];
-    if (!connection) connection = std::make_unique<Connection>(executor_, tls_);
-    return *connection;
-  }
+  Session(const Executor& executor, std::size_t hosts, const ConnectionSetup& setup, Http2Pool* http2, int lane)
+      : executor_(executor), setup_(setup), http2_(http2), lane_(lane), by_host_(hosts) {}
+  Connection& connection_to(const Host& host);
 
  private:
   Executor executor_;
-  boost::asio::ssl::context* tls_;
+  ConnectionSetup setup_;
+  Http2Pool* http2_;  // --http2: the loop's shared connections
+  int lane_;
   std::vector<std::unique_ptr<Connection>> by_host_;
 };
 

@@ -15,7 +15,10 @@
 #include <sstream>
 #include <thread>
 
+#include "http2_connection.hpp"
+#include "http2_errors.hpp"
 #include "platform.hpp"
+#include "request_messages.hpp"
 #include "retry.hpp"
 #include "tls_errors.hpp"
 #include "units.hpp"
@@ -31,40 +34,20 @@ using event_loop::Timer;
 
 namespace {
 
-// The request's bytes, written once for the run: the method, headers and
-// body -m, -H and -d ask for; Host from the URL unless -H gives one.
-std::string serialize_request(const HttpTarget& target, const RequestShape& shape, const ClientOptions& options) {
-  http::request<http::string_body> request{http::string_to_verb(shape.method), target.target, 11};
-  request.set(http::field::host, target.host_header);
-  request.set(http::field::user_agent, options.program);
-  if (!options.keep_alive) request.set(http::field::connection, "close");
-  for (const auto& [name, value] : shape.headers) {
-    const http::field known = http::string_to_field(name);
-    const bool replaces = known == http::field::host || known == http::field::user_agent;
-    if (replaces)
-      request.set(known, value);
-    else
-      request.insert(name, value);
-  }
-  if (shape.body) request.body() = *shape.body;
-  request.prepare_payload();
-  std::ostringstream bytes;
-  bytes << request;
-  return bytes.str();
-}
-
 // Names what ended a try, in the words a load tool counts.
 void name_failure(RequestRecord& record, const Response& response, const Run& run, const HttpTarget& target,
                   Seconds allowed, Connection& connection) {
   const bool timed_out = connection.this_try().timed_out;
   const long certificate_check = connection.certificate_check();
   const ErrorCode error = response.error;
-  if (timed_out) {
+  if (timed_out || error == asio::error::timed_out) {
     record.fail(Failure::timeout, run.plan.timeout_message(allowed));
   } else if (response.failed_in == Step::tls) {
     record.fail(Failure::tls, certificate_check != X509_V_OK
                                   ? describe_certificate_problem(certificate_check)
                                   : "TLS handshake failed (" + error.message() + "): does the server speak TLS?");
+  } else if (error.category() == http2_category()) {
+    record.fail(http2_failure(error), error.message());
   } else if (error == asio::error::connection_refused) {
     record.fail(Failure::refused, "connection refused (" + target.host_header + ")");
   } else if (error == asio::error::connection_reset || error == asio::error::broken_pipe) {
@@ -95,6 +78,9 @@ void take_response(RequestRecord& record, Response response, const Run& run, Con
   record.new_connection = connection.this_try().opened;
   record.connect = connection.this_try().connect_time;
   record.handshake = connection.this_try().handshake_time;
+  record.connection = connection.number();
+  record.http2 = connection.speaks_http2();
+  record.held_by_stream_limit = connection.this_try().held;
   record.answer_started = response.got_some;
   const bool reusable = response.ok() && response.answer->keep_alive;
   if (Answer* answer = response.answer.get()) {
@@ -128,10 +114,11 @@ Clock::duration as_deadline(Seconds allowed) { return std::chrono::duration_cast
 // same in place: a coroutine of its own would make every waiting request's
 // frames larger.
 Awaitable<void> try_one_hop(Run& run, Session& session, const HttpTarget& target, const Host& host,
-                            const std::string& bytes, bool head, RequestRecord& record) {
+                            const RequestBytes& bytes, bool head, RequestRecord& record) {
   if (!resolved(host, record)) co_return;
   const Seconds allowed = run.plan.time_allowed(record.began());
-  const Request request{host, target, bytes, run.options.max_body, head, run.options.include, as_deadline(allowed)};
+  const Request request{host,         target, bytes.http1, run.options.max_body, head, run.options.include,
+                        as_deadline(allowed), bytes.http2};
   take_response(record, co_await run.fetch(session, request), run, session.connection_to(host), target, allowed);
 }
 
@@ -143,7 +130,10 @@ Awaitable<bool> follow(Run& run, Session& session, const Url& url, RequestRecord
   if (!next) co_return false;
   at = std::move(*next);
   RequestRecord hop = try_again_now(record, run.clock.now());
-  co_await try_one_hop(run, session, at, run.hosts[url.host], serialize_request(at, url.shape, run.options),
+  const std::string http1 = http1_request(at, url.shape, run.options);
+  std::optional<Http2Message> http2;
+  if (run.options.http2) http2 = http2_request(at, url.shape, run.options);
+  co_await try_one_hop(run, session, at, run.hosts[url.host], RequestBytes{http1, http2 ? &*http2 : nullptr},
                        url.shape.is_head(), hop);
   hop.start = record.start;  // the try's time includes every hop
   record = std::move(hop);
@@ -162,7 +152,8 @@ bool needs_reconnect_or_follow(const Run& run, const RequestRecord& record) {
 Awaitable<void> reconnect_or_follow(Run& run, Session& session, const Url& url, RequestRecord& record) {
   if (ask_again_on_a_new_connection(record, run.plan.running())) {
     record = try_again_now(record, run.clock.now());
-    co_await try_one_hop(run, session, url.target, run.hosts[url.host], url.request, url.shape.is_head(), record);
+    const RequestBytes bytes{url.request, url.http2 ? &*url.http2 : nullptr};
+    co_await try_one_hop(run, session, url.target, run.hosts[url.host], bytes, url.shape.is_head(), record);
   }
   HttpTarget at = url.target;  // each hop resolves against the one before
   for (int hops = 0; run.options.follow && record.failure == Failure::redirect; ++hops) {
@@ -218,8 +209,14 @@ Awaitable<void> start_batches(Run& run, EventLoop& loop, int first_lane, std::at
   for (int batch = first_lane; batch <= run.options.lanes(); batch = next_batch.fetch_add(lanes_per_batch)) {
     const int last_lane = std::min(batch + lanes_per_batch - 1, run.options.lanes());
     for (int lane_number = batch; lane_number <= last_lane; ++lane_number) {
-      loop.sessions.emplace_back(executor, run.hosts.size(), run.tls ? &*run.tls : nullptr);
-      asio::co_spawn(executor, lane(lane_number, run, loop.sessions.back()), rethrow);
+      Http2Pool* http2 = loop.http2 ? &*loop.http2 : nullptr;
+      loop.sessions.emplace_back(executor, run.hosts.size(), run.connection_setup(), http2, lane_number - 1);
+      ++loop.running_lanes;
+      asio::co_spawn(executor, lane(lane_number, run, loop.sessions.back()), [&loop](const std::exception_ptr& error) {
+        // The last lane's end is the loop's: its HTTP/2 connections say GOAWAY and close.
+        if (--loop.running_lanes == 0 && loop.http2) loop.http2->close_all();
+        rethrow(error);
+      });
     }
     co_await asio::post(executor, event_loop::use_awaitable);
   }
@@ -296,11 +293,12 @@ Run::Run(const ClientOptions& options)
                              [&](const Host& h) { return h.name == target.host && h.port == target.port; });
     if (host == hosts.end()) host = hosts.insert(hosts.end(), Host{target.host, target.port, hosts.size()});
     urls.push_back(
-        Url{target, shape, static_cast<std::size_t>(host - hosts.begin()), serialize_request(target, shape, options)});
+        Url{target, shape, static_cast<std::size_t>(host - hosts.begin()), http1_request(target, shape, options)});
+    if (options.http2) urls.back().http2 = http2_request(target, shape, options);
   }
   for (const Url& url : urls) {
-    requests.push_back(
-        Request{hosts[url.host], url.target, url.request, options.max_body, url.shape.is_head(), options.include});
+    requests.push_back(Request{hosts[url.host], url.target, url.request, options.max_body, url.shape.is_head(),
+                               options.include, {}, url.http2 ? &*url.http2 : nullptr});
   }
 }
 
@@ -320,6 +318,10 @@ bool wait_for_the_start(const RunClock& clock, const ClientOptions& options, std
 
 }  // namespace
 
+ConnectionSetup Run::connection_setup(bool for_http2) {
+  return ConnectionSetup{tls ? &*tls : nullptr, &connection_numbers, for_http2};
+}
+
 std::unique_ptr<Run> Run::prepare(const ClientOptions& options, std::ostream& errors) {
   auto run = std::make_unique<Run>(options);
   if (options.any_https()) {
@@ -332,6 +334,14 @@ std::unique_ptr<Run> Run::prepare(const ClientOptions& options, std::ostream& er
     }
   }
   look_up_hosts(run->hosts, run->loops.front().context);
+  if (options.http2) {
+    for (std::size_t k = 0; k < run->loops.size(); ++k) {
+      EventLoop& loop = run->loops[k];
+      const int loops = static_cast<int>(run->loops.size()), of_this_loop = static_cast<int>(k);
+      const int connections = std::max(1, options.connections / loops + (of_this_loop < options.connections % loops));
+      loop.http2.emplace(loop.context.get_executor(), run->connection_setup(true), run->hosts.size(), connections);
+    }
+  }
   if (options.start_at && !wait_for_the_start(run->clock, options, errors)) return nullptr;
   return run;
 }

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "async_connection.hpp"
+#include "http2_connection.hpp"
+#include "request_messages.hpp"
 #include "options.hpp"
 #include "platform.hpp"
 #include "progress.hpp"
@@ -36,12 +38,21 @@ struct Url {
   const RequestShape& shape;  // its method, headers and body
   std::size_t host;           // in Run::hosts
   std::string request;
+  std::optional<Http2Message> http2;  // --http2: the same as a stream's header list and body
+};
+
+// A request in both its forms, for a redirect's hop.
+struct RequestBytes {
+  const std::string& http1;
+  const Http2Message* http2;
 };
 
 // An event loop and the sessions of its lanes, which outlive its run.
 struct EventLoop {
   boost::asio::io_context context{1};  // run by one thread
+  std::optional<Http2Pool> http2;      // --http2: the connections its lanes share
   std::deque<Session> sessions;
+  int running_lanes = 0;
 };
 
 // What all the requests of a run share. With --loops, every loop's thread
@@ -76,6 +87,8 @@ class Run {
   std::vector<Request> requests;  // urls[k]'s, ready to send
   std::deque<EventLoop> loops;
   Fetch fetch = nullptr;
+  std::atomic<int> connection_numbers{0};  // connections opened so far, by every loop
+  ConnectionSetup connection_setup(bool for_http2 = false);
 
  private:
   bool every_lookup_failed() const;

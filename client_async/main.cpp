@@ -46,13 +46,14 @@ using kit::async::Step;
 // connect (or reuse the host's connection), send the request, await the
 // answer, and return it. At each co_await this coroutine waits and the event
 // loop runs the other requests. One deadline covers all three steps.
+// With --http2 the connection is shared: the request goes as one of its streams.
 Awaitable<Response> fetch(Session& session, const Request& request) {
   Connection& connection = session.connection_to(request.host);
   connection.expires_after(request.time_allowed);
   if (!connection.is_open()) {
     if (auto failed = co_await connection.open(request.host, request.target)) co_return failed;
   }
-  auto [error, sent] = co_await connection.send(request.bytes);
+  auto [error, sent] = co_await connection.send(request);
   if (error) co_return Failed{error, Step::send};
   if (connection.this_try().opened) co_await connection.wait_for_the_answer();  // holding no buffer meanwhile
   co_return co_await connection.receive(request);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/version.hpp>
 #include <cctype>
+#include <nghttp2/nghttp2ver.h>
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 
@@ -17,7 +18,7 @@ std::string version_text(std::string_view program) {
   // A program built on one system and run on another may load another OpenSSL.
   const std::string running = OpenSSL_version(OPENSSL_VERSION);
   if (running != OPENSSL_VERSION_TEXT) text += " (running " + running + ")";
-  return text;
+  return text + ", libnghttp2 " NGHTTP2_VERSION;
 }
 
 std::string invoked_name(const char* argv0, std::string_view usual) {

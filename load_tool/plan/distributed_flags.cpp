@@ -36,7 +36,7 @@ void check_merge_alone(const CLI::App& app) {
        {"url",        "--urls",      "--targets", "--requests",  "--duration",  "--rate",        "--stages",
         "--shard",    "--start-at",  "--result",  "--timeline",  "--csv",       "--include",     "--retry",
         "--deadline", "--method",    "--header",  "--data",      "--data-file", "--concurrency", "--loops",
-        "--threads",  "--processes", "--follow",  "--keep-alive"}) {
+        "--threads",  "--processes", "--follow",  "--keep-alive", "--http2", "--connections"}) {
     if (app.get_option_no_throw(flag) != nullptr && app.count(flag) > 0) {
       const std::string name = std::string(flag) == "url" ? "a URL" : flag;
       throw CLI::ValidationError("--merge adds up results that name their plan: " + name + " has no place beside it");

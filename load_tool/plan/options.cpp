@@ -7,6 +7,7 @@
 #include <map>
 
 #include "distributed_flags.hpp"
+#include "http2_flags.hpp"
 #include "help_text.hpp"
 #include "readable_flags.hpp"
 #include "request_body.hpp"
@@ -312,7 +313,7 @@ void settle(ClientOptions& options, const ParsedFlags& flags) {
     for (const Stage& stage : options.stages) *options.duration += stage.length;
   }
   if (options.duration) options.quiet = true;
-  options.keep_alive = flags.keep_alive || (options.duration && !flags.no_keep_alive);
+  options.keep_alive = flags.keep_alive || options.http2 || (options.duration && !flags.no_keep_alive);
   // -n caps the lanes; a timed run has no count, so it needs -c / --threads.
   if (options.concurrency == 0) options.concurrency = options.duration ? 50 : options.requests;
   if (options.shard.split()) options.concurrency = share_of_concurrency(options.concurrency, options.shard);
@@ -342,6 +343,7 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv, ClientOptions& op
       }
     }
     check_outputs(app, options);
+    check_http2_flags(app, options);
     check_distributed_flags(app, options, flags.distributed,
                             flags.url_file.empty() ? flags.targets_file : flags.url_file);
     if (options.insecure && options.any_https()) {
@@ -386,6 +388,7 @@ CommandLine parse_client_command_line(ClientKind kind, int argc, char** argv) {
   add_request_flags(app, flags);
   add_threshold_flags(app, flags);
   add_distributed_flags(app, options, flags.distributed);
+  add_http2_flags(app, options);
   flags::without_needs_and_excludes(app);
   result.exit_code = parse(app, argc, argv, options, flags);
   settle(options, flags);

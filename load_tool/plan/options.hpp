@@ -39,6 +39,8 @@ struct ClientOptions {
   bool quiet = false;                       // no bodies on stdout
   bool include = false;                     // -i: each answer's status line and headers before its body, as curl -i
   bool keep_alive = false;                  // reuse each lane's connection; on by default with -z
+  bool http2 = false;                       // client_async --http2: requests as streams on shared connections
+  int connections = 1;                      // --connections: HTTP/2 connections to each host
 
   // Reports after the run, all built from the same records.
   bool summary = false;                       // hey-style figures

@@ -19,6 +19,9 @@ namespace kit {
 
 namespace {
 
+// As ALPN and the browsers' Resource Timing name them.
+const char* protocol_name(const RequestRecord& r) { return r.http2 ? "h2" : "http/1.1"; }
+
 boost::json::value optional_number(const std::optional<double>& value) {
   return value ? boost::json::value(*value) : boost::json::value(nullptr);
 }
@@ -75,6 +78,8 @@ boost::json::object summary_json(const Summary& s) {
           {"requests_per_second", s.requests_per_second},
           {"total_bytes", s.total_bytes},
           {"connections_opened", s.connections_opened},
+          {"http2_requests", s.http2_requests},
+          {"held_by_stream_limit", s.held_by_stream_limit},
           {"connect_average", optional_number(s.connect_average)},
           {"handshake_average", optional_number(s.handshake_average)},
           {"server_queue_average", optional_number(s.server_queue_average)},
@@ -143,6 +148,8 @@ std::string records_json(const RunInfo& run, const std::vector<RequestRecord>& r
                         {"status", r.status},
                         {"bytes", r.bytes},
                         {"new_connection", r.new_connection},
+                        {"connection", r.connection},
+                        {"protocol", protocol_name(r)},
                         {"connect", r.connect.count()},
                         {"handshake", r.handshake.count()},
                         {"server_queue", optional_number(r.server_queue)},
@@ -172,7 +179,7 @@ std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& re
   // Columns added later go at the end, so that scripts that count columns keep working.
   std::string csv =
       "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,server_queue,server_app,"
-      "ok,failure,error,url,due,attempt,retried,method,service_time\n";
+      "ok,failure,error,url,due,attempt,retried,method,service_time,protocol,connection\n";
   for (const RequestRecord& r : records) {
     csv += std::to_string(r.number) + "," + std::to_string(r.lane) + "," + seconds_text(r.start.count()) + "," +
            seconds_text(r.end.count()) + "," + seconds_text(r.duration().count()) + "," + std::to_string(r.status) +
@@ -183,7 +190,7 @@ std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& re
            (r.ok() ? "" : std::string(failure_name(r.failure))) + "," + csv_field(r.error) + "," +
            csv_field(url_of(run, r)) + "," + (r.due ? seconds_text(r.due->count()) : "") + "," +
            std::to_string(r.attempt) + "," + (r.retried ? "true" : "false") + "," + method_of(run, r) + "," +
-           seconds_text(r.service_time().count()) + "\n";
+           seconds_text(r.service_time().count()) + "," + protocol_name(r) + "," + std::to_string(r.connection) + "\n";
   }
   auto line = [&](const std::string& name, const std::string& value) { csv += "# " + name + "," + value + "\n"; };
   line("requests", std::to_string(summary.requests));
@@ -193,6 +200,7 @@ std::string records_csv(const RunInfo& run, const std::vector<RequestRecord>& re
   line("requests_per_second", format_fixed(summary.requests_per_second, 3));
   line("total_bytes", std::to_string(summary.total_bytes));
   line("connections_opened", std::to_string(summary.connections_opened));
+  if (summary.http2_requests > 0) line("http2_requests", std::to_string(summary.http2_requests));
   if (summary.retries > 0) line("retries", std::to_string(summary.retries));
   if (summary.scheduled > 0) line("late", std::to_string(summary.late));
   if (summary.server_queue_average) {

@@ -43,6 +43,23 @@ void RunResult::add(RequestRecord record, bool keep_record) {
 
 namespace {
 
+// --http2: how many requests went as streams, and what held them.
+void write_protocol(std::ostream& out, const Summary& s) {
+  if (!s.http2_asked && s.http2_requests == 0) return;
+  out << "  Protocol:       ";
+  if (s.http2_requests == 0) {
+    out << "HTTP/1.1 for all " << s.requests << ": the server chose it over h2 (ALPN)\n";
+  } else if (s.http2_requests < s.requests) {
+    out << "HTTP/2 for " << s.http2_requests << " of " << s.requests << "; HTTP/1.1, which the server chose (ALPN), for the rest\n";
+  } else {
+    out << "HTTP/2 for all " << s.requests << '\n';
+  }
+  if (s.held_by_stream_limit > 0) {
+    out << "  Streams:        " << s.held_by_stream_limit
+        << " requests waited for the server's limit on streams per connection (--connections spreads them)\n";
+  }
+}
+
 // Total, slowest, fastest, ... success rate: the figures at the top.
 void write_figures(std::ostream& out, const Summary& s, bool ascii) {
   auto duration = [ascii](double seconds) { return format_duration(seconds, ascii); };
@@ -56,6 +73,7 @@ void write_figures(std::ostream& out, const Summary& s, bool ascii) {
   out << "  Requests/sec:   " << format_fixed(s.requests_per_second, 2) << '\n'
       << "  Total data:     " << s.total_bytes << " bytes\n"
       << "  Connections:    " << s.connections_opened << " opened\n";
+  write_protocol(out, s);
   if (s.connect_average) out << "  Connect:        " << duration(*s.connect_average) << " average\n";
   if (s.handshake_average) out << "  TLS handshake:  " << duration(*s.handshake_average) << " average\n";
   if (s.server_queue_average) {
@@ -237,6 +255,7 @@ int report_run(RunResult run, const ClientOptions& options, std::ostream& out, s
   for (const RequestShape& shape : options.shapes) methods.push_back(shape.method);
   Summary summary = summarize(std::move(run.tally), elapsed, host_of_url);
   summary.method = run_method(methods);
+  summary.http2_asked = options.http2;
   if (options.summary) human << summary_text(summary, style);
   if (options.timeline) human << timeline_text(records, elapsed, style);
   human.flush();

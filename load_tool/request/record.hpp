@@ -34,6 +34,7 @@ struct RequestRecord {
   int lane = 0;     // 1-based: the thread (sync) or concurrent slot (async) that ran it
   int url = 0;      // which of the run's URLs, 0-based in the order given
   int attempt = 1;  // --retry: 1 for the first try
+  int connection = 0;  // which connection carried it, numbered as they opened (0: none did)
   Seconds start{};  // when this try went out, since the run started
   Seconds end{};
   // When the request was due: its slot in --rate's schedule, and for a later
@@ -48,6 +49,8 @@ struct RequestRecord {
   bool new_connection = false;  // this request opened a connection (always, without keep-alive)
   bool retried = false;         // another try followed this one: a retry, not a request of its own
   bool answer_started = false;  // on failure: some of the answer had arrived
+  bool http2 = false;           // it went as an HTTP/2 stream
+  bool held_by_stream_limit = false;  // HTTP/2: it waited for the server's limit on streams
   std::string body;
   std::string error;     // one sentence for people, set when failure != none
   std::string location;  // where a redirect points

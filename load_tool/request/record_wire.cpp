@@ -70,11 +70,11 @@ void append_record(std::string& out, const RequestRecord& r) {
   const std::size_t frame_start = out.size();
   out.append(sizeof(std::uint32_t), '\0');  // the length, written at the end
   Writer w(out);
-  w.put(r.number), w.put(r.lane), w.put(r.url), w.put(r.attempt);
+  w.put(r.number), w.put(r.lane), w.put(r.url), w.put(r.attempt), w.put(r.connection);
   w.put(r.start.count()), w.put(r.end.count()), w.put(r.due);
   w.put(r.status), w.put(static_cast<int>(r.failure)), w.put(static_cast<std::uint64_t>(r.bytes));
   w.put(r.connect.count()), w.put(r.handshake.count());
-  w.put(r.new_connection), w.put(r.retried), w.put(r.answer_started);
+  w.put(r.new_connection), w.put(r.retried), w.put(r.answer_started), w.put(r.http2), w.put(r.held_by_stream_limit);
   w.put(r.body), w.put(r.error), w.put(r.location);
   w.put(r.server_queue), w.put(r.server_app), w.put(r.retry_after);
   const auto length = static_cast<std::uint32_t>(out.size() - frame_start - sizeof(std::uint32_t));
@@ -90,6 +90,7 @@ std::optional<RequestRecord> take_record(std::string& in) {
   Reader read(std::string_view(in).substr(sizeof length, length));
   RequestRecord r;
   r.number = read.get<int>(), r.lane = read.get<int>(), r.url = read.get<int>(), r.attempt = read.get<int>();
+  r.connection = read.get<int>();
   r.start = Seconds(read.get<double>()), r.end = Seconds(read.get<double>()), r.due = read.maybe_seconds();
   r.status = read.get<int>();
   const int failure = read.get<int>();
@@ -99,6 +100,7 @@ std::optional<RequestRecord> take_record(std::string& in) {
   r.bytes = static_cast<std::size_t>(read.get<std::uint64_t>());
   r.connect = Seconds(read.get<double>()), r.handshake = Seconds(read.get<double>());
   r.new_connection = read.flag(), r.retried = read.flag(), r.answer_started = read.flag();
+  r.http2 = read.flag(), r.held_by_stream_limit = read.flag();
   r.body = read.text(), r.error = read.text(), r.location = read.text();
   r.server_queue = read.maybe_seconds(), r.server_app = read.maybe_seconds(), r.retry_after = read.maybe_seconds();
   if (!read.done()) throw std::runtime_error("a record frame is longer than its record");

@@ -14,7 +14,7 @@
 namespace kit {
 
 inline constexpr std::string_view result_format = "slowkit-result";
-inline constexpr int result_version = 1;
+inline constexpr int result_version = 2;
 // How the latency buckets are numbered; a file with another layout is refused.
 inline constexpr std::string_view latency_layout = "ns-2048-exact-then-1024-per-doubling-to-2^46";
 // A longer line is refused before it is parsed.

@@ -145,6 +145,8 @@ json::object tally_json(const Tally& t) {
           {"failed", t.failed},
           {"bytes", t.total_bytes},
           {"connections", t.connections_opened},
+          {"http2_requests", t.http2_requests},
+          {"held_by_stream_limit", t.held_by_stream_limit},
           {"connect_total", t.connect_total},
           {"connects", t.connects},
           {"handshake_total", t.handshake_total},
@@ -175,6 +177,7 @@ Tally tally_from_json(const json::object& o) {
   t.requests = count(o, "requests"), t.ok = count(o, "ok"), t.failed = count(o, "failed");
   t.total_bytes = count<std::size_t>(o, "bytes");
   t.connections_opened = count(o, "connections");
+  t.http2_requests = count(o, "http2_requests"), t.held_by_stream_limit = count(o, "held_by_stream_limit");
   t.connect_total = number(o, "connect_total"), t.connects = count(o, "connects");
   t.handshake_total = number(o, "handshake_total"), t.handshakes = count(o, "handshakes");
   t.server_queue_total = number(o, "server_queue_total"), t.server_queues = count(o, "server_queues");

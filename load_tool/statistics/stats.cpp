@@ -37,6 +37,8 @@ void Tally::add(const RequestRecord& r) {
     return;
   }
   ++requests;
+  http2_requests += r.http2;
+  held_by_stream_limit += r.held_by_stream_limit;
   total_bytes += r.bytes;
   if (r.attempt > 1) ++retried_requests;
   if (r.status != 0) ++status_counts[r.status];
@@ -80,6 +82,8 @@ void Tally::add(const Tally& other) {
                           {&ok, other.ok},
                           {&failed, other.failed},
                           {&connections_opened, other.connections_opened},
+                          {&http2_requests, other.http2_requests},
+                          {&held_by_stream_limit, other.held_by_stream_limit},
                           {&connects, other.connects},
                           {&handshakes, other.handshakes},
                           {&server_queues, other.server_queues},
@@ -156,6 +160,8 @@ Summary summarize(Tally tally, Seconds elapsed, const std::vector<std::string>& 
   s.requests_per_second = s.total_seconds > 0 ? s.requests / s.total_seconds : 0;
   s.total_bytes = tally.total_bytes;
   s.connections_opened = tally.connections_opened;
+  s.http2_requests = tally.http2_requests;
+  s.held_by_stream_limit = tally.held_by_stream_limit;
   if (tally.connects > 0) s.connect_average = tally.connect_total / tally.connects;
   if (tally.handshakes > 0) s.handshake_average = tally.handshake_total / tally.handshakes;
   if (tally.server_queues > 0) {

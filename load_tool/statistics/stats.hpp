@@ -21,6 +21,9 @@ struct Summary {
   double requests_per_second = 0;  // all requests, finished or failed, per second of the run
   std::size_t total_bytes = 0;
   int connections_opened = 0;  // fewer than requests when connections were kept alive
+  // client_async --http2: requests that went as streams, and those that waited for the server's limit on them.
+  int http2_requests = 0, held_by_stream_limit = 0;
+  bool http2_asked = false;  // --http2 was given: requests over HTTP/1.1 are the server's choice
   // Averages over new connections, where the client measured them (client_async).
   std::optional<double> connect_average, handshake_average;
   // Over the answers whose server sent Server-Timing with a queue figure.
@@ -71,6 +74,7 @@ struct Tally {
   int failed = 0;
   std::size_t total_bytes = 0;
   int connections_opened = 0;
+  int http2_requests = 0, held_by_stream_limit = 0;  // by the last try of each request
   double connect_total = 0, handshake_total = 0;  // over `connects` and `handshakes` new connections
   int connects = 0, handshakes = 0;
   double server_queue_total = 0, server_queue_slowest = 0;  // over `server_queues` answers

@@ -37,13 +37,14 @@ struct Client {
               co_return;
             }
           }
-          auto [error, sent] = co_await connection.send(get_bytes);
+          const Request request{host, target, get_bytes, 1024};
+          auto [error, sent] = co_await connection.send(request);
           if (error) {
             got = Failed{error, Step::send};
             connection.end_try(false);
             co_return;
           }
-          got = co_await connection.receive(Request{host, target, get_bytes, 1024});
+          got = co_await connection.receive(request);
           connection.end_try(got.ok() && got.answer->keep_alive);  // the deadline stops here
         },
         [](const std::exception_ptr& error) {
@@ -56,7 +57,7 @@ struct Client {
   boost::asio::io_context loop{1};
   Host host;
   HttpTarget target;
-  Connection connection{loop.get_executor(), nullptr};
+  Connection connection{loop.get_executor(), ConnectionSetup{}};
 };
 
 }  // namespace
