@@ -7,6 +7,7 @@
 #   scripts/install-deps.sh browser    also headless Chromium, for the dashboard's page tests
 #   scripts/install-deps.sh bench      also the load-tool peers (hey, wrk, nginx)
 #   scripts/install-deps.sh libcxx     also clang's libc++ (the libc++ preset)
+#   scripts/install-deps.sh http2      also the HTTP/2 peers the tests run (nginx, nghttpd, h2load, python3-h2)
 set -euo pipefail
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -42,7 +43,7 @@ boost_packages() {
 }
 
 packages=(g++ cmake ninja-build pkg-config libcpp-httplib-dev libcli11-dev
-          libgtest-dev libgmock-dev libssl-dev util-linux  # util-linux: prlimit, for tests
+          libgtest-dev libgmock-dev libssl-dev libnghttp2-dev util-linux  # util-linux: prlimit, for tests
           libqrencode-dev help2man man-db  # man pages from --help, man to check them
           dpkg-dev file)  # dpkg-shlibdeps and file, for the .deb
 for extra in "$@"; do
@@ -50,9 +51,10 @@ for extra in "$@"; do
     fuzz) packages+=(clang libclang-rt-dev) ;;  # libFuzzer and the sanitizers' runtime for clang
     browser) packages+=(chromium) ;;
     shards) packages+=(pdsh iproute2) ;;  # generators in network namespaces, launched by pdsh
-    bench) packages+=(hey wrk nginx-light libnginx-mod-http-echo time iproute2) ;;  # iproute2: ss
+    bench) packages+=(hey wrk nginx-light libnginx-mod-http-echo nghttp2-client time iproute2) ;;  # iproute2: ss
     libcxx) packages+=(clang libc++-dev libc++abi-dev googletest) ;;  # googletest: its sources, built with libc++
-    *) echo "install-deps.sh: unknown argument '$extra' (fuzz, browser, shards, bench, libcxx)" >&2; exit 2 ;;
+    http2) packages+=(nginx-light libnginx-mod-http-echo nghttp2-client nghttp2-server python3-h2 curl) ;;
+    *) echo "install-deps.sh: unknown argument '$extra' (fuzz, browser, shards, bench, libcxx, http2)" >&2; exit 2 ;;
   esac
 done
 

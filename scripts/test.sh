@@ -23,8 +23,8 @@ cd "$(dirname "$0")/.."
 
 presets=(default asan tsan libcxx)
 # clang and libFuzzer for the fuzz runs, Chromium for the dashboard's page,
-# pdsh for the shards' test, libc++.
-deps=(fuzz browser shards libcxx)
+# pdsh for the shards' test, libc++, and the HTTP/2 peers (nginx, nghttpd, python3-h2).
+deps=(fuzz browser shards libcxx http2)
 case "${1:-}" in
   "") ;;
   --quick) presets=(default); deps=() ;;

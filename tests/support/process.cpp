@@ -39,6 +39,26 @@ int exit_code_of(int status) {
   return -1;
 }
 
+// What a server that did not stop was doing: each thread's state and the
+// kernel function it waits in, then its log, for a failure that is rare.
+std::string still_running_report(pid_t pid, const std::string& log) {
+  std::string report = "server " + std::to_string(pid) + " did not exit; its threads:\n";
+  std::error_code error;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+    std::ifstream stat(task.path() / "stat"), wchan(task.path() / "wchan"), syscall(task.path() / "syscall");
+    std::string stat_line, wchan_name, syscall_line;
+    std::getline(stat, stat_line);
+    std::getline(wchan, wchan_name);
+    std::getline(syscall, syscall_line);
+    report += "  " + stat_line.substr(0, stat_line.find(')', 0) + 3) + " wchan " + wchan_name + " syscall " +
+              syscall_line.substr(0, syscall_line.find(' ')) + "\n";
+  }
+  return report + "its log:\n" + log;
+}
+
+}  // namespace
+
 // Starts `path args...` with stdout and stderr going to the given descriptors.
 pid_t spawn(const std::string& path, const std::vector<std::string>& args, int out_fd, int err_fd) {
   std::vector<std::string> argv_strings{path};
@@ -69,26 +89,6 @@ int wait_for(pid_t pid, double timeout_seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
-
-// What a server that did not stop was doing: each thread's state and the
-// kernel function it waits in, then its log, for a failure that is rare.
-std::string still_running_report(pid_t pid, const std::string& log) {
-  std::string report = "server " + std::to_string(pid) + " did not exit; its threads:\n";
-  std::error_code error;
-  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
-  for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
-    std::ifstream stat(task.path() / "stat"), wchan(task.path() / "wchan"), syscall(task.path() / "syscall");
-    std::string stat_line, wchan_name, syscall_line;
-    std::getline(stat, stat_line);
-    std::getline(wchan, wchan_name);
-    std::getline(syscall, syscall_line);
-    report += "  " + stat_line.substr(0, stat_line.find(')', 0) + 3) + " wchan " + wchan_name + " syscall " +
-              syscall_line.substr(0, syscall_line.find(' ')) + "\n";
-  }
-  return report + "its log:\n" + log;
-}
-
-}  // namespace
 
 std::string binary(const std::string& name) {
   const char* programs = std::getenv("KIT_PROGRAMS_DIR");  // a sanitizer build's, see CMakePresets.json

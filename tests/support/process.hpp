@@ -26,6 +26,11 @@ struct ProgramResult {
 ProgramResult run_program(const std::string& name, const std::vector<std::string>& args, double timeout_seconds = 60,
                           const std::vector<std::string>& launcher = {});
 
+// Starts `path args...` with stdout and stderr going to the given descriptors.
+pid_t spawn(const std::string& path, const std::vector<std::string>& args, int out_fd, int err_fd);
+// Waits for a child up to timeout; returns its exit code, or -1 if still running.
+int wait_for(pid_t pid, double timeout_seconds);
+
 class ServerProcess;
 // The port of the server's "Dashboard on http://127.0.0.1:PORT/" line, which
 // follows "Serving on"; 0 when the next line is not that.
