@@ -62,6 +62,13 @@ void add_limit_flags(CLI::App& app, ServerConfig& config) {
                  "seconds a client gets to send its request; slower ones are closed")
       ->capture_default_str()
       ->check(flags::number("a number of seconds", 0.001, 3600));
+  app.add_flag("!--no-http2", config.http2,
+               "HTTP/1.1 only: no HTTP/2, which is otherwise served beside it on the same port (by ALPN over TLS, "
+               "by its preface on cleartext)");
+  app.add_option("--max-streams", config.max_streams,
+                 "HTTP/2: requests in flight on one connection at most (SETTINGS_MAX_CONCURRENT_STREAMS)")
+      ->capture_default_str()
+      ->check(flags::whole_number("a number of streams", 1, 10000));
   app.add_option("--idle-timeout", config.idle_timeout, "seconds a kept-alive connection may wait for its next request")
       ->capture_default_str()
       ->check(flags::number("a number of seconds", 0.001, 3600));

@@ -1,6 +1,7 @@
 #include "answers.hpp"
 
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <sstream>
 
 namespace kit {
@@ -8,9 +9,11 @@ namespace kit {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-std::string response_bytes(const AppResponse& reply, http::verb method, unsigned version, bool keep_alive,
-                           bool readable_by_pages, std::string_view server_timing,
-                           const std::optional<RateLimitHeaders>& limits) {
+namespace {
+
+http::response<http::string_body> response_message(const AppResponse& reply, unsigned version, bool keep_alive,
+                                                   bool readable_by_pages, std::string_view server_timing,
+                                                   const std::optional<RateLimitHeaders>& limits) {
   http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
   if (!reply.allow.empty()) response.set(http::field::allow, reply.allow);
   if (reply.body_bytes_read) response.set("X-Body-Bytes", std::to_string(*reply.body_bytes_read));
@@ -38,7 +41,15 @@ std::string response_bytes(const AppResponse& reply, http::verb method, unsigned
   }
   if (!server_timing.empty()) response.set("Server-Timing", server_timing);
   if (!empty) response.body() = reply.body;
+  return response;
+}
 
+}  // namespace
+
+std::string response_bytes(const AppResponse& reply, http::verb method, unsigned version, bool keep_alive,
+                           bool readable_by_pages, std::string_view server_timing,
+                           const std::optional<RateLimitHeaders>& limits) {
+  const auto response = response_message(reply, version, keep_alive, readable_by_pages, server_timing, limits);
   std::ostringstream bytes;
   if (method == http::verb::head) {
     bytes << response.base();
@@ -46,6 +57,18 @@ std::string response_bytes(const AppResponse& reply, http::verb method, unsigned
     bytes << response;
   }
   return bytes.str();
+}
+
+Http2Answer http2_answer(const AppResponse& reply, http::verb method, bool readable_by_pages,
+                         std::string_view server_timing, const std::optional<RateLimitHeaders>& limits) {
+  auto response = response_message(reply, 11, true, readable_by_pages, server_timing, limits);
+  Http2Answer answer{reply.status, {}, method == http::verb::head ? std::string() : std::move(response.body())};
+  for (const auto& field : response) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    answer.fields.emplace_back(std::move(name), field.value());
+  }
+  return answer;
 }
 
 int refusal_status(const boost::system::error_code& error, bool header_done, bool content_length_given) {

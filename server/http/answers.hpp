@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "rate_limit.hpp"
 #include "slow_app.hpp"
@@ -19,6 +21,17 @@ namespace kit {
 std::string response_bytes(const AppResponse& reply, boost::beast::http::verb method, unsigned version, bool keep_alive,
                            bool readable_by_pages, std::string_view server_timing = {},
                            const std::optional<RateLimitHeaders>& limits = {});
+
+// The same answer as an HTTP/2 stream sends it: its status, its header
+// fields in lower case (none of them connection-specific: keep-alive has no
+// Connection header), and its body (none for HEAD).
+struct Http2Answer {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::string body;
+};
+Http2Answer http2_answer(const AppResponse& reply, boost::beast::http::verb method, bool readable_by_pages,
+                         std::string_view server_timing = {}, const std::optional<RateLimitHeaders>& limits = {});
 
 // A request that could not be read: which status tells the client why, or 0
 // when there is nobody to tell (closed, reset, timed out, cancelled).

@@ -39,10 +39,17 @@ namespace {
 
 using event_loop::no_throw;
 using event_loop::Timer;
-using Stream = beast::basic_stream<tcp, event_loop::Executor, beast::unlimited_rate_policy>;  // beast::tcp_stream
 
 std::chrono::steady_clock::duration as_duration(double seconds) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+// ALPN: the client offered h2 and the server's callback chose it (listening.cpp).
+bool alpn_chose_h2(SSL* ssl) {
+  const unsigned char* protocol = nullptr;
+  unsigned size = 0;
+  SSL_get0_alpn_selected(ssl, &protocol, &size);
+  return std::string_view(reinterpret_cast<const char*>(protocol), size) == "h2";
 }
 
 std::deque<asio::io_context> make_loops(int count) {
@@ -52,12 +59,6 @@ std::deque<asio::io_context> make_loops(int count) {
 }
 
 }  // namespace
-
-struct HttpFrontEnd::Connection {
-  explicit Connection(event_loop::Socket socket) : stream(std::move(socket)) {}
-  Stream stream;
-  bool in_the_app = false;  // from handing a request to the model to its answer; touched by its loop only
-};
 
 HttpFrontEnd::HttpFrontEnd(const ServerConfig& config, AppModel& model, RequestEvents* events)
     : config_(config),
@@ -183,7 +184,13 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve(std::shared_ptr<Connection> co
     beast::ssl_stream<Stream&> stream(connection->stream, *tls_);
     connection->stream.expires_after(as_duration(config_.header_timeout));
     auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, no_throw);
-    if (!handshake_error) co_await serve_requests(*connection, stream);
+    if (!handshake_error && alpn_chose_h2(stream.native_handle())) {
+      co_await serve_http2(connection, stream);
+    } else if (!handshake_error) {
+      co_await serve_requests(*connection, stream);
+    }
+  } else if (config_.http2 && co_await opens_with_http2_preface(connection->stream)) {
+    co_await serve_http2(connection, connection->stream);
   } else {
     co_await serve_requests(*connection, connection->stream);
   }
@@ -238,13 +245,14 @@ void HttpFrontEnd::prepare_answer(OutgoingAnswer& answer, const Served& served, 
 }
 
 // After the answer went out: the dashboard hears of it, and the access log.
-void HttpFrontEnd::answered(const AppRequest& request, const Served& served, bool rate_limited) {
+void HttpFrontEnd::answered(const AppRequest& request, const Served& served, bool rate_limited, std::string_view via) {
   if (events_ && !rate_limited) {
     events_->finished(request.id, served.reply.status, served.queue.count(), served.app.count());
   }
   if (config_.quiet) return;
   const std::chrono::duration<double> took = ServerClock::now() - request.received;
-  write_log_line(access_log_line(request.method, request.target, served.reply.status, took.count(), served.served_by,
+  const std::string lane = via.empty() ? served.served_by : served.served_by + " (" + std::string(via) + ")";
+  write_log_line(access_log_line(request.method, request.target, served.reply.status, took.count(), lane,
                                  served.queue.count()));
 }
 

@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -51,7 +52,12 @@ class HttpFrontEnd {
   using Executor = event_loop::Executor;
   template <class T>
   using Awaitable = event_loop::Awaitable<T>;
-  struct Connection;
+  using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, Executor, boost::beast::unlimited_rate_policy>;
+  struct Connection {
+    explicit Connection(event_loop::Socket socket) : stream(std::move(socket)) {}
+    Stream stream;
+    bool in_the_app = false;  // a request of its is with the model; touched by its loop only
+  };
   void prepare_everyday_answers();
   Awaitable<void> accept_connections();
   Awaitable<void> serve(std::shared_ptr<Connection> connection);
@@ -74,8 +80,19 @@ class HttpFrontEnd {
   };
   void prepare_answer(OutgoingAnswer& answer, const Served& served, boost::beast::http::verb method, unsigned version,
                       bool keep_alive, const std::optional<RateLimitHeaders>& limits) const;
-  void answered(const AppRequest& request, const Served& served, bool rate_limited);
+  void answered(const AppRequest& request, const Served& served, bool rate_limited, std::string_view via = {});
   Awaitable<void> refuse(std::shared_ptr<Connection> connection);
+  // HTTP/2 (http2_serving.cpp): the same requests as streams of one connection.
+  struct Http2Serving;
+  Awaitable<bool> opens_with_http2_preface(Stream& tcp);
+  template <class AnyStream>
+  Awaitable<void> serve_http2(std::shared_ptr<Connection> connection, AnyStream& stream);
+  template <class AnyStream>
+  Awaitable<void> write_http2(std::shared_ptr<Http2Serving> serving, AnyStream& stream);
+  Awaitable<void> watch_http2(std::shared_ptr<Connection> connection, std::shared_ptr<Http2Serving> serving);
+  void take_http2_requests(const std::shared_ptr<Connection>& connection, const std::shared_ptr<Http2Serving>& serving);
+  Awaitable<void> serve_stream(std::shared_ptr<Connection> connection, std::shared_ptr<Http2Serving> serving,
+                               AppRequest request, std::int32_t stream);
 
   ServerConfig config_;
   AppModel& model_;

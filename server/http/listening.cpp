@@ -2,6 +2,8 @@
 
 #include "platform.hpp"
 
+#include <openssl/ssl.h>
+
 #include <string>
 
 namespace kit {
@@ -48,6 +50,22 @@ asio::ssl::context tls_server_context(const ServerConfig& config) {
     throw ListenError("cannot use certificate " + config.tls_certificate + " and key " +
                       (config.tls_key.empty() ? "(in memory)" : config.tls_key) + " (" + error.message() + ")");
   }
+  // ALPN: h2 when the client offers it (and --no-http2 is not given), else http/1.1.
+  static constexpr unsigned char h2_first[] = "\x02h2\x08http/1.1", http1_only[] = "\x08http/1.1";
+  SSL_CTX_set_alpn_select_cb(
+      tls.native_handle(),
+      [](SSL*, const unsigned char** chosen, unsigned char* size, const unsigned char* offered, unsigned offered_size,
+         void* with_http2) {
+        const unsigned char* ours = with_http2 != nullptr ? h2_first : http1_only;
+        const unsigned ours_size = with_http2 != nullptr ? sizeof h2_first - 1 : sizeof http1_only - 1;
+        unsigned char* picked = nullptr;
+        if (SSL_select_next_proto(&picked, size, ours, ours_size, offered, offered_size) != OPENSSL_NPN_NEGOTIATED) {
+          return SSL_TLSEXT_ERR_NOACK;  // nothing in common: carry on without ALPN, as HTTP/1.1
+        }
+        *chosen = picked;
+        return SSL_TLSEXT_ERR_OK;
+      },
+      config.http2 ? const_cast<unsigned char*>(h2_first) : nullptr);
   return tls;
 }
 

@@ -17,6 +17,8 @@ struct ServerConfig {
   int max_connections = 10000;  // past it, new connections get a 503
   double header_timeout = 10;   // seconds a client has to send its request's headers
   double idle_timeout = 5;      // seconds a kept-alive connection may wait for its next request
+  bool http2 = true;            // HTTP/2 beside HTTP/1.1: by ALPN on TLS, by its preface on cleartext
+  int max_streams = 100;        // HTTP/2: SETTINGS_MAX_CONCURRENT_STREAMS, and streams in the app per connection
   double drain = 5;             // seconds in-flight requests get after SIGINT/SIGTERM
   double rate_limit = 0;        // requests a second the whole server takes; 0: no limit
   double burst = 0;             // how many it takes at once after a quiet spell; 0: as many as rate_limit
