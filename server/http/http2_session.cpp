@@ -45,7 +45,11 @@ bool Http2ServerSession::receive(const std::uint8_t* bytes, std::size_t size) {
   return http2::receive(session_.get(), bytes, size) >= 0;
 }
 
-std::vector<Http2StreamRequest> Http2ServerSession::take_requests() { return std::exchange(complete_, {}); }
+std::vector<Http2StreamRequest> Http2ServerSession::take_requests() {
+  // A stream the client reset in the same read (rapid reset) is dropped before any work is done for it.
+  std::erase_if(complete_, [this](const Http2StreamRequest& request) { return stream(request.stream) == nullptr; });
+  return std::exchange(complete_, {});
+}
 
 Http2ServerSession::Stream* Http2ServerSession::stream(std::int32_t id) {
   const auto found = streams_.find(id);

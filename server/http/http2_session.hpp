@@ -31,7 +31,7 @@ class Http2ServerSession {
 
   // What arrived; false when the connection must end (GOAWAY is queued if it can be said).
   bool receive(const std::uint8_t* bytes, std::size_t size);
-  std::vector<Http2StreamRequest> take_requests();  // completed since the last call
+  std::vector<Http2StreamRequest> take_requests();  // completed since the last call, and not reset since
   // The answer to a stream, unless the client has reset it meanwhile.
   void respond(std::int32_t stream, Http2Answer answer);
   void refuse(std::int32_t stream);  // RST_STREAM(REFUSED_STREAM): not processed, safe to send again

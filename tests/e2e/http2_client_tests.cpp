@@ -138,7 +138,7 @@ TEST(Http2Client, HttpsOffersH2ByAlpnAndChecksTheCertificate) {
 
 // A server that picks HTTP/1.1 by ALPN is used as HTTP/1.1, and the summary says so.
 TEST(Http2Client, AnHttpsServerThatChoosesHttp1IsUsedAsHttp1) {
-  ServerProcess server({"--tls-self-signed", "--delay", "0", "--quiet"});
+  ServerProcess server({"--tls-self-signed", "--no-http2", "--delay", "0", "--quiet"});
   ASSERT_TRUE(server.started()) << server.log();
   const std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/";
   const auto [run, json] = run_with_records("client_async", {"--http2", "-k", "-n", "3", "--summary", url});
@@ -150,7 +150,7 @@ TEST(Http2Client, AnHttpsServerThatChoosesHttp1IsUsedAsHttp1) {
 
 // Cleartext HTTP/2 is prior knowledge: a server that answers in HTTP/1.1 is named, at once.
 TEST(Http2Client, AnHttp1ServerOnCleartextIsNamedAtOnce) {
-  ServerProcess server({"--delay", "0", "--quiet"});
+  ServerProcess server({"--no-http2", "--delay", "0", "--quiet"});
   ASSERT_TRUE(server.started()) << server.log();
   const auto run = run_program("client_async", {"--http2", "-n", "2", server.url()});
   EXPECT_EQ(run.exit_code, 1);

@@ -9,7 +9,8 @@
 namespace kit::test {
 
 // Path of a built program: build/server, build/client_sync, build/client_async,
-// or those of the folder in $KIT_PROGRAMS_DIR (the sanitizer presets' e2e runs).
+// or those of the folder in $KIT_PROGRAMS_DIR (the sanitizer presets' e2e runs);
+// an absolute path (a peer's, /usr/bin/curl) as it is.
 std::string binary(const std::string& name);
 
 struct ProgramResult {

@@ -150,11 +150,12 @@ TEST(RecordsCsv, OneRowPerRecordAndTheSummaryAsComments) {
   ASSERT_GE(lines.size(), 4u);
   EXPECT_EQ(lines[0],
             "number,lane,start,end,duration,status,bytes,new_connection,connect,handshake,server_queue,server_app,"
-            "ok,failure,error,url,due,attempt,retried,method,service_time");
-  EXPECT_EQ(lines[1], "1,1,0.000000,1.000000,1.000000,200,22,false,0.000000,0.000000,,,true,,,,,1,false,GET,1.000000");
+            "ok,failure,error,url,due,attempt,retried,method,service_time,protocol,connection");
+  EXPECT_EQ(lines[1],
+            "1,1,0.000000,1.000000,1.000000,200,22,false,0.000000,0.000000,,,true,,,,,1,false,GET,1.000000,http/1.1,0");
   EXPECT_EQ(lines[3],
             "3,3,0.000000,1.000000,1.000000,0,0,false,0.000000,0.000000,,,false,timeout,timed out after 1 s,,,1,"
-            "false,GET,1.000000");
+            "false,GET,1.000000,http/1.1,0");
   EXPECT_EQ(lines[4], "# requests,3");
 }
 
@@ -178,7 +179,8 @@ TEST(ServerTimingInReports, JsonAndCsvCarryTheServersFigures) {
   const auto lines = lines_of(records_csv({}, records, summary));
   EXPECT_EQ(
       lines[2],
-      "2,2,0.000000,0.900000,0.900000,200,22,false,0.000000,0.000000,0.600000,0.300000,true,,,,,1,false,GET,0.900000");
+      "2,2,0.000000,0.900000,0.900000,200,22,false,0.000000,0.000000,0.600000,0.300000,true,,,,,1,false,GET,0.900000,"
+      "http/1.1,0");
 }
 
 TEST(ServerTimingInReports, TimelineShowsTheQueueInItsOwnShade) {

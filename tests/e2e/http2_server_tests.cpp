@@ -1,0 +1,164 @@
+// The server's HTTP/2, in both models, against real peers on loopback:
+// curl (prior knowledge, and ALPN over TLS), h2load, client_async --http2,
+// and a hostile client made of crafted frames (python3-h2) playing the
+// attacks of the last years while a class's requests go on beside it.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "durations.hpp"
+#include "peer_process.hpp"
+#include "process.hpp"
+#include "text.hpp"
+
+namespace kit::test {
+
+namespace {
+
+constexpr double delay = 0.5;
+constexpr long most_growth_kb = 32 * 1024;  // what one hostile peer may cost the server (ASan included)
+const std::vector<Model> models = {{"WorkerPool", {"--workers", "8"}}, {"EventLoop", {"--async"}}};
+
+class Http2Server : public ::testing::TestWithParam<Model> {
+ protected:
+  std::unique_ptr<ServerProcess> start(std::vector<std::string> more = {}) const {
+    std::vector<std::string> flags = GetParam().flags;
+    flags.insert(flags.end(), {"--delay", std::to_string(delay)});
+    flags.insert(flags.end(), more.begin(), more.end());
+    return std::make_unique<ServerProcess>(flags);
+  }
+};
+
+// `curl -w '%{http_version}'`: "2" or "1.1", after the body.
+ProgramResult curl(const std::vector<std::string>& args) {
+  std::vector<std::string> all{"-s", "--max-time", "10", "-w", " %{http_version}"};
+  all.insert(all.end(), args.begin(), args.end());
+  return run_program(installed("curl"), all);
+}
+
+std::string certificate_of(const ServerProcess& server) {
+  const std::string marker = " and ::1 in ";
+  for (int i = 0; i < 100; ++i) {
+    const std::string log = server.log();
+    if (const auto at = log.find(marker); at != std::string::npos) {
+      const auto start = at + marker.size();
+      return log.substr(start, log.find('\n', start) - start);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_P(Http2Server, CurlGetsHttp2ByPriorKnowledgeAndByAlpnAndTheLogSaysWhichStream) {
+  if (installed("curl").empty()) GTEST_SKIP() << "no curl here";
+  auto server = start({"--tls-self-signed"});
+  ASSERT_TRUE(server->started()) << server->log();
+  const std::string certificate = certificate_of(*server);
+  const std::string https = "https://localhost:" + std::to_string(server->port()) + "/";
+  const auto tls = curl({"--http2", "--cacert", certificate, https});
+  EXPECT_EQ(tls.out, "This is a slow web api 2") << tls.err;
+  auto cleartext = start();
+  const auto prior = curl({"--http2-prior-knowledge", "-H", "X-Kit: 1", cleartext->url("/?status=418")});
+  EXPECT_EQ(prior.out, "This is a slow web api 2") << prior.err;
+  EXPECT_NE(cleartext->log().find("GET /?status=418 418"), std::string::npos);
+  EXPECT_NE(cleartext->log().find("(HTTP/2 stream 1)"), std::string::npos) << cleartext->log();
+  const auto http1 = curl({cleartext->url()});
+  EXPECT_EQ(http1.out, "This is a slow web api 1.1") << "HTTP/1.1 on the same port";
+}
+
+TEST_P(Http2Server, NoHttp2ServesHttp1Only) {
+  if (installed("curl").empty()) GTEST_SKIP() << "no curl here";
+  auto server = start({"--no-http2", "--tls-self-signed"});
+  ASSERT_TRUE(server->started()) << server->log();
+  const std::string https = "https://localhost:" + std::to_string(server->port()) + "/";
+  const auto tls = curl({"--http2", "--cacert", certificate_of(*server), https});
+  EXPECT_EQ(tls.out, "This is a slow web api 1.1") << tls.err;
+  auto cleartext = start({"--no-http2"});
+  const auto prior = curl({"--http2-prior-knowledge", cleartext->url()});
+  EXPECT_NE(prior.exit_code, 0) << prior.out;
+}
+
+// h2load -c 1 -m 20: twenty requests at once on one connection. The event
+// loop waits them out together; the pool's eight workers take them in turns.
+TEST_P(Http2Server, ManyStreamsOnOneConnectionAreServedAsTheModelServesRequests) {
+  const std::string h2load = installed("h2load");
+  if (h2load.empty()) GTEST_SKIP() << "no h2load here (scripts/install-deps.sh http2)";
+  auto server = start({"--quiet"});
+  ASSERT_TRUE(server->started()) << server->log();
+  const auto run = run_program(h2load, {"-c", "1", "-m", "20", "-n", "20", server->url()});
+  EXPECT_NE(run.out.find("20 succeeded, 0 failed"), std::string::npos) << run.out;
+  const double waves = GetParam().name == "EventLoop" ? 1 : 3;  // 20 requests, 8 workers
+  EXPECT_DURATION_LT(run.seconds, delay * (waves + 0.6)) << run.out;
+  EXPECT_DURATION_GT(run.seconds, delay * waves) << run.out;
+}
+
+// More streams than --max-streams wait in a client that keeps to SETTINGS,
+// and are refused to one that does not.
+TEST_P(Http2Server, MaxStreamsBoundsTheStreamsOfAConnection) {
+  auto server = start({"--max-streams", "4", "--quiet"});
+  ASSERT_TRUE(server->started()) << server->log();
+  const auto polite = run_program("client_async", {"--http2", "-n", "8", "-q", "--summary", server->url()});
+  EXPECT_EQ(polite.exit_code, 0) << polite.err;
+  EXPECT_NE(polite.out.find("4 requests waited for the server's limit on streams"), std::string::npos) << polite.out;
+  const std::string python = python_with_h2();
+  if (python.empty()) GTEST_SKIP() << "no python3-h2 here (scripts/install-deps.sh http2)";
+  const auto rude = run_program(python, {peer_script("hostile_http2_client.py"), "many-streams",
+                                         std::to_string(server->port())});
+  EXPECT_EQ(rude.out, "answered 4 refused 46\n") << rude.err;
+  const auto bad = run_program("server", {"--max-streams", "0"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--max-streams"), std::string::npos) << bad.err;
+}
+
+struct Attack {
+  std::string mode;
+  std::string outcome;  // the start of the hostile client's line
+};
+void PrintTo(const Attack& attack, std::ostream* out) { *out << attack.mode; }
+
+class Http2Attack : public ::testing::TestWithParam<std::tuple<Model, Attack>> {};
+
+// Each attack is bounded, while a class's requests on other connections are
+// answered within 1.2 times their delay, and the server grows by less than 32 MB.
+TEST_P(Http2Attack, IsBoundedWhileAClassIsServedBesideIt) {
+  const auto& [model, attack] = GetParam();
+  const std::string python = python_with_h2();
+  if (python.empty()) GTEST_SKIP() << "no python3-h2 here (scripts/install-deps.sh http2)";
+  std::vector<std::string> flags = model.flags;
+  flags.insert(flags.end(), {"--delay", std::to_string(delay), "--idle-timeout", "1", "--quiet"});
+  ServerProcess server(flags);
+  ASSERT_TRUE(server.started()) << server.log();
+  ASSERT_EQ(run_program("client_async", {"-q", server.url()}).exit_code, 0);  // warmed up: the peak is the attack's
+  const long before = server.peak_kb();
+  ProgramResult hostile;
+  std::thread attacker([&] {
+    hostile = run_program(python, {peer_script("hostile_http2_client.py"), attack.mode, std::to_string(server.port())});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto class_run = run_program("client_async", {"-n", "4", "-q", server.url()});
+  attacker.join();
+  EXPECT_EQ(class_run.exit_code, 0) << class_run.err;
+  EXPECT_DURATION_LT(recap_seconds(class_run.err), delay * 1.2) << class_run.err;
+  EXPECT_EQ(hostile.out.rfind(attack.outcome, 0), 0u) << hostile.out << hostile.err;
+  EXPECT_LT(server.peak_kb() - before, most_growth_kb);
+  EXPECT_EQ(run_program("client_async", {"--http2", "-q", server.url()}).exit_code, 0) << "still serving HTTP/2";
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, Http2Server, ::testing::ValuesIn(models),
+                         [](const auto& info) { return info.param.name; });
+
+INSTANTIATE_TEST_SUITE_P(
+    Attacks, Http2Attack,
+    ::testing::Combine(::testing::ValuesIn(models),
+                       ::testing::Values(Attack{"rapid-reset", "goaway"}, Attack{"continuation-flood", "closed"},
+                                         Attack{"big-headers", "closed"}, Attack{"ping-flood", "closed"},
+                                         Attack{"settings-flood", "closed"}, Attack{"closed-window", "closed"})),
+    [](const auto& info) {
+      std::string mode = std::get<1>(info.param).mode;
+      std::erase(mode, '-');
+      return std::get<0>(info.param).name + "_" + mode;
+    });
+
+}  // namespace kit::test
