@@ -117,8 +117,8 @@ Awaitable<void> try_one_hop(Run& run, Session& session, const HttpTarget& target
                             const RequestBytes& bytes, bool head, RequestRecord& record) {
   if (!resolved(host, record)) co_return;
   const Seconds allowed = run.plan.time_allowed(record.began());
-  const Request request{host,         target, bytes.http1, run.options.max_body, head, run.options.include,
-                        as_deadline(allowed), bytes.http2};
+  const Request request{
+      host, target, bytes.http1, run.options.max_body, head, run.options.include, as_deadline(allowed), bytes.http2};
   take_response(record, co_await run.fetch(session, request), run, session.connection_to(host), target, allowed);
 }
 
@@ -297,8 +297,14 @@ Run::Run(const ClientOptions& options)
     if (options.http2) urls.back().http2 = http2_request(target, shape, options);
   }
   for (const Url& url : urls) {
-    requests.push_back(Request{hosts[url.host], url.target, url.request, options.max_body, url.shape.is_head(),
-                               options.include, {}, url.http2 ? &*url.http2 : nullptr});
+    requests.push_back(Request{hosts[url.host],
+                               url.target,
+                               url.request,
+                               options.max_body,
+                               url.shape.is_head(),
+                               options.include,
+                               {},
+                               url.http2 ? &*url.http2 : nullptr});
   }
 }
 

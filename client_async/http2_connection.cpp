@@ -31,7 +31,8 @@ void rethrow_any(const std::exception_ptr& error) {
 
 }  // namespace
 
-Http2Connection::Http2Connection(const Executor& executor, const ConnectionSetup& setup) : transport_(executor, setup) {}
+Http2Connection::Http2Connection(const Executor& executor, const ConnectionSetup& setup)
+    : transport_(executor, setup) {}
 
 Awaitable<Failed> Http2Connection::open(const Host& host, const HttpTarget& target, Clock::duration time) {
   transport_.expires_after(time);  // until the server's SETTINGS are in
@@ -66,8 +67,8 @@ void Http2Connection::start_session() {
     throw std::bad_alloc();
   }
   session_.reset(session);
-  const std::array<nghttp2_settings_entry, 2> settings{{{NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
-                                                        {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, most_header_bytes}}};
+  const std::array<nghttp2_settings_entry, 2> settings{
+      {{NGHTTP2_SETTINGS_ENABLE_PUSH, 0}, {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, most_header_bytes}}};
   nghttp2_submit_settings(session, NGHTTP2_FLAG_NONE, settings.data(), settings.size());
   asio::co_spawn(transport_.executor(), read_frames(shared_from_this()), rethrow_any);
   flush();
@@ -78,8 +79,8 @@ bool Http2Connection::takes_streams() const {
 }
 
 bool Http2Connection::has_room() const {
-  return state_ == State::open &&
-         in_flight_.size() < nghttp2_session_get_remote_settings(session_.get(), NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
+  return state_ == State::open && in_flight_.size() < nghttp2_session_get_remote_settings(
+                                                          session_.get(), NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
 }
 
 Awaitable<void> Http2Connection::wait_for_change(event_loop::Timer& wake) {
@@ -225,8 +226,8 @@ int Http2Connection::on_header(nghttp2_session*, const nghttp2_frame* frame, con
   return 0;
 }
 
-int Http2Connection::on_data(nghttp2_session* session, std::uint8_t, std::int32_t stream,
-                             const std::uint8_t* bytes, std::size_t size, void* user_data) {
+int Http2Connection::on_data(nghttp2_session* session, std::uint8_t, std::int32_t stream, const std::uint8_t* bytes,
+                             std::size_t size, void* user_data) {
   Http2Connection& self = connection_of(user_data);
   Http2Exchange* exchange = self.exchange_of(stream);
   if (exchange == nullptr || exchange->head) return 0;
@@ -257,12 +258,12 @@ int Http2Connection::on_frame(nghttp2_session*, const nghttp2_frame* frame, void
       self.wake_all();  // lanes waiting for room go to a new connection
       break;
     case NGHTTP2_HEADERS:
-      if (Http2Exchange* exchange = self.exchange_of(frame->hd.stream_id); exchange && exchange->answer->status >= 200) {
+      if (Http2Exchange* exchange = self.exchange_of(frame->hd.stream_id);
+          exchange && exchange->answer->status >= 200) {
         exchange->headers_in = true;
       }
       break;
-    default:
-      break;
+    default: break;
   }
   return 0;
 }

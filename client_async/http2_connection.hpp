@@ -26,12 +26,12 @@ struct Http2Exchange {
   std::size_t max_body = 0;
   bool head = false, include = false;
   std::int32_t stream = 0;
-  std::size_t header_bytes = 0;   // of the header lists so far, bounded like HTTP/1.1's headers
+  std::size_t header_bytes = 0;  // of the header lists so far, bounded like HTTP/1.1's headers
   std::vector<std::string> server_timing;
   std::string retry_after;
   std::unique_ptr<Answer> answer = std::make_unique<Answer>();
   bool got_some = false, headers_in = false, done = false;
-  ErrorCode error;                // why it ended early
+  ErrorCode error;                    // why it ended early
   event_loop::Timer* wake = nullptr;  // the lane's: cancelled when the stream ends
 };
 
@@ -76,8 +76,8 @@ class Http2Connection : public std::enable_shared_from_this<Http2Connection> {
   void finish(Http2Exchange& exchange, ErrorCode error);
   Http2Exchange* exchange_of(std::int32_t stream) const;
 
-  static int on_header(nghttp2_session*, const nghttp2_frame*, const std::uint8_t*, std::size_t,
-                       const std::uint8_t*, std::size_t, std::uint8_t, void*);
+  static int on_header(nghttp2_session*, const nghttp2_frame*, const std::uint8_t*, std::size_t, const std::uint8_t*,
+                       std::size_t, std::uint8_t, void*);
   static int on_data(nghttp2_session*, std::uint8_t, std::int32_t, const std::uint8_t*, std::size_t, void*);
   static int on_frame(nghttp2_session*, const nghttp2_frame*, void*);
   static int on_not_sent(nghttp2_session*, const nghttp2_frame*, int, void*);

@@ -17,7 +17,8 @@ class Http2Category : public boost::system::error_category {
   const char* name() const noexcept override { return "http2"; }
   std::string message(int value) const override {
     if (value >= static_cast<int>(Http2Error::protocol)) {
-      return std::string("bad HTTP/2 from the server: ") + nghttp2_strerror(static_cast<int>(Http2Error::protocol) - value);
+      return std::string("bad HTTP/2 from the server: ") +
+             nghttp2_strerror(static_cast<int>(Http2Error::protocol) - value);
     }
     if (value >= static_cast<int>(Http2Error::going_away)) {
       return "the server closed the HTTP/2 connection (GOAWAY " + http2_code(value, Http2Error::going_away) + ")";
@@ -26,14 +27,10 @@ class Http2Category : public boost::system::error_category {
       return "the server reset the stream (" + http2_code(value, Http2Error::reset_by_server) + ")";
     }
     switch (static_cast<Http2Error>(value)) {
-      case Http2Error::refused:
-        return "the server refused the stream before processing it (REFUSED_STREAM or GOAWAY)";
-      case Http2Error::header_list_too_large:
-        return "bad HTTP response: header list over 64 KiB";
-      case Http2Error::not_http2:
-        return "the server answered in HTTP/1.1: it does not speak HTTP/2 without TLS (h2c)";
-      default:
-        return "HTTP/2 error";
+      case Http2Error::refused: return "the server refused the stream before processing it (REFUSED_STREAM or GOAWAY)";
+      case Http2Error::header_list_too_large: return "bad HTTP response: header list over 64 KiB";
+      case Http2Error::not_http2: return "the server answered in HTTP/1.1: it does not speak HTTP/2 without TLS (h2c)";
+      default: return "HTTP/2 error";
     }
   }
 };

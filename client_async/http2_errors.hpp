@@ -9,7 +9,7 @@
 namespace kit::async {
 
 enum class Http2Error {
-  refused = 1,         // REFUSED_STREAM, or above a GOAWAY's last stream: not processed, safe to ask again
+  refused = 1,  // REFUSED_STREAM, or above a GOAWAY's last stream: not processed, safe to ask again
   header_list_too_large,
   not_http2,                // an h2c server that answered in HTTP/1.1
   reset_by_server = 0x100,  // RST_STREAM with another code: the code is added

@@ -18,7 +18,8 @@ namespace {
 bool worth_joining(const std::shared_ptr<Http2Connection>& connection) {
   if (!connection) return false;
   const auto state = connection->state();
-  return state == Http2Connection::State::opening || (state == Http2Connection::State::open && connection->takes_streams());
+  return state == Http2Connection::State::opening ||
+         (state == Http2Connection::State::open && connection->takes_streams());
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ using ReadBody = Length (*)(nghttp2_session*, std::int32_t stream, std::uint8_t*
                             std::uint32_t* flags, nghttp2_data_source* source, void* user_data);
 
 Length receive(nghttp2_session* session, const std::uint8_t* bytes, std::size_t size);  // mem_recv
-Length next_to_send(nghttp2_session* session, const std::uint8_t** bytes);               // mem_send
+Length next_to_send(nghttp2_session* session, const std::uint8_t** bytes);              // mem_send
 std::int32_t submit_request(nghttp2_session* session, const nghttp2_nv* headers, std::size_t count,
                             const DataProvider* body, void* stream_data);
 int submit_response(nghttp2_session* session, std::int32_t stream, const nghttp2_nv* headers, std::size_t count,

@@ -33,10 +33,10 @@ namespace {
 // --merge reads its plan from the results: flags that plan a run have no place.
 void check_merge_alone(const CLI::App& app) {
   for (const char* flag :
-       {"url",        "--urls",      "--targets", "--requests",  "--duration",  "--rate",        "--stages",
-        "--shard",    "--start-at",  "--result",  "--timeline",  "--csv",       "--include",     "--retry",
-        "--deadline", "--method",    "--header",  "--data",      "--data-file", "--concurrency", "--loops",
-        "--threads",  "--processes", "--follow",  "--keep-alive", "--http2", "--connections"}) {
+       {"url",        "--urls",      "--targets", "--requests",   "--duration",  "--rate",        "--stages",
+        "--shard",    "--start-at",  "--result",  "--timeline",   "--csv",       "--include",     "--retry",
+        "--deadline", "--method",    "--header",  "--data",       "--data-file", "--concurrency", "--loops",
+        "--threads",  "--processes", "--follow",  "--keep-alive", "--http2",     "--connections"}) {
     if (app.get_option_no_throw(flag) != nullptr && app.count(flag) > 0) {
       const std::string name = std::string(flag) == "url" ? "a URL" : flag;
       throw CLI::ValidationError("--merge adds up results that name their plan: " + name + " has no place beside it");

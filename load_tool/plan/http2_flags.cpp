@@ -32,7 +32,8 @@ void check_http2_flags(const CLI::App& app, const ClientOptions& options) {
     throw CLI::ValidationError("--connections spreads HTTP/2 streams: it needs --http2");
   }
   if (options.http2 && app.count("--no-keep-alive") > 0) {
-    throw CLI::ValidationError("--http2 keeps its connections for many requests: --no-keep-alive has no place beside it");
+    throw CLI::ValidationError(
+        "--http2 keeps its connections for many requests: --no-keep-alive has no place beside it");
   }
 }
 

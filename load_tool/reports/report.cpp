@@ -50,7 +50,8 @@ void write_protocol(std::ostream& out, const Summary& s) {
   if (s.http2_requests == 0) {
     out << "HTTP/1.1 for all " << s.requests << ": the server chose it over h2 (ALPN)\n";
   } else if (s.http2_requests < s.requests) {
-    out << "HTTP/2 for " << s.http2_requests << " of " << s.requests << "; HTTP/1.1, which the server chose (ALPN), for the rest\n";
+    out << "HTTP/2 for " << s.http2_requests << " of " << s.requests
+        << "; HTTP/1.1, which the server chose (ALPN), for the rest\n";
   } else {
     out << "HTTP/2 for all " << s.requests << '\n';
   }

@@ -30,12 +30,12 @@ std::string_view failure_name(Failure failure);
 
 struct RequestRecord {
   // In an order that leaves no gaps: a record's size is multiplied by the requests kept.
-  int number = 0;   // 1-based, the order in which requests were planned
-  int lane = 0;     // 1-based: the thread (sync) or concurrent slot (async) that ran it
-  int url = 0;      // which of the run's URLs, 0-based in the order given
-  int attempt = 1;  // --retry: 1 for the first try
+  int number = 0;      // 1-based, the order in which requests were planned
+  int lane = 0;        // 1-based: the thread (sync) or concurrent slot (async) that ran it
+  int url = 0;         // which of the run's URLs, 0-based in the order given
+  int attempt = 1;     // --retry: 1 for the first try
   int connection = 0;  // which connection carried it, numbered as they opened (0: none did)
-  Seconds start{};  // when this try went out, since the run started
+  Seconds start{};     // when this try went out, since the run started
   Seconds end{};
   // When the request was due: its slot in --rate's schedule, and for a later
   // try, when the first one was due or went out. Its time counts from here,
@@ -43,13 +43,13 @@ struct RequestRecord {
   std::optional<Seconds> due;
   int status = 0;  // HTTP status; 0 when no answer arrived
   Failure failure = Failure::none;
-  std::size_t bytes = 0;        // body bytes received
-  Seconds connect{};            // of a new connection: TCP connect took this long
-  Seconds handshake{};          // of a new https connection: the TLS handshake took this long
-  bool new_connection = false;  // this request opened a connection (always, without keep-alive)
-  bool retried = false;         // another try followed this one: a retry, not a request of its own
-  bool answer_started = false;  // on failure: some of the answer had arrived
-  bool http2 = false;           // it went as an HTTP/2 stream
+  std::size_t bytes = 0;              // body bytes received
+  Seconds connect{};                  // of a new connection: TCP connect took this long
+  Seconds handshake{};                // of a new https connection: the TLS handshake took this long
+  bool new_connection = false;        // this request opened a connection (always, without keep-alive)
+  bool retried = false;               // another try followed this one: a retry, not a request of its own
+  bool answer_started = false;        // on failure: some of the answer had arrived
+  bool http2 = false;                 // it went as an HTTP/2 stream
   bool held_by_stream_limit = false;  // HTTP/2: it waited for the server's limit on streams
   std::string body;
   std::string error;     // one sentence for people, set when failure != none

@@ -75,7 +75,7 @@ struct Tally {
   std::size_t total_bytes = 0;
   int connections_opened = 0;
   int http2_requests = 0, held_by_stream_limit = 0;  // by the last try of each request
-  double connect_total = 0, handshake_total = 0;  // over `connects` and `handshakes` new connections
+  double connect_total = 0, handshake_total = 0;     // over `connects` and `handshakes` new connections
   int connects = 0, handshakes = 0;
   double server_queue_total = 0, server_queue_slowest = 0;  // over `server_queues` answers
   int server_queues = 0;

@@ -39,8 +39,8 @@ struct HttpFrontEnd::Http2Serving {
   event_loop::Timer wake_writer;  // cancelled when there is something to send
   event_loop::Timer writer_done;  // cancelled when the writer has ended
   event_loop::Timer watchdog;
-  int in_app = 0;         // requests with the model, answered or not (a reset stream's work goes on)
-  bool reading = true;    // the reader goes on: the writer waits for more
+  int in_app = 0;       // requests with the model, answered or not (a reset stream's work goes on)
+  bool reading = true;  // the reader goes on: the writer waits for more
   bool writing = true;
 };
 
@@ -70,7 +70,8 @@ HttpFrontEnd::Awaitable<bool> HttpFrontEnd::opens_with_http2_preface(Stream& tcp
       bound.cancel();
       co_return true;
     }
-    event_loop::Timer more(tcp.get_executor(), std::chrono::milliseconds(10));  // a preface in pieces: a moment for the rest
+    event_loop::Timer more(tcp.get_executor(),
+                           std::chrono::milliseconds(10));  // a preface in pieces: a moment for the rest
     co_await more.async_wait(no_throw);
   }
   bound.cancel();
@@ -165,8 +166,8 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::serve_stream(std::shared_ptr<Connect
   const Served served = co_await hand_to_the_model(*connection, request);
   connection->in_the_app = --serving->in_app > 0;
   const std::string timing = server_timing_value(served.queue.count(), served.app.count());
-  serving->session.respond(stream, http2_answer(served.reply, http::string_to_verb(request.method),
-                                                config_.readable_by_pages, timing));
+  serving->session.respond(
+      stream, http2_answer(served.reply, http::string_to_verb(request.method), config_.readable_by_pages, timing));
   serving->wake_writer.cancel();
   answered(request, served, false, "HTTP/2 stream " + std::to_string(stream));
   if (stopping_ && serving->in_app == 0) connection->stream.cancel();  // the reader ends: GOAWAY, then close

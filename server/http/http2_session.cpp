@@ -120,15 +120,16 @@ int Http2ServerSession::on_header(nghttp2_session*, const nghttp2_frame* frame, 
   return 0;
 }
 
-int Http2ServerSession::on_data(nghttp2_session*, std::uint8_t, std::int32_t id, const std::uint8_t*,
-                                std::size_t size, void* user_data) {
+int Http2ServerSession::on_data(nghttp2_session*, std::uint8_t, std::int32_t id, const std::uint8_t*, std::size_t size,
+                                void* user_data) {
   Http2ServerSession& self = session_of(user_data);
   Stream* open = self.stream(id);
   if (open == nullptr || open->too_large) return 0;
   open->body_bytes += size;  // counted, as the app reads it, and dropped
   if (open->body_bytes > self.max_body_) {
     open->too_large = true;  // refused at once; libnghttp2 resets the rest of the upload once the answer is out
-    self.respond(id, http2_answer(refusal(413, self.max_body_), boost::beast::http::verb::post, self.readable_by_pages_));
+    self.respond(id,
+                 http2_answer(refusal(413, self.max_body_), boost::beast::http::verb::post, self.readable_by_pages_));
   }
   return 0;
 }

@@ -252,8 +252,8 @@ void HttpFrontEnd::answered(const AppRequest& request, const Served& served, boo
   if (config_.quiet) return;
   const std::chrono::duration<double> took = ServerClock::now() - request.received;
   const std::string lane = via.empty() ? served.served_by : served.served_by + " (" + std::string(via) + ")";
-  write_log_line(access_log_line(request.method, request.target, served.reply.status, took.count(), lane,
-                                 served.queue.count()));
+  write_log_line(
+      access_log_line(request.method, request.target, served.reply.status, took.count(), lane, served.queue.count()));
 }
 
 // A request that cannot be served: its status, a short answer, a log line,

@@ -22,7 +22,7 @@ namespace {
 constexpr double delay = 0.2;
 const std::string slow_location = "location /slow { echo_sleep 0.2; echo slow; }\n    location / { echo fast; }";
 
-#define SKIP_WITHOUT(peer)                                                          \
+#define SKIP_WITHOUT(peer) \
   if (!(peer).started()) GTEST_SKIP() << "no such peer here (scripts/install-deps.sh http2)"
 
 std::set<int> connections_in(const std::string& json_text) {
@@ -65,8 +65,8 @@ TEST(Http2Client, TwoRequestsAreTwoStreamsOnOneConnectionAndWaitTogether) {
 TEST(Http2Client, ConnectionsSpreadTheStreamsInFlight) {
   NginxH2c nginx(slow_location);
   SKIP_WITHOUT(nginx);
-  const auto [run, json] = run_with_records("client_async", {"--http2", "-n", "60", "--connections", "3", "-q",
-                                                             "--summary", nginx.url("/slow")});
+  const auto [run, json] = run_with_records(
+      "client_async", {"--http2", "-n", "60", "--connections", "3", "-q", "--summary", nginx.url("/slow")});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(connections_in(json), (std::set<int>{1, 2, 3}));
   EXPECT_EQ(summary_count(json, "connections_opened"), 3);
@@ -79,8 +79,8 @@ TEST(Http2Client, ConnectionsSpreadTheStreamsInFlight) {
 TEST(Http2Client, TheServersLimitOnStreamsHoldsTheRestInTheClient) {
   NginxH2c nginx("http2_max_concurrent_streams 4;\n    " + slow_location);
   SKIP_WITHOUT(nginx);
-  const auto [run, json] = run_with_records("client_async", {"--http2", "-n", "12", "-q", "--summary",
-                                                             nginx.url("/slow")});
+  const auto [run, json] =
+      run_with_records("client_async", {"--http2", "-n", "12", "-q", "--summary", nginx.url("/slow")});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(summary_count(json, "ok"), 12);
   EXPECT_EQ(summary_count(json, "held_by_stream_limit"), 8);
@@ -90,16 +90,16 @@ TEST(Http2Client, TheServersLimitOnStreamsHoldsTheRestInTheClient) {
 
 // What works over HTTP/1.1 works over HTTP/2: -z, --rate, a body, headers, -i, a per-stream --timeout.
 TEST(Http2Client, DurationRateBodyHeadersIncludeAndTimeoutWorkOverStreams) {
-  NginxH2c nginx("location /slow { echo_sleep 1; echo slow; }\n"
-                 "    location /echo { echo_read_request_body; echo \"$http_x_kit $request_body\"; }\n"
-                 "    location / { echo fast; }");
+  NginxH2c nginx(
+      "location /slow { echo_sleep 1; echo slow; }\n"
+      "    location /echo { echo_read_request_body; echo \"$http_x_kit $request_body\"; }\n"
+      "    location / { echo fast; }");
   SKIP_WITHOUT(nginx);
-  const auto rate = run_program("client_async", {"--http2", "--rate", "100", "-z", "1s", "--summary",
-                                                 nginx.url("/")});
+  const auto rate = run_program("client_async", {"--http2", "--rate", "100", "-z", "1s", "--summary", nginx.url("/")});
   EXPECT_EQ(rate.exit_code, 0) << rate.err;
   EXPECT_NE(rate.out.find("Success rate:   100.0%"), std::string::npos) << rate.out;
-  const auto posted = run_program("client_async", {"--http2", nginx.url("/echo"), "-n", "1", "-i", "-d", "a body",
-                                                   "-H", "X-Kit: yes"});
+  const auto posted =
+      run_program("client_async", {"--http2", nginx.url("/echo"), "-n", "1", "-i", "-d", "a body", "-H", "X-Kit: yes"});
   EXPECT_EQ(posted.exit_code, 0) << posted.err;
   EXPECT_EQ(posted.out.rfind("HTTP/2 200", 0), 0u) << posted.out;
   EXPECT_NE(posted.out.find("\r\n\r\nyes a body\n"), std::string::npos) << posted.out;
@@ -118,13 +118,14 @@ TEST(Http2Client, HttpsOffersH2ByAlpnAndChecksTheCertificate) {
   std::ofstream(folder / "key.pem") << certificate.key_pem();
   std::ofstream(folder / "index.html") << "hello\n";
   const int port = free_port();
-  PeerProcess server(nghttpd, {"-d", folder.string(), "--address", "127.0.0.1", std::to_string(port),
-                               (folder / "key.pem").string(), certificate.certificate_file()},
+  PeerProcess server(nghttpd,
+                     {"-d", folder.string(), "--address", "127.0.0.1", std::to_string(port),
+                      (folder / "key.pem").string(), certificate.certificate_file()},
                      port);
   ASSERT_TRUE(server.started()) << server.log();
   const std::string url = "https://localhost:" + std::to_string(port) + "/index.html";
-  const auto [run, json] = run_with_records(
-      "client_async", {"--http2", "-n", "3", "--cacert", certificate.certificate_file(), url});
+  const auto [run, json] =
+      run_with_records("client_async", {"--http2", "-n", "3", "--cacert", certificate.certificate_file(), url});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out, "hello\n\nhello\n\nhello\n\n");
   EXPECT_EQ(summary_count(json, "http2_requests"), 3);
@@ -215,13 +216,12 @@ TEST_P(Http2HostileServer, EndsTheRequestWithAClearFailureWithinItsTime) {
 
 INSTANTIATE_TEST_SUITE_P(
     Attacks, Http2HostileServer,
-    ::testing::Values(
-        HostileCase{"continuation-flood", {}, "bad response", "CONTINUATION"},
-        HostileCase{"big-headers", {}, "bad response", "header list over 64 KiB"},
-        HostileCase{"big-body", {"--max-body", "100k"}, "too large", "body larger than --max-body"},
-        HostileCase{"closed-window", {"-d", "@BODY"}, "timeout", "timed out after 2 s"},
-        HostileCase{"ping-flood", {}, "bad response", "Flooding was detected"},
-        HostileCase{"settings-flood", {}, "bad response", "Flooding was detected"}),
+    ::testing::Values(HostileCase{"continuation-flood", {}, "bad response", "CONTINUATION"},
+                      HostileCase{"big-headers", {}, "bad response", "header list over 64 KiB"},
+                      HostileCase{"big-body", {"--max-body", "100k"}, "too large", "body larger than --max-body"},
+                      HostileCase{"closed-window", {"-d", "@BODY"}, "timeout", "timed out after 2 s"},
+                      HostileCase{"ping-flood", {}, "bad response", "Flooding was detected"},
+                      HostileCase{"settings-flood", {}, "bad response", "Flooding was detected"}),
     [](const auto& info) {
       std::string name = info.param.mode;
       std::erase(name, '-');
@@ -233,8 +233,8 @@ TEST(Http2Client, StreamsAGoawayRefusedAreAskedAgainOnANewConnection) {
   const auto server = hostile_server("goaway");
   if (!server) GTEST_SKIP() << "no python3-h2 here (scripts/install-deps.sh http2)";
   ASSERT_TRUE(server->started()) << server->log();
-  const auto [run, json] = run_with_records("client_async", {"--http2", "-n", "4", "--retry", "3", "--timeout", "5",
-                                                             h2c_url(server->port())});
+  const auto [run, json] = run_with_records(
+      "client_async", {"--http2", "-n", "4", "--retry", "3", "--timeout", "5", h2c_url(server->port())});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out, "ok\nok\nok\nok\n");
   EXPECT_EQ(summary_count(json, "ok"), 4);

@@ -104,8 +104,8 @@ TEST_P(Http2Server, MaxStreamsBoundsTheStreamsOfAConnection) {
   EXPECT_NE(polite.out.find("4 requests waited for the server's limit on streams"), std::string::npos) << polite.out;
   const std::string python = python_with_h2();
   if (python.empty()) GTEST_SKIP() << "no python3-h2 here (scripts/install-deps.sh http2)";
-  const auto rude = run_program(python, {peer_script("hostile_http2_client.py"), "many-streams",
-                                         std::to_string(server->port())});
+  const auto rude =
+      run_program(python, {peer_script("hostile_http2_client.py"), "many-streams", std::to_string(server->port())});
   EXPECT_EQ(rude.out, "answered 4 refused 46\n") << rude.err;
   const auto bad = run_program("server", {"--max-streams", "0"});
   EXPECT_EQ(bad.exit_code, 2);

@@ -138,11 +138,12 @@ NginxH2c::NginxH2c(const std::string& server_lines) {
         << "events { worker_connections 1024; }\n"
         << "http {\n  access_log off;\n  client_body_temp_path " << folder_ << ";\n"
         << "  keepalive_requests 1000000;\n"
-        << "  server {\n    listen 127.0.0.1:" << port << " http2;\n" << server_lines << "\n  }\n}\n";
-    peer_ = std::make_unique<PeerProcess>(
-        nginx, std::vector<std::string>{"-p", folder_, "-c", folder_ + "/nginx.conf", "-e", folder_ + "/error.log",
-                                        "-g", "daemon off;"},
-        port);
+        << "  server {\n    listen 127.0.0.1:" << port << " http2;\n"
+        << server_lines << "\n  }\n}\n";
+    peer_ = std::make_unique<PeerProcess>(nginx,
+                                          std::vector<std::string>{"-p", folder_, "-c", folder_ + "/nginx.conf", "-e",
+                                                                   folder_ + "/error.log", "-g", "daemon off;"},
+                                          port);
   }
 }
 
@@ -151,9 +152,7 @@ NginxH2c::~NginxH2c() {
   if (!folder_.empty()) std::filesystem::remove_all(folder_);
 }
 
-std::string NginxH2c::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port()) + path;
-}
+std::string NginxH2c::url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port()) + path; }
 
 std::string NginxH2c::log() const {
   std::ifstream in(folder_ + "/error.log");

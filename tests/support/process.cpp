@@ -91,7 +91,7 @@ int wait_for(pid_t pid, double timeout_seconds) {
 }
 
 std::string binary(const std::string& name) {
-  if (name.starts_with('/')) return name;  // a peer from the system's packages
+  if (name.starts_with('/')) return name;                  // a peer from the system's packages
   const char* programs = std::getenv("KIT_PROGRAMS_DIR");  // a sanitizer build's, see CMakePresets.json
   return std::string(programs && *programs ? programs : KIT_BINARY_DIR) + "/" + name;
 }
