@@ -23,6 +23,7 @@ namespace {
 struct Outcome {
   double seconds = -1;
   int requests = 0, ok = 0, max_in_flight = 0;
+  std::string protocol;  // as Resource Timing's nextHopProtocol says: "h2" or "http/1.1"
 };
 
 // window.classPage.run(kind, n) in the page, once the page has set itself up.
@@ -40,7 +41,8 @@ Outcome run_in_page(HeadlessBrowser& page, const std::string& kind, int n) {
   }
   const auto& o = value.as_object();
   return {o.at("seconds").to_number<double>(), static_cast<int>(o.at("requests").to_number<double>()),
-          static_cast<int>(o.at("ok").to_number<double>()), static_cast<int>(o.at("maxInFlight").to_number<double>())};
+          static_cast<int>(o.at("ok").to_number<double>()), static_cast<int>(o.at("maxInFlight").to_number<double>()),
+          std::string(o.at("protocol").as_string())};
 }
 
 // Ten students at once, as a classroom would: `count` student pages in
@@ -99,6 +101,31 @@ TEST(ClassPage, RunsTheTalksClientsInTheBrowser) {
   const std::string text = page.evaluate("document.body.innerText");
   EXPECT_NE(text.find("9 requests in"), std::string::npos) << text;
   EXPECT_NE(text.find("3 waves"), std::string::npos) << text;
+}
+
+// Over HTTPS the browser speaks HTTP/2: 12 at once go in one wave, as
+// streams of one connection; with --no-http2, in two waves of 6 again.
+TEST(ClassPage, OverHttp2TwelveGoInOneWave) {
+  if (!chromium_installed()) GTEST_SKIP() << "no /usr/bin/chromium (scripts/test.sh installs it)";
+  for (const bool http2 : {true, false}) {
+    std::vector<std::string> flags{"--async", "--delay", "0.2", "--tls-self-signed", "--dashboard", "0", "--quiet"};
+    if (!http2) flags.push_back("--no-http2");
+    ServerProcess server(flags);
+    ASSERT_TRUE(server.started()) << server.log();
+    HeadlessBrowser page(class_page(dashboard_port(server), "?name=Ada"), {"--ignore-certificate-errors"});
+    ASSERT_TRUE(page.started()) << page.problem();
+    const Outcome twelve = run_in_page(page, "all", 12);
+    EXPECT_EQ(twelve.ok, 12);
+    EXPECT_EQ(twelve.protocol, http2 ? "h2" : "http/1.1");
+    EXPECT_EQ(twelve.max_in_flight, http2 ? 12 : 6);
+    if (!http2) {
+      EXPECT_GE(twelve.seconds, 0.38) << "two waves of 0.2 s";
+    }
+    EXPECT_DURATION_LT(twelve.seconds, http2 ? 0.37 : 10) << "one wave of 0.2 s";
+    const std::string waves = page.evaluate("document.getElementById('waves').textContent");
+    EXPECT_NE(waves.find(http2 ? "as streams of one HTTP/2 connection: one wave" : "2 waves"), std::string::npos)
+        << waves;
+  }
 }
 
 // The sentence beside the bars says what was measured: against a loop that

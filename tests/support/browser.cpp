@@ -36,7 +36,7 @@ constexpr const char* chromium = "/usr/bin/chromium";
 
 bool chromium_installed() { return ::access(chromium, X_OK) == 0; }
 
-HeadlessBrowser::HeadlessBrowser(const std::string& url) {
+HeadlessBrowser::HeadlessBrowser(const std::string& url, const std::vector<std::string>& flags) {
   char folder[] = "/tmp/kit-chromium-XXXXXX";
   if (!::mkdtemp(folder)) {
     problem_ = "cannot make a profile folder";
@@ -50,8 +50,9 @@ HeadlessBrowser::HeadlessBrowser(const std::string& url) {
                                 "--no-first-run",
                                 "--no-proxy-server",
                                 "--remote-debugging-port=0",
-                                "--user-data-dir=" + profile_,
-                                url};
+                                "--user-data-dir=" + profile_};
+  args.insert(args.end(), flags.begin(), flags.end());
+  args.push_back(url);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -15,8 +15,9 @@ bool chromium_installed();
 
 class HeadlessBrowser {
  public:
-  explicit HeadlessBrowser(const std::string& url);  // opens the page
-  ~HeadlessBrowser();                                // ends Chromium, removes its profile
+  // Opens the page; `flags` are Chromium's own, added to the kit's.
+  explicit HeadlessBrowser(const std::string& url, const std::vector<std::string>& flags = {});
+  ~HeadlessBrowser();  // ends Chromium, removes its profile
   HeadlessBrowser(const HeadlessBrowser&) = delete;
   HeadlessBrowser& operator=(const HeadlessBrowser&) = delete;
 

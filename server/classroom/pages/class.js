@@ -1,7 +1,9 @@
 // The student page: the talk's clients, run by this browser against the slow
 // server. `for` + `await fetch()` is client.py; `Promise.all` is
-// asyncio.gather. The browser adds a lesson of its own: it opens at most 6
-// connections to one server, so more than 6 at once go out in waves.
+// asyncio.gather. The browser adds a lesson of its own: over HTTP/1.1 it
+// opens at most 6 connections to one server, so more than 6 at once go out
+// in waves; over HTTP/2 (an https server) they all go at once, as streams of
+// one connection.
 // Plain JavaScript, no framework, nothing from the network but the two servers.
 "use strict";
 
@@ -106,7 +108,9 @@ async function requestBars(kind, urls, results, began) {
     const ended = e ? s(e.responseEnd) : asked;
     // With the semaphore every request waits from the start for its turn.
     const waited = kind === "limited" ? 0 : asked;
-    return { number: k + 1, waited, asked, sent, ended, ok: results[k].ok, ...serverTimes(results[k].timing) };
+    const protocol = (e && e.nextHopProtocol) || "";  // "h2" or "http/1.1", as ALPN named it
+    return { number: k + 1, waited, asked, sent, ended, protocol, ok: results[k].ok,
+             ...serverTimes(results[k].timing) };
   });
 }
 
@@ -133,11 +137,17 @@ function wavesLine(kind, outcome, bars) {
            (served <= 1 ? "one at a time" : "at most " + served + " at a time") +
            ": the others waited in its queue (amber).";
   }
+  const http2 = outcome.protocol === "h2";
+  if (maxInFlight >= requests && http2 && requests > 6) {
+    return "All " + requests + " went at once, as streams of one HTTP/2 connection: one wave " +
+           "(over HTTP/1.1 a browser opens at most 6 connections to a server, and sends the rest in waves).";
+  }
   if (maxInFlight >= requests) return "All " + requests + " waited on the server at the same time.";
   const waves = Math.ceil(requests / Math.max(1, maxInFlight));
   if (kind === "limited") return "The semaphore let " + maxInFlight + " wait at a time: " + waves + " waves.";
   return "Promise.all asked for all " + requests + " at once, but this browser sent at most " + maxInFlight +
-         " to one server at a time (browsers open at most 6 connections per server): " + waves + " waves.";
+         " to one server at a time (over HTTP/1.1 browsers open at most 6 connections per server): " + waves +
+         " waves. Over HTTP/2 they would all go at once on one connection.";
 }
 
 const svgNS = "http://www.w3.org/2000/svg";
@@ -182,7 +192,8 @@ window.addEventListener("resize", () => { if (lastChart) drawTimeline(...lastCha
 function show(kind, outcome, bars) {
   const failed = outcome.requests - outcome.ok;
   document.getElementById("summary").textContent = outcome.requests + (outcome.requests === 1 ? " request" : " requests") +
-    " in " + outcome.seconds.toFixed(2) + " s, " + kinds[kind].name + (failed ? " (" + failed + " failed)" : "");
+    " in " + outcome.seconds.toFixed(2) + " s, " + kinds[kind].name + (failed ? " (" + failed + " failed)" : "") +
+    (outcome.protocol ? ", over " + (outcome.protocol === "h2" ? "HTTP/2" : outcome.protocol.toUpperCase()) : "");
   document.getElementById("waves").textContent = wavesLine(kind, outcome, bars);
   document.getElementById("semaphore-legend").hidden = kind !== "limited";
   lastChart = [bars, outcome.seconds];
@@ -211,7 +222,7 @@ async function report(kind, outcome) {
 }
 
 // kind: "sequential", "all" or "limited"; n requests. What the buttons call,
-// and tests and teachers' scripts too: resolves to {seconds, requests, ok, maxInFlight}.
+// and tests and teachers' scripts too: resolves to {seconds, requests, ok, maxInFlight, protocol}.
 async function run(kind, n) {
   if (!kinds[kind]) throw new Error("kind must be sequential, all or limited");
   n = Math.min(mostRequests, Math.max(1, Math.floor(Number(n)) || 1));
@@ -224,7 +235,8 @@ async function run(kind, n) {
   const seconds = (performance.now() - began) / 1000;
   const bars = await requestBars(kind, urls, results, began);
   const outcome = { seconds: Math.round(seconds * 1000) / 1000, requests: n,
-                    ok: results.filter((r) => r.ok).length, maxInFlight: mostAtOnce(bars) };
+                    ok: results.filter((r) => r.ok).length, maxInFlight: mostAtOnce(bars),
+                    protocol: bars.map((b) => b.protocol).find((p) => p) || "" };
   show(kind, outcome, bars);
   report(kind, outcome);
   return outcome;
