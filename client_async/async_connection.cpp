@@ -191,6 +191,13 @@ void Connection::end_try(bool reusable) {
   if (!reusable || this_try_.timed_out) close();
 }
 
+void Connection::abandon() {
+  deadline_.expires_at(event_loop::Timer::time_point::max());
+  ErrorCode ignored;
+  socket_.close(ignored);
+  open_ = false;
+}
+
 void Connection::close() {
   http2_.reset();
   tls_.reset();

@@ -135,6 +135,10 @@ class Connection {
   // it can carry the next request.
   void end_try(bool reusable);
   void close();
+  // Stops the deadline and closes the socket, keeping the TLS state: a read
+  // or a write still pending on it (HTTP/2's reader and writer) ends with
+  // an error before the state may go.
+  void abandon();
 
   // What happened in the try so far.
   struct ThisTry {

@@ -40,13 +40,13 @@ Awaitable<Failed> Http2Connection::open(const Host& host, const HttpTarget& targ
   if (failed) {
     failure_ = transport_.this_try().timed_out ? ErrorCode(asio::error::timed_out) : failed.error;
     state_ = State::closed;
-    transport_.end_try(false);
+    transport_.abandon();
     wake_all();
     co_return failed;
   }
   if (target.tls && transport_.alpn_protocol() != "h2") {
     state_ = State::chose_http1;
-    transport_.end_try(false);
+    transport_.abandon();
     wake_all();
     co_return Failed{};
   }
@@ -133,14 +133,14 @@ Http2Exchange* Http2Connection::exchange_of(std::int32_t stream) const {
 void Http2Connection::close() {
   if (state_ == State::closed) return;
   state_ = State::closed;
-  if (!session_) return transport_.end_try(false);
+  if (!session_) return transport_.abandon();
   nghttp2_session_terminate_session(session_.get(), NGHTTP2_NO_ERROR);
   flush();  // the writer closes the socket once GOAWAY is out
 }
 
 // Ends the connection and every stream on it with `error`.
 void Http2Connection::fail(ErrorCode error) {
-  if (state_ == State::closed && exchanges_.empty()) return transport_.end_try(false);
+  if (state_ == State::closed && exchanges_.empty()) return transport_.abandon();
   state_ = State::closed;
   if (transport_.this_try().timed_out) {
     error = asio::error::timed_out;  // no SETTINGS from the server in the first request's time
@@ -151,7 +151,7 @@ void Http2Connection::fail(ErrorCode error) {
   const auto streams = std::move(exchanges_);
   for (const auto& [stream, exchange] : streams) finish(*exchange, error);
   in_flight_.clear();
-  transport_.end_try(false);  // its deadline, if it was still opening, and its socket
+  transport_.abandon();  // its deadline, if it was still opening, and its socket
   wake_all();
 }
 
@@ -197,7 +197,7 @@ Awaitable<void> Http2Connection::write_frames(std::shared_ptr<Http2Connection> s
     }
   }
   self->writing_ = false;
-  if (self->state_ == State::closed) self->transport_.close();
+  if (self->state_ == State::closed) self->transport_.abandon();
 }
 
 int Http2Connection::on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name_bytes,

@@ -142,7 +142,7 @@ TEST_P(Http2Attack, IsBoundedWhileAClassIsServedBesideIt) {
   EXPECT_EQ(class_run.exit_code, 0) << class_run.err;
   EXPECT_DURATION_LT(recap_seconds(class_run.err), delay * 1.2) << class_run.err;
   EXPECT_EQ(hostile.out.rfind(attack.outcome, 0), 0u) << hostile.out << hostile.err;
-  EXPECT_LT(server.peak_kb() - before, most_growth_kb);
+  EXPECT_PEAK_KB_LT(server.peak_kb() - before, most_growth_kb);
   EXPECT_EQ(run_program("client_async", {"--http2", "-q", server.url()}).exit_code, 0) << "still serving HTTP/2";
 }
 
