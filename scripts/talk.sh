@@ -91,6 +91,19 @@ demo "The classic mistake: a blocking sleep inside the event loop, 3 requests qu
   ./build/client_async "$blocking_loop" -n 3 -q
 show "The loop slept with each request; the others waited, unread, in its queue:" \
   ./build/client_async "$blocking_loop" -n 3 -q --timeline
+# connections "heading" command...: runs it with --summary and prints the
+# connections it opened, the protocol, and the recap with the time it took.
+connections() {
+  local heading=$1; shift
+  step=$((step + 1))
+  printf '\n%d. %s\n   $ %s\n' "$step" "$heading" "$*"
+  "$@" --summary 2>&1 | grep -E '^ *(Connections|Protocol):|^[0-9]+ requests, ' | sed 's/^ */   /'
+}
+
+connections "12 requests at once over HTTP/1.1: a connection each (a browser stops at 6 per server: two waves)" \
+  ./build/client_async "$event_loop" -n 12 -q
+connections "The same 12 over HTTP/2: streams of one connection, all at once" \
+  ./build/client_async "$event_loop" -n 12 -q --http2
 # outcome "heading" command...: runs it and prints the first failure line, if
 # any, and the recap with the time it took.
 outcome() {
