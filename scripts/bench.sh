@@ -7,6 +7,8 @@
 #   ./scripts/bench.sh --quick    2,000 connections, 1 s runs (~2 min)
 #   ./scripts/bench.sh --shards   section 12 alone: shards in network namespaces,
 #                                 merged (root); prints its rows, writes nothing
+#   ./scripts/bench.sh --http2    section 13 alone: HTTP/2 beside h2load and nginx;
+#                                 prints its rows, writes nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,11 +16,13 @@ many=10000
 most=18000
 seconds=3
 only_shards=false
+only_http2=false
 case "${1:-}" in
   "") ;;
   --shards) only_shards=true ;;
+  --http2) only_http2=true ;;
   --quick) many=2000; most=4000; seconds=1 ;;
-  -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 esac
 
@@ -41,13 +45,14 @@ work=$kit_workdir
 source scripts/lib/bench_nginx.sh
 source scripts/lib/bench_measure.sh
 source scripts/lib/bench_shards.sh
+source scripts/lib/bench_http2.sh
 table() {
   echo "| scenario | tool | time / rate, peak RSS | answers | goal | result |"
   echo "|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
 }
-if $only_shards; then
-  shard_rows
+if $only_shards || $only_http2; then
+  if $only_shards; then shard_rows; else http2_rows; fi
   table
   exit 0
 fi
@@ -376,6 +381,7 @@ s = json.load(open(sys.argv[1]))["summary"]; print(s["ok"], s["slowest"] or 99)'
 done
 
 shard_rows
+http2_rows
 
 mkdir -p docs
 {
