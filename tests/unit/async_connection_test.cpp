@@ -6,9 +6,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "async_connection.hpp"
+#include "request_messages.hpp"
 #include "running_front_end.hpp"
 
 namespace kit::async {
@@ -61,6 +63,31 @@ struct Client {
 };
 
 }  // namespace
+
+// --http2's request: the pseudo-headers first, names in lower case, -H's
+// fields kept, and no field that belongs to one HTTP/1.1 connection.
+TEST(Http2Request, PseudoHeadersFirstLowerCaseAndNoConnectionFields) {
+  ClientOptions options;
+  options.program = "client_async";
+  RequestShape shape;
+  shape.method = "POST";
+  shape.headers = {{"X-Kit", "yes"}, {"Connection", "keep-alive"}, {"Transfer-Encoding", "chunked"}};
+  shape.body = std::make_shared<const std::string>("a body");
+  const HttpTarget target = parse_http_url("https://example.test:8443/path?q=1");
+  const Http2Message message = http2_request(target, shape, options);
+  ASSERT_GE(message.fields.size(), 4u);
+  const std::vector<std::pair<std::string, std::string>> first(message.fields.begin(), message.fields.begin() + 4);
+  EXPECT_EQ(
+      first,
+      (std::vector<std::pair<std::string, std::string>>{
+          {":method", "POST"}, {":scheme", "https"}, {":authority", "example.test:8443"}, {":path", "/path?q=1"}}));
+  std::map<std::string, std::string> rest(message.fields.begin() + 4, message.fields.end());
+  EXPECT_EQ(rest["x-kit"], "yes");
+  EXPECT_EQ(rest["user-agent"], "client_async");
+  EXPECT_EQ(rest["content-length"], "6");
+  for (const char* gone : {"connection", "transfer-encoding", "host", "keep-alive"}) EXPECT_EQ(rest.count(gone), 0u);
+  EXPECT_EQ(message.body, "a body");
+}
 
 TEST(AsyncConnection, OpensSendsAndReceivesTheAnswer) {
   RunningFrontEnd server;

@@ -2,6 +2,8 @@
 // request, hands it to the model and writes the answer, as the server does.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -90,6 +92,25 @@ TEST(Answers, BodilessStatusesSayNoLengthAndHeadCarriesNoBody) {
   EXPECT_EQ(head.find("slow web api"), std::string::npos) << "a HEAD answer has no body";
   EXPECT_NE(response_bytes(ok, http::verb::get, 10, true, false).find("Connection: keep-alive\r\n"), std::string::npos)
       << "HTTP/1.0 closes unless told";
+}
+
+// The same answer as an HTTP/2 stream's: the fields in lower case, none of
+// them connection-specific, Server-Timing and CORS kept, no body for HEAD.
+TEST(Answers, AnHttp2AnswerHasTheSameFieldsInLowerCaseAndNoConnectionField) {
+  AppResponse ok;
+  ok.body = "This is a slow web api";
+  const Http2Answer answer = http2_answer(ok, http::verb::get, true, "app;dur=1.0");
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.body, "This is a slow web api");
+  std::map<std::string, std::string> fields(answer.fields.begin(), answer.fields.end());
+  EXPECT_EQ(fields["content-length"], "22");
+  EXPECT_EQ(fields["server-timing"], "app;dur=1.0");
+  EXPECT_EQ(fields["access-control-allow-origin"], "*");
+  EXPECT_EQ(fields.count("connection"), 0u);
+  for (const auto& [name, value] : answer.fields) {
+    EXPECT_EQ(name.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), std::string::npos) << name;
+  }
+  EXPECT_EQ(http2_answer(ok, http::verb::head, false).body, "") << "a HEAD answer has no body";
 }
 
 TEST(Answers, RequestsToRefuseAreNamedByTheirStatus) {
