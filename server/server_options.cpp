@@ -22,6 +22,7 @@ constexpr const char* examples =
     "  server --async --blocking       # event loop that sleeps: requests queue up again\n"
     "  server --port 0 --delay 0.2     # a free port, 0.2 s per request\n"
     "  server --tls-self-signed        # https with a throw-away certificate\n"
+    "  server --async --max-streams 20 # HTTP/2 beside HTTP/1.1 (unless --no-http2), 20 streams a connection\n"
     "  server --dashboard 8001         # and a live page of the requests on http://127.0.0.1:8001/\n"
     "  server --async --rate-limit 5   # an API that takes 5 requests a second; past it, 429\n"
     "  server --host 0.0.0.0 --dashboard 8001   # a whole class: students reach it over the network\n"
@@ -62,9 +63,10 @@ void add_limit_flags(CLI::App& app, ServerConfig& config) {
                  "seconds a client gets to send its request; slower ones are closed")
       ->capture_default_str()
       ->check(flags::number("a number of seconds", 0.001, 3600));
-  app.add_flag("!--no-http2", config.http2,
-               "HTTP/1.1 only: no HTTP/2, which is otherwise served beside it on the same port (by ALPN over TLS, "
-               "by its preface on cleartext)");
+  app.add_flag_callback(
+      "--no-http2", [&config] { config.http2 = false; },
+      "HTTP/1.1 only: no HTTP/2, which is otherwise served beside it on the same port (by ALPN over TLS, "
+      "by its preface on cleartext)");
   app.add_option("--max-streams", config.max_streams,
                  "HTTP/2: requests in flight on one connection at most (SETTINGS_MAX_CONCURRENT_STREAMS)")
       ->capture_default_str()

@@ -38,6 +38,7 @@ const char* client_examples(ClientKind kind) {
                "  client_async -z 10s -c 50 --summary          # a load test: 50 kept-alive connections for 10 s\n"
                "  client_async -n 10000 --loops 2 --summary    # 10,000 at once on two threads, two cores\n"
                "  client_async https://localhost:8443/ --cacert cert.pem   # HTTPS with your own CA\n"
+               "  client_async --http2 -n 100 --summary        # 100 requests as streams of one HTTP/2 connection\n"
                "  client_async URL1 URL2 URL3                  # three pages at once, bodies in the order given\n"
                "  client_async --urls pages.txt --summary      # one URL per line (- for stdin), results by host\n"
                "  client_async -n 20 --retry 5                 # ask again after 429 or 503, as Retry-After says\n"

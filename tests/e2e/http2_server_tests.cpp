@@ -36,26 +36,13 @@ ProgramResult curl(const std::vector<std::string>& args) {
   return run_program(installed("curl"), all);
 }
 
-std::string certificate_of(const ServerProcess& server) {
-  const std::string marker = " and ::1 in ";
-  for (int i = 0; i < 100; ++i) {
-    const std::string log = server.log();
-    if (const auto at = log.find(marker); at != std::string::npos) {
-      const auto start = at + marker.size();
-      return log.substr(start, log.find('\n', start) - start);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return "";
-}
-
 }  // namespace
 
 TEST_P(Http2Server, CurlGetsHttp2ByPriorKnowledgeAndByAlpnAndTheLogSaysWhichStream) {
   if (installed("curl").empty()) GTEST_SKIP() << "no curl here";
   auto server = start({"--tls-self-signed"});
   ASSERT_TRUE(server->started()) << server->log();
-  const std::string certificate = certificate_of(*server);
+  const std::string certificate = server->certificate_file();
   const std::string https = "https://localhost:" + std::to_string(server->port()) + "/";
   const auto tls = curl({"--http2", "--cacert", certificate, https});
   EXPECT_EQ(tls.out, "This is a slow web api 2") << tls.err;
@@ -73,7 +60,7 @@ TEST_P(Http2Server, NoHttp2ServesHttp1Only) {
   auto server = start({"--no-http2", "--tls-self-signed"});
   ASSERT_TRUE(server->started()) << server->log();
   const std::string https = "https://localhost:" + std::to_string(server->port()) + "/";
-  const auto tls = curl({"--http2", "--cacert", certificate_of(*server), https});
+  const auto tls = curl({"--http2", "--cacert", server->certificate_file(), https});
   EXPECT_EQ(tls.out, "This is a slow web api 1.1") << tls.err;
   auto cleartext = start({"--no-http2"});
   const auto prior = curl({"--http2-prior-knowledge", cleartext->url()});

@@ -20,20 +20,6 @@ namespace {
 constexpr double delay = 0.2;
 const std::string body_line = "This is a slow web api\n";
 
-// The server says where its throw-away certificate is on stderr.
-std::string certificate_of(const ServerProcess& server) {
-  const std::string marker = " and ::1 in ";
-  for (int i = 0; i < 100; ++i) {
-    const std::string log = server.log();
-    if (const auto at = log.find(marker); at != std::string::npos) {
-      const auto start = at + marker.size();
-      return log.substr(start, log.find('\n', start) - start);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return "";
-}
-
 std::string https_url(const ServerProcess& server, const std::string& host = "127.0.0.1") {
   return "https://" + host + ":" + std::to_string(server.port()) + "/";
 }
@@ -55,7 +41,7 @@ TEST_P(Tls, SelfSignedKeyNeverTouchesTheDiskAndTheCertificateGoesOnEveryStopSign
   for (const int stop_signal : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) {
     ServerProcess server = start();
     ASSERT_TRUE(server.started()) << server.log();
-    const std::string certificate = certificate_of(server);
+    const std::string certificate = server.certificate_file();
     ASSERT_FALSE(certificate.empty()) << server.log();
     const std::filesystem::path folder = std::filesystem::path(certificate).parent_path();
     ASSERT_TRUE(std::filesystem::exists(certificate));
@@ -75,7 +61,7 @@ TEST_P(Tls, BothClientsFetchOverHttpsWithTheTalksTiming) {
   ServerProcess server = start();
   ASSERT_TRUE(server.started()) << server.log();
   EXPECT_EQ(server.serving_line().rfind("Serving on https://127.0.0.1:", 0), 0u) << server.serving_line();
-  const std::string certificate = certificate_of(server);
+  const std::string certificate = server.certificate_file();
   ASSERT_FALSE(certificate.empty()) << server.log();
 
   const ProgramResult sync = run_program("client_sync", {https_url(server), "--cacert", certificate});
@@ -112,7 +98,7 @@ TEST_P(Tls, HostNameMismatchIsRefused) {
   // The certificate names localhost, 127.0.0.1 and ::1; 127.0.0.2 is loopback too.
   ServerProcess server = start({"--host", "127.0.0.2"});
   if (!server.started()) GTEST_SKIP() << "cannot listen on 127.0.0.2 here: " << server.log();
-  const std::string certificate = certificate_of(server);
+  const std::string certificate = server.certificate_file();
   for (const std::string program : {"client_sync", "client_async"}) {
     const ProgramResult result =
         run_program(program, {https_url(server, "127.0.0.2"), "-n", "1", "--cacert", certificate});

@@ -1,10 +1,7 @@
 #include "peer_process.hpp"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,17 +18,6 @@
 namespace kit::test {
 
 namespace {
-
-bool accepts(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return connected;
-}
 
 // The first line on `fd`, waiting up to 10 s.
 int port_line(int fd) {
@@ -72,15 +58,9 @@ std::string python_with_h2() {
 std::string peer_script(const std::string& name) { return std::string(KIT_PEERS_DIR) + "/" + name; }
 
 int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
+  int port = 0;
+  ::close(bound_to_a_free_port(port));
+  return port;
 }
 
 PeerProcess::PeerProcess(const std::string& program, const std::vector<std::string>& args, int port) {
@@ -97,7 +77,7 @@ PeerProcess::PeerProcess(const std::string& program, const std::vector<std::stri
   ::close(out_pipe[0]);
   const auto stop = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (port > 0 && std::chrono::steady_clock::now() < stop) {
-    if (accepts(port)) {
+    if (RawConnection(port).connected()) {
       port_ = port;
       return;
     }

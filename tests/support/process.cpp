@@ -213,6 +213,19 @@ std::string ServerProcess::next_line(double timeout_seconds) {
   return line;
 }
 
+std::string ServerProcess::certificate_file() const {
+  const std::string marker = " and ::1 in ";
+  for (int i = 0; i < 100; ++i) {
+    const std::string text = log();
+    if (const auto at = text.find(marker); at != std::string::npos) {
+      const auto start = at + marker.size();
+      return text.substr(start, text.find('\n', start) - start);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return "";
+}
+
 std::string ServerProcess::url(const std::string& path_and_query) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path_and_query;
 }
@@ -352,7 +365,7 @@ std::string raw_exchange(int port, const std::string& request, double timeout_se
   return connection.send(request) ? connection.receive(timeout_seconds) : std::string();
 }
 
-int unused_port() {
+int bound_to_a_free_port(int& port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -360,9 +373,15 @@ int unused_port() {
   ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
   socklen_t length = sizeof address;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  port = ntohs(address.sin_port);
+  return fd;
+}
+
+int unused_port() {
+  int port = 0;
   static std::vector<int> held;  // closed when the test program ends
-  held.push_back(fd);
-  return ntohs(address.sin_port);
+  held.push_back(bound_to_a_free_port(port));
+  return port;
 }
 
 int dashboard_port(ServerProcess& server) {

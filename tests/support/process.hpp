@@ -50,6 +50,8 @@ class ServerProcess {
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
   const std::string& serving_line() const { return serving_line_; }
+  // --tls-self-signed: where the server says its certificate is ("" if it does not within 2 s).
+  std::string certificate_file() const;
   // The next line the server prints on stdout after the serving line ("" if none comes in time).
   std::string next_line(double timeout_seconds = 5);
   std::string url(const std::string& path_and_query = "/") const;
@@ -106,5 +108,7 @@ int accept_backlog(int port);
 // until the test program ends: connections to it are refused, and a server
 // started meanwhile by another test cannot take it.
 int unused_port();
+// A socket bound to a free loopback port, not listening; the port in `port`.
+int bound_to_a_free_port(int& port);
 
 }  // namespace kit::test

@@ -59,15 +59,23 @@ def events(sock, conn, wait):
     return found
 
 
+def ending(sock, conn, started, wait):
+    """'goaway CODE after S s' or 'closed after S s' if the server ended the connection within `wait`."""
+    found = events(sock, conn, wait)
+    if found is None:
+        return "closed after %.2f s" % (time.monotonic() - started)
+    for event in found:
+        if isinstance(event, h2.events.ConnectionTerminated):
+            return "goaway %s after %.2f s" % (event.error_code.name, time.monotonic() - started)
+    return None
+
+
 def outcome_until_closed(sock, conn, started, stop):
     """Reads until the server says GOAWAY or closes; names which, and when."""
     while time.monotonic() < stop:
-        found = events(sock, conn, 0.2)
-        if found is None:
-            return "closed after %.2f s" % (time.monotonic() - started)
-        for event in found:
-            if isinstance(event, h2.events.ConnectionTerminated):
-                return "goaway %s after %.2f s" % (event.error_code.name, time.monotonic() - started)
+        said = ending(sock, conn, started, 0.2)
+        if said:
+            return said
     return "still open after %.2f s" % (time.monotonic() - started)
 
 
@@ -91,12 +99,9 @@ def rapid_reset(port, started, stop):
                 sock.sendall(conn.data_to_send())
             except OSError:
                 return "closed after %.2f s" % (time.monotonic() - started)
-            found = events(sock, conn, 0)
-            if found is None:
-                return "closed after %.2f s" % (time.monotonic() - started)
-            for event in found:
-                if isinstance(event, h2.events.ConnectionTerminated):
-                    return "goaway %s after %.2f s" % (event.error_code.name, time.monotonic() - started)
+            said = ending(sock, conn, started, 0)
+            if said:
+                return said
     sock.sendall(conn.data_to_send())
     return outcome_until_closed(sock, conn, started, stop)
 
