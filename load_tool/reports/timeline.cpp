@@ -189,6 +189,7 @@ std::string bar_tooltip(const RequestRecord& r, const std::vector<std::string>& 
   if (r.handshake.count() > 0) outcome += ", TLS handshake " + format_duration(r.handshake.count());
   if (r.server_queue) outcome += "; queued in the server " + format_duration(r.server_queue->count());
   if (r.server_app) outcome += "; app " + format_duration(r.server_app->count());
+  if (r.http2) outcome += "; an HTTP/2 stream of connection " + std::to_string(r.connection);
   std::string which =
       "request " + std::to_string(r.number) + (r.attempt > 1 || r.retried ? ", try " + std::to_string(r.attempt) : "");
   if (static_cast<std::size_t>(r.url) < methods.size()) which += " (" + methods[static_cast<std::size_t>(r.url)] + ")";

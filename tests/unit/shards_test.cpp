@@ -179,7 +179,8 @@ TEST(Shards, RefusesATruncatedCorruptOrForeignLine) {
   };
   EXPECT_NE(refused_with(line.substr(0, line.size() / 2)).find("truncated"), std::string::npos);
   std::string other_version = line;
-  other_version.replace(other_version.find("\"version\":1"), 11, "\"version\":9");
+  const std::string version = "\"version\":" + std::to_string(result_version);
+  other_version.replace(other_version.find(version), version.size(), "\"version\":99");
   EXPECT_NE(refused_with(other_version).find("version"), std::string::npos);
   std::string other_plan = line;
   other_plan.replace(other_plan.find("/a\""), 3, "/c\"");

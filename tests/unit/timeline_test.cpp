@@ -259,4 +259,14 @@ TEST(WriteOutput, AnExistingFileKeepsItsModeAndNoTemporaryIsLeft) {
   fs::remove_all(folder);
 }
 
+// --http2: hovering over a bar names the connection whose stream carried it.
+TEST(TimelineSvg, AnHttp2BarNamesItsConnection) {
+  RequestRecord r = bar(1, 1, 0, 0.5);
+  r.http2 = true;
+  r.connection = 2;
+  EXPECT_NE(timeline_svg({r}, Seconds(0.5), "h2").find("an HTTP/2 stream of connection 2"), std::string::npos);
+  r.http2 = false;
+  EXPECT_EQ(timeline_svg({r}, Seconds(0.5), "h1").find("HTTP/2"), std::string::npos);
+}
+
 }  // namespace kit
