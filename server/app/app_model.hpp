@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,9 @@ struct AppRequest {
   std::string target;
   std::size_t body_bytes = 0;
   ServerClock::time_point received;  // when the front end had read all of it
+  // HTTP/2: set when the client resets the stream; a worker that has not
+  // started the request yet skips it (null over HTTP/1.1).
+  std::shared_ptr<const std::atomic<bool>> withdrawn;
 };
 
 // The app's answer, who ran it ("worker 3", "thread 1") and where the time

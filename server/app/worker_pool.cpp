@@ -32,11 +32,20 @@ event_loop::Awaitable<Served> WorkerPool::serve(const AppRequest& request) {
   return run_in_executor<Served>(workers_, [this, &request] { return serve_on_a_worker(request); });
 }
 
+// A request whose client gave up before a worker took it (an HTTP/2 stream
+// reset while it queued): no app, no wait. 499, as nginx logs such a request.
+Served WorkerPool::withdrawn(const AppRequest& request, const std::string& lane, ServerClock::time_point now) {
+  Served served{AppResponse{.status = 499}, lane + ", withdrawn"};
+  served.queue = now - request.received;
+  return served;
+}
+
 // On the worker: run the app, then sleep like time.sleep(1). The worker can
 // do nothing else meanwhile.
 Served WorkerPool::serve_on_a_worker(const AppRequest& request) {
   const auto started = ServerClock::now();
   const std::string& lane = this_thread_name("worker", workers_seen);
+  if (request.withdrawn && *request.withdrawn) return withdrawn(request, lane, started);
   this->started(request, lane);
   Served served{respond(app_, request.method, request.target, request.body_bytes), lane};
   block_for(served.reply.delay);

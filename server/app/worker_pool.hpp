@@ -21,6 +21,7 @@ class WorkerPool : public AppModel {
 
  private:
   Served serve_on_a_worker(const AppRequest& request);
+  static Served withdrawn(const AppRequest& request, const std::string& lane, ServerClock::time_point now);
   AppConfig app_;
   int worker_count_;
   boost::asio::thread_pool workers_;

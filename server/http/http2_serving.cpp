@@ -145,7 +145,8 @@ void HttpFrontEnd::take_http2_requests(const std::shared_ptr<Connection>& connec
       serving->session.refuse(request.stream);
       continue;
     }
-    const AppRequest app_request = this->app_request(request.method, request.target, request.body_bytes, std::nullopt);
+    AppRequest app_request = this->app_request(request.method, request.target, request.body_bytes, std::nullopt);
+    app_request.withdrawn = request.withdrawn;
     const std::optional<RateLimitHeaders> limits = admit(rate_limit_, app_request.received);
     if (limits && limits->retry_after > 0) {
       const Served served{too_many_requests(rate_limit_->rate(), limits->retry_after), "rate limited"};

