@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <regex>
 #include <thread>
 
 #include "durations.hpp"
@@ -102,7 +103,7 @@ TEST_P(Http2Server, MaxStreamsBoundsTheStreamsOfAConnection) {
 
 struct Attack {
   std::string mode;
-  std::string outcome;  // the start of the hostile client's line
+  std::string outcome;  // how the hostile client's line starts: a regular expression
 };
 void PrintTo(const Attack& attack, std::ostream* out) { *out << attack.mode; }
 
@@ -129,7 +130,8 @@ TEST_P(Http2Attack, IsBoundedWhileAClassIsServedBesideIt) {
   attacker.join();
   EXPECT_EQ(class_run.exit_code, 0) << class_run.err;
   EXPECT_DURATION_LT(recap_seconds(class_run.err), delay * 1.2) << class_run.err;
-  EXPECT_EQ(hostile.out.rfind(attack.outcome, 0), 0u) << hostile.out << hostile.err;
+  EXPECT_TRUE(std::regex_search(hostile.out, std::regex("^" + attack.outcome + " after")))
+      << hostile.out << hostile.err;
   EXPECT_PEAK_KB_LT(server.peak_kb() - before, most_growth_kb);
   EXPECT_EQ(run_program("client_async", {"--http2", "-q", server.url()}).exit_code, 0) << "still serving HTTP/2";
 }
@@ -156,12 +158,15 @@ TEST(Http2WorkerPool, RequestsResetWhileQueuedTakeNoWorker) {
 INSTANTIATE_TEST_SUITE_P(Models, Http2Server, ::testing::ValuesIn(models),
                          [](const auto& info) { return info.param.name; });
 
+// A rapid reset ends in GOAWAY; a client still sending when the server closes
+// may get the connection's reset before it reads the GOAWAY.
 INSTANTIATE_TEST_SUITE_P(
     Attacks, Http2Attack,
     ::testing::Combine(::testing::ValuesIn(models),
-                       ::testing::Values(Attack{"rapid-reset", "goaway"}, Attack{"continuation-flood", "closed"},
-                                         Attack{"big-headers", "closed"}, Attack{"ping-flood", "closed"},
-                                         Attack{"settings-flood", "closed"}, Attack{"closed-window", "closed"})),
+                       ::testing::Values(Attack{"rapid-reset", "(goaway [A-Z_]+|closed)"},
+                                         Attack{"continuation-flood", "closed"}, Attack{"big-headers", "closed"},
+                                         Attack{"ping-flood", "closed"}, Attack{"settings-flood", "closed"},
+                                         Attack{"closed-window", "closed"})),
     [](const auto& info) {
       std::string mode = std::get<1>(info.param).mode;
       std::erase(mode, '-');
