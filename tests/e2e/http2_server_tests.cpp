@@ -152,7 +152,10 @@ TEST(Http2WorkerPool, RequestsResetWhileQueuedTakeNoWorker) {
   const auto class_run = run_program("client_async", {"-q", server.url()});
   EXPECT_EQ(class_run.exit_code, 0) << class_run.err;
   EXPECT_DURATION_LT(recap_seconds(class_run.err), delay * 1.2) << "the pool still slept for reset streams";
-  EXPECT_GE(count_of(server.log(), "withdrawn (HTTP/2 stream"), 80) << server.log().substr(0, 2000);
+  // A busy server may read a round's resets with its requests, and drop them before the pool sees them.
+  const std::string log = server.log();
+  const int streams_served = count_of(log, "(HTTP/2 stream"), withdrawn = count_of(log, "withdrawn (HTTP/2 stream");
+  EXPECT_LE(streams_served - withdrawn, 16) << "reset requests took workers: " << log.substr(0, 2000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, Http2Server, ::testing::ValuesIn(models),
