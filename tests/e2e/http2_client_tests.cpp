@@ -109,6 +109,20 @@ TEST(Http2Client, DurationRateBodyHeadersIncludeAndTimeoutWorkOverStreams) {
   EXPECT_DURATION_LT(recap_seconds(late.err), 0.8) << late.err;
 }
 
+// nginx ends each connection with GOAWAY after keepalive_requests: the run
+// goes on over new ones, none fails, and the old ones do not pile up.
+TEST(Http2Client, ConnectionsEndedByGoawayAreReplacedWithoutGrowing) {
+  NginxH2c nginx("keepalive_requests 200;\n    location / { echo fast; }");
+  SKIP_WITHOUT(nginx);
+  const auto short_run = run_program("client_async", {"--http2", "-z", "1s", "-c", "50", nginx.url("/")});
+  const auto long_run = run_program("client_async", {"--http2", "-z", "4s", "-c", "50", nginx.url("/")});
+  for (const auto* run : {&short_run, &long_run}) {
+    EXPECT_EQ(run->exit_code, 0) << run->err;
+    EXPECT_NE(run->err.find(" 0 failed"), std::string::npos) << run->err;
+  }
+  EXPECT_PEAK_KB_LT(long_run.peak_kb - short_run.peak_kb, 2 * 1024) << "replaced connections were kept";
+}
+
 // https: h2 offered by ALPN and taken by nghttpd; the certificate checked as over HTTP/1.1.
 TEST(Http2Client, HttpsOffersH2ByAlpnAndChecksTheCertificate) {
   const std::string nghttpd = installed("nghttpd");
