@@ -44,14 +44,6 @@ struct HttpFrontEnd::Http2Serving {
   bool writing = true;
 };
 
-namespace {
-
-std::chrono::steady_clock::duration as_duration(double seconds) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
-}
-
-}  // namespace
-
 // A peek at the first bytes, leaving them for whoever reads: HTTP/1.1 never
 // starts with "PRI", and an HTTP/2 client's first bytes are its preface.
 // Bounded by --header-timeout, as a request's headers are.
@@ -140,7 +132,6 @@ HttpFrontEnd::Awaitable<void> HttpFrontEnd::watch_http2(std::shared_ptr<Connecti
 void HttpFrontEnd::take_http2_requests(const std::shared_ptr<Connection>& connection,
                                        const std::shared_ptr<Http2Serving>& serving) {
   for (Http2StreamRequest& request : serving->session.take_requests()) {
-    const std::string via = "HTTP/2 stream " + std::to_string(request.stream);
     if (serving->in_app >= config_.max_streams) {  // streams reset while the app worked: no more work for now
       serving->session.refuse(request.stream);
       continue;
@@ -152,7 +143,7 @@ void HttpFrontEnd::take_http2_requests(const std::shared_ptr<Connection>& connec
       const Served served{too_many_requests(rate_limit_->rate(), limits->retry_after), "rate limited"};
       serving->session.respond(request.stream, http2_answer(served.reply, http::string_to_verb(request.method),
                                                             config_.readable_by_pages, {}, limits));
-      answered(app_request, served, true, via);
+      answered(app_request, served, true, "HTTP/2 stream " + std::to_string(request.stream));
       continue;
     }
     ++serving->in_app;

@@ -40,10 +40,6 @@ namespace {
 using event_loop::no_throw;
 using event_loop::Timer;
 
-std::chrono::steady_clock::duration as_duration(double seconds) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
-}
-
 // ALPN: the client offered h2 and the server's callback chose it (listening.cpp).
 bool alpn_chose_h2(SSL* ssl) {
   const unsigned char* protocol = nullptr;

@@ -18,6 +18,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -52,6 +53,10 @@ class HttpFrontEnd {
   using Executor = event_loop::Executor;
   template <class T>
   using Awaitable = event_loop::Awaitable<T>;
+  // A timeout in the config's seconds, as timers and streams take it.
+  static std::chrono::steady_clock::duration as_duration(double seconds) {
+    return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  }
   using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, Executor, boost::beast::unlimited_rate_policy>;
   struct Connection {
     explicit Connection(event_loop::Socket socket) : stream(std::move(socket)) {}
